@@ -1,0 +1,24 @@
+package dev.berth;
+
+import dev.berth.cli.BerthCommand;
+import dev.berth.cli.Signals;
+import picocli.CommandLine;
+
+/**
+ * Entry point. With no arguments Berth opens the desktop app; with a subcommand it is the CLI. This
+ * class must not extend {@code javafx.application.Application}: with JavaFX on the class path, a
+ * launcher that does cannot start.
+ */
+public final class Main {
+  private Main() {}
+
+  public static void main(String[] args) {
+    if (args.length == 0) {
+      dev.berth.app.BerthApp.launchApp(args);
+      return;
+    }
+    Signals.install();
+    int status = new CommandLine(new BerthCommand()).execute(args);
+    System.exit(status);
+  }
+}

@@ -1,0 +1,181 @@
+package dev.berth.cli;
+
+import dev.berth.core.boot.ImageException;
+import dev.berth.core.boot.ImageSource;
+import dev.berth.core.machine.Machine;
+import dev.berth.core.machine.MachineConfig;
+import dev.berth.core.machine.MachineExit;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code berth bench}: runs a CPU-bound guest program on the bundled core, prints guest MIPS, and
+ * runs the same ELF on {@code qemu-system-riscv64} in the same invocation for a ratio.
+ */
+@Command(
+    name = "bench",
+    description = {
+      "Run a CPU-bound guest program on the bundled core and print guest MIPS; when"
+          + " qemu-system-riscv64 is on the PATH, run the same ELF there and print the ratio."
+    },
+    mixinStandardHelpOptions = true)
+public final class BenchCommand implements Callable<Integer> {
+  static final String BUNDLED_BENCH = "/guests/bare/bench.elf";
+  static final String BUNDLED_HELLO = "/guests/bare/hello.elf";
+  static final String QEMU_CPU = "/guests/bare/qemu-cpu.txt";
+
+  @Option(
+      names = "--kernel",
+      paramLabel = "FILE",
+      description = "benchmark ELF (default: the bundled bench program)")
+  Path kernel;
+
+  @Option(names = "--runs", defaultValue = "3", description = "runs on each emulator (default 3)")
+  int runs;
+
+  @Option(names = "--no-qemu", description = "do not run the QEMU comparison")
+  boolean noQemu;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintStream out = System.out;
+    ImageSource image;
+    try {
+      image =
+          kernel == null ? ImageSource.fromResource(BUNDLED_BENCH) : ImageSource.fromPath(kernel);
+    } catch (ImageException e) {
+      System.err.println("berth: " + e.getMessage());
+      return 1;
+    }
+    out.printf("benchmark: %s%n", image.name());
+    double bestBerth = 0;
+    long instructions = 0;
+    for (int i = 1; i <= runs; i++) {
+      Machine m = new Machine(MachineConfig.of("bench", image));
+      long t0 = System.nanoTime();
+      m.start();
+      MachineExit exit = m.exit().get(10, TimeUnit.MINUTES);
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      if (exit.exitStatus() != 0) {
+        System.err.println("berth: benchmark guest ended badly: " + exit.describe());
+        return 1;
+      }
+      instructions = m.instructionsRetired();
+      double mips = instructions / seconds / 1e6;
+      bestBerth = Math.max(bestBerth, mips);
+      out.printf(
+          "berth  run %d: %,d instructions in %.3f s = %.1f MIPS%n",
+          i, instructions, seconds, mips);
+    }
+    out.printf("berth  best: %.1f MIPS%n", bestBerth);
+    if (noQemu) {
+      return 0;
+    }
+    Path qemu = findOnPath("qemu-system-riscv64");
+    if (qemu == null) {
+      out.println("qemu-system-riscv64 not found on PATH: no comparison");
+      return 0;
+    }
+    Path tmp = Files.createTempDirectory("berth-bench");
+    try {
+      Path elf = tmp.resolve("bench.elf");
+      Files.write(elf, image.bytes());
+      Path hello = tmp.resolve("hello.elf");
+      Files.write(hello, ImageSource.fromResource(BUNDLED_HELLO).bytes());
+      String cpu = qemuCpu();
+      double startup = Double.MAX_VALUE;
+      for (int i = 0; i < runs; i++) {
+        startup = Math.min(startup, timeQemu(qemu, cpu, hello));
+      }
+      double bestQemu = 0;
+      for (int i = 1; i <= runs; i++) {
+        double seconds = timeQemu(qemu, cpu, elf);
+        double net = Math.max(seconds - startup, 1e-3);
+        double mips = instructions / net / 1e6;
+        bestQemu = Math.max(bestQemu, mips);
+        out.printf(
+            "qemu   run %d: %.3f s (%.3f s after %.3f s start-up) = %.1f MIPS%n",
+            i, seconds, net, startup, mips);
+      }
+      out.printf("qemu   best: %.1f MIPS (-cpu %s)%n", bestQemu, cpu);
+      out.printf("ratio berth/qemu: %.3f%n", bestBerth / bestQemu);
+    } finally {
+      try (var files = Files.list(tmp)) {
+        for (Path p : files.toList()) {
+          Files.deleteIfExists(p);
+        }
+      }
+      Files.deleteIfExists(tmp);
+    }
+    return 0;
+  }
+
+  static String qemuCpu() throws IOException {
+    try (InputStream in = BenchCommand.class.getResourceAsStream(QEMU_CPU)) {
+      if (in == null) {
+        return "rv64";
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
+    }
+  }
+
+  static Path findOnPath(String name) {
+    String path = System.getenv("PATH");
+    if (path == null) {
+      return null;
+    }
+    for (String dir : path.split(java.io.File.pathSeparator)) {
+      Path p = Path.of(dir, name);
+      if (Files.isExecutable(p)) {
+        return p;
+      }
+    }
+    return null;
+  }
+
+  private static double timeQemu(Path qemu, String cpu, Path elf) throws Exception {
+    List<String> cmd = new ArrayList<>(qemuCommand(qemu, cpu, elf));
+    long t0 = System.nanoTime();
+    Process p =
+        new ProcessBuilder(cmd)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .redirectError(ProcessBuilder.Redirect.DISCARD)
+            .redirectInput(ProcessBuilder.Redirect.PIPE)
+            .start();
+    if (!p.waitFor(10, TimeUnit.MINUTES)) {
+      p.destroyForcibly();
+      throw new IOException("qemu did not finish the benchmark");
+    }
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    if (p.exitValue() != 0) {
+      throw new IOException("qemu exited with status " + p.exitValue());
+    }
+    return seconds;
+  }
+
+  static List<String> qemuCommand(Path qemu, String cpu, Path elf) {
+    return List.of(
+        qemu.toString(),
+        "-machine",
+        "virt",
+        "-cpu",
+        cpu,
+        "-bios",
+        "none",
+        "-kernel",
+        elf.toString(),
+        "-nographic",
+        "-monitor",
+        "none");
+  }
+}

@@ -1,0 +1,26 @@
+package dev.berth.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code berth} command line. With no subcommand, {@code Main} opens the desktop app. */
+@Command(
+    name = "berth",
+    description = "Berth: a desktop virtual machine manager with its own RISC-V emulator core.",
+    mixinStandardHelpOptions = true,
+    versionProvider = BerthCommand.Version.class,
+    subcommands = {RunCommand.class, BenchCommand.class})
+public final class BerthCommand implements Runnable {
+  @Override
+  public void run() {
+    new CommandLine(this).usage(System.out);
+  }
+
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = BerthCommand.class.getPackage().getImplementationVersion();
+      return new String[] {"berth " + (v == null ? "development build" : v)};
+    }
+  }
+}

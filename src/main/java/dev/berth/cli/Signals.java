@@ -1,0 +1,43 @@
+package dev.berth.cli;
+
+import dev.berth.core.machine.Machine;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * SIGINT and SIGTERM for {@code berth run}: as QEMU does, they post a shutdown with cause
+ * host-signal, the machine publishes its SHUTDOWN event, and the process exits 0.
+ */
+public final class Signals {
+  private static volatile Machine current;
+  private static volatile Runnable cleanup = () -> {};
+
+  private Signals() {}
+
+  /** Installs the handler once for the process (a JVM shutdown hook). */
+  public static void install() {
+    Runtime.getRuntime().addShutdownHook(new Thread(Signals::onSignal, "berth-signal"));
+  }
+
+  static void running(Machine machine, Runnable restoreTerminal) {
+    current = machine;
+    cleanup = restoreTerminal;
+  }
+
+  private static void onSignal() {
+    Machine m = current;
+    if (m == null) {
+      return;
+    }
+    m.terminate();
+    int status;
+    try {
+      status = m.exit().get(5, TimeUnit.SECONDS).exitStatus();
+    } catch (Exception e) {
+      status = 1;
+    }
+    cleanup.run();
+    System.out.flush();
+    System.err.flush();
+    Runtime.getRuntime().halt(status);
+  }
+}

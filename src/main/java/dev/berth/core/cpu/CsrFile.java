@@ -1,0 +1,238 @@
+package dev.berth.core.cpu;
+
+import static dev.berth.core.cpu.Csr.*;
+
+/**
+ * The hart's control and status registers: storage, WARL legalisation and the access rules of the
+ * privileged spec 1.12. Illegal accesses raise illegal-instruction through the hart.
+ */
+final class CsrFile {
+  private final Hart hart;
+  private final TimeSource time;
+
+  long mstatus = UXL_SXL_64;
+  long medeleg, mideleg, mie, mtvec, mcounteren, menvcfg, mcountinhibit;
+  long mscratch, mepc, mcause, mtval;
+  long stvec, scounteren, senvcfg, sscratch, sepc, scause, stval, satp;
+
+  /** Software-writable mip bits (SSIP, STIP, SEIP). */
+  long mipSoftware;
+
+  /** Interrupt lines driven by devices (MSIP, MTIP, MEIP from the CLINT and PLIC; SEIP too). */
+  long mipLines;
+
+  long cycleOffset;
+  final long[] pmpcfg = new long[2];
+  final long[] pmpaddr = new long[16];
+
+  CsrFile(Hart hart, TimeSource time) {
+    this.hart = hart;
+    this.time = time;
+  }
+
+  void reset() {
+    mstatus = UXL_SXL_64;
+    medeleg = mideleg = mie = mtvec = mcounteren = menvcfg = mcountinhibit = 0;
+    mscratch = mepc = mcause = mtval = 0;
+    stvec = scounteren = senvcfg = sscratch = sepc = scause = stval = satp = 0;
+    mipSoftware = 0;
+    cycleOffset = 0;
+    java.util.Arrays.fill(pmpcfg, 0);
+    java.util.Arrays.fill(pmpaddr, 0);
+  }
+
+  long mip() {
+    return mipSoftware | mipLines;
+  }
+
+  long read(int addr, int insn) {
+    int priv = hart.priv;
+    if (((addr >>> 8) & 3) > priv) {
+      throw hart.illegal(insn);
+    }
+    return switch (addr) {
+      case SSTATUS -> sstatus();
+      case SIE -> mie & mideleg;
+      case STVEC -> stvec;
+      case SCOUNTEREN -> scounteren;
+      case SENVCFG -> senvcfg;
+      case SSCRATCH -> sscratch;
+      case SEPC -> sepc;
+      case SCAUSE -> scause;
+      case STVAL -> stval;
+      case SIP -> mip() & mideleg;
+      case SATP -> {
+        if (priv == Priv.S && (mstatus & TVM) != 0) {
+          throw hart.illegal(insn);
+        }
+        yield satp;
+      }
+      case MSTATUS -> withSd(mstatus);
+      case MISA -> MISA_VALUE;
+      case MEDELEG -> medeleg;
+      case MIDELEG -> mideleg;
+      case MIE -> mie;
+      case MTVEC -> mtvec;
+      case MCOUNTEREN -> mcounteren;
+      case MENVCFG -> menvcfg;
+      case MCOUNTINHIBIT -> mcountinhibit;
+      case MSCRATCH -> mscratch;
+      case MEPC -> mepc;
+      case MCAUSE -> mcause;
+      case MTVAL -> mtval;
+      case MIP -> mip();
+      case MCYCLE -> hart.instret + cycleOffset;
+      case MINSTRET -> hart.instret;
+      case CYCLE, TIME, INSTRET -> counter(addr, insn);
+      case MVENDORID, MARCHID, MIMPID, MHARTID, MCONFIGPTR -> 0;
+      default -> readOther(addr, insn);
+    };
+  }
+
+  private long readOther(int addr, int insn) {
+    if (addr == PMPCFG0 || addr == PMPCFG0 + 2) {
+      return pmpcfg[(addr - PMPCFG0) / 2];
+    }
+    if (addr >= PMPADDR0 && addr < PMPADDR0 + 16) {
+      return pmpaddr[addr - PMPADDR0];
+    }
+    if ((addr >= MHPMCOUNTER3 && addr <= MHPMCOUNTER31)
+        || (addr >= MHPMEVENT3 && addr <= MHPMEVENT31)) {
+      return 0;
+    }
+    if (addr >= HPMCOUNTER3 && addr <= HPMCOUNTER31) {
+      checkCounterAccess(addr, insn);
+      return 0;
+    }
+    throw hart.illegal(insn);
+  }
+
+  private long counter(int addr, int insn) {
+    checkCounterAccess(addr, insn);
+    return switch (addr) {
+      case CYCLE -> hart.instret + cycleOffset;
+      case TIME -> time.now();
+      default -> hart.instret;
+    };
+  }
+
+  /** mcounteren gates S and U; scounteren additionally gates U. */
+  private void checkCounterAccess(int addr, int insn) {
+    int bit = addr - CYCLE;
+    int priv = hart.priv;
+    if (priv < Priv.M && ((mcounteren >>> bit) & 1) == 0) {
+      throw hart.illegal(insn);
+    }
+    if (priv == Priv.U && ((scounteren >>> bit) & 1) == 0) {
+      throw hart.illegal(insn);
+    }
+  }
+
+  void write(int addr, long v, int insn) {
+    int priv = hart.priv;
+    if (((addr >>> 8) & 3) > priv || (addr >>> 10) == 3) {
+      throw hart.illegal(insn);
+    }
+    switch (addr) {
+      case SSTATUS -> setMstatus((mstatus & ~SSTATUS_WRITABLE) | (v & SSTATUS_WRITABLE));
+      case SIE -> setMie((mie & ~mideleg) | (v & mideleg));
+      case STVEC -> stvec = legalTvec(v, stvec);
+      case SCOUNTEREN -> scounteren = v & 0xffffffffL;
+      case SENVCFG -> senvcfg = 0;
+      case SSCRATCH -> sscratch = v;
+      case SEPC -> sepc = v & ~1L;
+      case SCAUSE -> scause = v;
+      case STVAL -> stval = v;
+      case SIP -> setMipSoftware((mipSoftware & ~(mideleg & 2)) | (v & mideleg & 2));
+      case SATP -> {
+        if (priv == Priv.S && (mstatus & TVM) != 0) {
+          throw hart.illegal(insn);
+        }
+        // Only Bare translation exists yet; other modes are ignored, as the spec allows.
+        if ((v >>> 60) == 0) {
+          satp = 0;
+        }
+      }
+      case MSTATUS -> setMstatus((mstatus & ~MSTATUS_WRITABLE) | (v & MSTATUS_WRITABLE));
+      case MISA -> {}
+      case MEDELEG -> medeleg = v & DELEGABLE_EXCEPTIONS;
+      case MIDELEG -> {
+        mideleg = v & S_INTERRUPTS;
+        hart.interruptsChanged();
+      }
+      case MIE -> setMie(v & ALL_INTERRUPTS);
+      case MTVEC -> mtvec = legalTvec(v, mtvec);
+      case MCOUNTEREN -> mcounteren = v & 0xffffffffL;
+      case MENVCFG -> menvcfg = 0;
+      case MCOUNTINHIBIT -> mcountinhibit = v & 0xfffffffdL;
+      case MSCRATCH -> mscratch = v;
+      case MEPC -> mepc = v & ~1L;
+      case MCAUSE -> mcause = v;
+      case MTVAL -> mtval = v;
+      case MIP -> setMipSoftware(v & S_INTERRUPTS);
+      // The written value is what the next instruction reads: undo this one's increment.
+      case MCYCLE -> cycleOffset = v - hart.instret - 1;
+      case MINSTRET -> {
+        cycleOffset += hart.instret - (v - 1);
+        hart.instret = v - 1;
+      }
+      default -> writeOther(addr, v, insn);
+    }
+  }
+
+  private void writeOther(int addr, long v, int insn) {
+    if (addr == PMPCFG0 || addr == PMPCFG0 + 2) {
+      pmpcfg[(addr - PMPCFG0) / 2] = v;
+      return;
+    }
+    if (addr >= PMPADDR0 && addr < PMPADDR0 + 16) {
+      pmpaddr[addr - PMPADDR0] = v & ((1L << 54) - 1);
+      return;
+    }
+    if ((addr >= MHPMCOUNTER3 && addr <= MHPMCOUNTER31)
+        || (addr >= MHPMEVENT3 && addr <= MHPMEVENT31)) {
+      return;
+    }
+    throw hart.illegal(insn);
+  }
+
+  private static long legalTvec(long v, long old) {
+    // Modes 2 and 3 are reserved: such a write is ignored.
+    return (v & 3) >= 2 ? old : v;
+  }
+
+  private long sstatus() {
+    return withSd(mstatus) & SSTATUS_VISIBLE;
+  }
+
+  private static long withSd(long status) {
+    return (status & FS) == FS ? status | SD : status;
+  }
+
+  void setMstatus(long v) {
+    if (((v & MPP) >>> MPP_SHIFT) == 2) {
+      v = (v & ~MPP) | (mstatus & MPP);
+    }
+    mstatus = v;
+    hart.interruptsChanged();
+  }
+
+  private void setMie(long v) {
+    mie = v;
+    hart.interruptsChanged();
+  }
+
+  private void setMipSoftware(long v) {
+    mipSoftware = v;
+    hart.interruptsChanged();
+  }
+
+  void setLine(int irq, boolean level) {
+    long bit = 1L << irq;
+    long next = level ? mipLines | bit : mipLines & ~bit;
+    if (next != mipLines) {
+      mipLines = next;
+      hart.interruptsChanged();
+    }
+  }
+}

@@ -1,0 +1,745 @@
+package dev.berth.core.cpu;
+
+import static dev.berth.core.cpu.Csr.*;
+
+import dev.berth.core.bus.Bus;
+import dev.berth.core.bus.BusFault;
+import dev.berth.core.bus.Ram;
+
+/**
+ * One RV64IMAC hart with Zicsr and Zifencei and the M, S and U privilege modes. It executes on the
+ * machine's worker thread only. Every address goes through {@link #translate}, and every
+ * instruction, compressed ones included, through {@link #execute}: the two places Sv39 and the F
+ * and D extensions plug into.
+ */
+public final class Hart {
+  private static final int FETCH = 0, LOAD = 1, STORE = 2;
+
+  /** Integer registers; x0 is kept at zero by never writing it. */
+  final long[] x = new long[32];
+
+  long pc;
+  int priv = Priv.M;
+  long instret;
+
+  final CsrFile csr;
+  private final Bus bus;
+  private final byte[] ram;
+  private final long ramBase;
+  private final long ramSize;
+  private final Trap trap = new Trap();
+
+  private boolean interruptCheck = true;
+  private boolean waitingForInterrupt;
+  private boolean endSlice;
+  private long reservation = -1;
+
+  public Hart(Bus bus, TimeSource time) {
+    this.bus = bus;
+    this.ram = bus.ram().bytes;
+    this.ramBase = bus.ram().base;
+    this.ramSize = bus.ram().size();
+    this.csr = new CsrFile(this, time);
+  }
+
+  /** Power-on reset: M-mode at {@code entry}, with a0 = hart id (0) and a1 = {@code a1}. */
+  public void reset(long entry, long a1) {
+    java.util.Arrays.fill(x, 0);
+    csr.reset();
+    x[11] = a1;
+    pc = entry;
+    priv = Priv.M;
+    instret = 0;
+    reservation = -1;
+    waitingForInterrupt = false;
+    endSlice = false;
+    interruptCheck = true;
+  }
+
+  // ---- what the machine sees -------------------------------------------------------------
+
+  public long pc() {
+    return pc;
+  }
+
+  public int privilege() {
+    return priv;
+  }
+
+  public long register(int i) {
+    return x[i];
+  }
+
+  public long instructionsRetired() {
+    return instret;
+  }
+
+  /** True while the hart sits in WFI with no interrupt to wake it. */
+  public boolean isWaiting() {
+    return waitingForInterrupt;
+  }
+
+  /** A device raised or lowered an interrupt line (MSIP, MTIP, MEIP or SEIP). */
+  public void setInterruptLine(int irq, boolean level) {
+    csr.setLine(irq, level);
+  }
+
+  /** True if some interrupt is both pending and enabled in mie: what ends WFI. */
+  public boolean hasWakeUp() {
+    return (csr.mip() & csr.mie) != 0;
+  }
+
+  /**
+   * Ends the current slice after this instruction, so the machine acts on a request a device just
+   * made (power off, reset) before the guest runs on.
+   */
+  public void endSlice() {
+    endSlice = true;
+  }
+
+  void interruptsChanged() {
+    interruptCheck = true;
+  }
+
+  /**
+   * Runs up to {@code budget} instructions; returns early when the hart enters WFI. Traps are taken
+   * inside; nothing escapes.
+   */
+  public long run(long budget) {
+    if (waitingForInterrupt) {
+      if (!hasWakeUp()) {
+        return 0;
+      }
+      waitingForInterrupt = false;
+    }
+    long start = instret;
+    long attempts = 0;
+    while (attempts++ < budget) {
+      if (interruptCheck) {
+        interruptCheck = false;
+        takePendingInterrupt();
+      }
+      step();
+      if (endSlice) {
+        endSlice = false;
+        break;
+      }
+    }
+    return instret - start;
+  }
+
+  private void step() {
+    long pc = this.pc;
+    int len = 4;
+    int bits = 0;
+    try {
+      bits = fetch(pc);
+      if ((bits & 3) != 3) {
+        len = 2;
+        bits &= 0xffff;
+        int expanded = Compressed.expand(bits);
+        if (expanded == 0) {
+          throw illegal(bits);
+        }
+        execute(expanded, pc, pc + 2);
+      } else {
+        execute(bits, pc, pc + 4);
+      }
+      instret++;
+    } catch (Trap t) {
+      if (t.cause == Cause.ILLEGAL_INSN && len == 2) {
+        t.tval = bits; // a compressed instruction reports its own 16 bits
+      }
+      enterTrap(t.cause, t.tval, false);
+    }
+  }
+
+  // ---- traps and interrupts --------------------------------------------------------------
+
+  Trap illegal(int insn) {
+    return trap.set(Cause.ILLEGAL_INSN, insn & 0xffffffffL);
+  }
+
+  private Trap fault(int cause, long tval) {
+    return trap.set(cause, tval);
+  }
+
+  private static final int[] INTERRUPT_PRIORITY = {
+    Cause.IRQ_M_EXT, Cause.IRQ_M_SOFT, Cause.IRQ_M_TIMER,
+    Cause.IRQ_S_EXT, Cause.IRQ_S_SOFT, Cause.IRQ_S_TIMER
+  };
+
+  private void takePendingInterrupt() {
+    long pending = csr.mip() & csr.mie;
+    if (pending == 0) {
+      return;
+    }
+    boolean mEnabled = priv < Priv.M || (csr.mstatus & MIE_BIT) != 0;
+    boolean sEnabled = priv < Priv.S || (priv == Priv.S && (csr.mstatus & SIE_BIT) != 0);
+    long toM = mEnabled ? pending & ~csr.mideleg : 0;
+    long toS = sEnabled ? pending & csr.mideleg : 0;
+    long take = toM != 0 ? toM : toS;
+    if (take == 0) {
+      return;
+    }
+    for (int irq : INTERRUPT_PRIORITY) {
+      if ((take & (1L << irq)) != 0) {
+        waitingForInterrupt = false;
+        enterTrap(irq, 0, true);
+        return;
+      }
+    }
+  }
+
+  private void enterTrap(int code, long tval, boolean interrupt) {
+    long deleg = interrupt ? csr.mideleg : csr.medeleg;
+    long cause = interrupt ? (1L << 63) | code : code;
+    long status = csr.mstatus;
+    if (priv <= Priv.S && ((deleg >>> code) & 1) != 0) {
+      csr.scause = cause;
+      csr.sepc = pc;
+      csr.stval = tval;
+      status = (status & ~(SPIE | SPP)) | ((status & SIE_BIT) != 0 ? SPIE : 0);
+      status = (status & ~SIE_BIT) | (priv == Priv.S ? SPP : 0);
+      priv = Priv.S;
+      pc = vector(csr.stvec, code, interrupt);
+    } else {
+      csr.mcause = cause;
+      csr.mepc = pc;
+      csr.mtval = tval;
+      status = (status & ~MPIE) | ((status & MIE_BIT) != 0 ? MPIE : 0);
+      status = (status & ~(MIE_BIT | MPP)) | ((long) priv << MPP_SHIFT);
+      priv = Priv.M;
+      pc = vector(csr.mtvec, code, interrupt);
+    }
+    csr.setMstatus(status);
+  }
+
+  private static long vector(long tvec, int code, boolean interrupt) {
+    long base = tvec & ~3L;
+    return (interrupt && (tvec & 3) == 1) ? base + 4L * code : base;
+  }
+
+  private void mret(int insn) {
+    if (priv < Priv.M) {
+      throw illegal(insn);
+    }
+    long status = csr.mstatus;
+    int target = (int) ((status & MPP) >>> MPP_SHIFT);
+    status = (status & ~MIE_BIT) | ((status & MPIE) != 0 ? MIE_BIT : 0);
+    status = (status | MPIE) & ~MPP;
+    if (target != Priv.M) {
+      status &= ~MPRV;
+    }
+    priv = target;
+    pc = csr.mepc;
+    csr.setMstatus(status);
+  }
+
+  private void sret(int insn) {
+    if (priv < Priv.S || (priv == Priv.S && (csr.mstatus & TSR) != 0)) {
+      throw illegal(insn);
+    }
+    long status = csr.mstatus;
+    int target = (status & SPP) != 0 ? Priv.S : Priv.U;
+    status = (status & ~SIE_BIT) | ((status & SPIE) != 0 ? SIE_BIT : 0);
+    status = (status | SPIE) & ~(SPP | MPRV);
+    priv = target;
+    pc = csr.sepc;
+    csr.setMstatus(status);
+  }
+
+  private void wfi(int insn) {
+    if (priv == Priv.U || (priv == Priv.S && (csr.mstatus & TW) != 0)) {
+      throw illegal(insn);
+    }
+    if (!hasWakeUp()) {
+      waitingForInterrupt = true;
+      endSlice = true;
+    }
+  }
+
+  // ---- memory ----------------------------------------------------------------------------
+
+  /** The one place virtual addresses become physical: Bare mode only until Sv39 arrives. */
+  private long translate(long va, int access) {
+    return va;
+  }
+
+  private int fetch(long va) {
+    long pa = translate(va, FETCH);
+    long off = pa - ramBase;
+    if (off >= 0 && off <= ramSize - 4) {
+      return Ram.read32(ram, (int) off);
+    }
+    int lo = fetchHalf(pa, va);
+    if ((lo & 3) != 3) {
+      return lo;
+    }
+    return lo | fetchHalf(translate(va + 2, FETCH), va + 2) << 16;
+  }
+
+  private int fetchHalf(long pa, long va) {
+    try {
+      return (int) bus.read(pa, 2) & 0xffff;
+    } catch (BusFault f) {
+      throw fault(Cause.INSN_ACCESS, va);
+    }
+  }
+
+  private long load(long va, int size) {
+    long pa = translate(va, LOAD);
+    long off = pa - ramBase;
+    if (off >= 0 && off <= ramSize - size) {
+      return Ram.read(ram, (int) off, size);
+    }
+    try {
+      return bus.read(pa, size);
+    } catch (BusFault f) {
+      throw fault(f == BusFault.MISALIGNED ? Cause.LOAD_MISALIGNED : Cause.LOAD_ACCESS, va);
+    }
+  }
+
+  private void store(long va, int size, long value) {
+    long pa = translate(va, STORE);
+    long off = pa - ramBase;
+    if (off >= 0 && off <= ramSize - size) {
+      Ram.write(ram, (int) off, size, value);
+      return;
+    }
+    try {
+      bus.write(pa, size, value);
+    } catch (BusFault f) {
+      throw fault(f == BusFault.MISALIGNED ? Cause.STORE_MISALIGNED : Cause.STORE_ACCESS, va);
+    }
+  }
+
+  // ---- decode and execute ----------------------------------------------------------------
+
+  private void setReg(int rd, long v) {
+    if (rd != 0) {
+      x[rd] = v;
+    }
+  }
+
+  private static int rd(int i) {
+    return (i >>> 7) & 31;
+  }
+
+  private static int rs1(int i) {
+    return (i >>> 15) & 31;
+  }
+
+  private static int rs2(int i) {
+    return (i >>> 20) & 31;
+  }
+
+  private static int funct3(int i) {
+    return (i >>> 12) & 7;
+  }
+
+  private static int funct7(int i) {
+    return i >>> 25;
+  }
+
+  private static long immI(int i) {
+    return i >> 20;
+  }
+
+  private static long immS(int i) {
+    return ((i >> 25) << 5) | ((i >>> 7) & 31);
+  }
+
+  private static long immB(int i) {
+    return ((i >> 31) << 12)
+        | (((i >>> 7) & 1) << 11)
+        | (((i >>> 25) & 0x3f) << 5)
+        | (((i >>> 8) & 0xf) << 1);
+  }
+
+  private static long immJ(int i) {
+    return ((i >> 31) << 20)
+        | (i & 0xff000)
+        | (((i >>> 20) & 1) << 11)
+        | (((i >>> 21) & 0x3ff) << 1);
+  }
+
+  /** Executes one 32-bit instruction at {@code pc}; {@code next} is the fall-through address. */
+  private void execute(int i, long pc, long next) {
+    switch (i & 0x7f) {
+      case 0x03 -> {
+        opLoad(i);
+        this.pc = next;
+      }
+      case 0x0f -> {
+        if (funct3(i) > 1) {
+          throw illegal(i);
+        }
+        this.pc = next; // FENCE, FENCE.I: one hart, no caches to order or flush
+      }
+      case 0x13 -> {
+        opImm(i);
+        this.pc = next;
+      }
+      case 0x17 -> {
+        setReg(rd(i), pc + (i & 0xfffff000));
+        this.pc = next;
+      }
+      case 0x1b -> {
+        opImm32(i);
+        this.pc = next;
+      }
+      case 0x23 -> {
+        opStore(i);
+        this.pc = next;
+      }
+      case 0x2f -> {
+        opAmo(i);
+        this.pc = next;
+      }
+      case 0x33 -> {
+        if (funct7(i) == 1) {
+          opMulDiv(i);
+        } else {
+          opReg(i);
+        }
+        this.pc = next;
+      }
+      case 0x37 -> {
+        setReg(rd(i), i & 0xfffff000);
+        this.pc = next;
+      }
+      case 0x3b -> {
+        if (funct7(i) == 1) {
+          opMulDiv32(i);
+        } else {
+          opReg32(i);
+        }
+        this.pc = next;
+      }
+      case 0x63 -> this.pc = branchTaken(i) ? pc + immB(i) : next;
+      case 0x67 -> {
+        if (funct3(i) != 0) {
+          throw illegal(i);
+        }
+        long target = (x[rs1(i)] + immI(i)) & ~1L;
+        setReg(rd(i), next);
+        this.pc = target;
+      }
+      case 0x6f -> {
+        setReg(rd(i), next);
+        this.pc = pc + immJ(i);
+      }
+      case 0x73 -> opSystem(i, pc, next);
+      default -> throw illegal(i);
+    }
+  }
+
+  private void opLoad(int i) {
+    long addr = x[rs1(i)] + immI(i);
+    long v =
+        switch (funct3(i)) {
+          case 0 -> load(addr, 1);
+          case 1 -> load(addr, 2);
+          case 2 -> load(addr, 4);
+          case 3 -> load(addr, 8);
+          case 4 -> load(addr, 1) & 0xff;
+          case 5 -> load(addr, 2) & 0xffff;
+          case 6 -> load(addr, 4) & 0xffffffffL;
+          default -> throw illegal(i);
+        };
+    setReg(rd(i), v);
+  }
+
+  private void opStore(int i) {
+    long addr = x[rs1(i)] + immS(i);
+    long v = x[rs2(i)];
+    switch (funct3(i)) {
+      case 0 -> store(addr, 1, v);
+      case 1 -> store(addr, 2, v);
+      case 2 -> store(addr, 4, v);
+      case 3 -> store(addr, 8, v);
+      default -> throw illegal(i);
+    }
+  }
+
+  private void opImm(int i) {
+    long a = x[rs1(i)];
+    long imm = immI(i);
+    int shamt = (int) imm & 0x3f;
+    long v =
+        switch (funct3(i)) {
+          case 0 -> a + imm;
+          case 1 -> {
+            if ((imm >>> 6 & 0x3f) != 0) {
+              throw illegal(i);
+            }
+            yield a << shamt;
+          }
+          case 2 -> a < imm ? 1 : 0;
+          case 3 -> Long.compareUnsigned(a, imm) < 0 ? 1 : 0;
+          case 4 -> a ^ imm;
+          case 5 -> {
+            long top = (imm >>> 6) & 0x3f;
+            if (top == 0) {
+              yield a >>> shamt;
+            }
+            if (top == 0x10) {
+              yield a >> shamt;
+            }
+            throw illegal(i);
+          }
+          case 6 -> a | imm;
+          default -> a & imm;
+        };
+    setReg(rd(i), v);
+  }
+
+  private void opImm32(int i) {
+    int a = (int) x[rs1(i)];
+    int imm = i >> 20;
+    int shamt = imm & 0x1f;
+    int top = (imm >>> 5) & 0x7f;
+    int v =
+        switch (funct3(i)) {
+          case 0 -> a + imm;
+          case 1 -> {
+            if (top != 0) {
+              throw illegal(i);
+            }
+            yield a << shamt;
+          }
+          case 5 -> {
+            if (top == 0) {
+              yield a >>> shamt;
+            }
+            if (top == 0x20) {
+              yield a >> shamt;
+            }
+            throw illegal(i);
+          }
+          default -> throw illegal(i);
+        };
+    setReg(rd(i), v);
+  }
+
+  private void opReg(int i) {
+    long a = x[rs1(i)];
+    long b = x[rs2(i)];
+    int f7 = funct7(i);
+    int f3 = funct3(i);
+    long v;
+    if (f7 == 0) {
+      v =
+          switch (f3) {
+            case 0 -> a + b;
+            case 1 -> a << b;
+            case 2 -> a < b ? 1 : 0;
+            case 3 -> Long.compareUnsigned(a, b) < 0 ? 1 : 0;
+            case 4 -> a ^ b;
+            case 5 -> a >>> b;
+            case 6 -> a | b;
+            default -> a & b;
+          };
+    } else if (f7 == 0x20 && f3 == 0) {
+      v = a - b;
+    } else if (f7 == 0x20 && f3 == 5) {
+      v = a >> b;
+    } else {
+      throw illegal(i);
+    }
+    setReg(rd(i), v);
+  }
+
+  private void opReg32(int i) {
+    int a = (int) x[rs1(i)];
+    int b = (int) x[rs2(i)];
+    int f7 = funct7(i);
+    int f3 = funct3(i);
+    int v;
+    if (f7 == 0 && f3 == 0) {
+      v = a + b;
+    } else if (f7 == 0 && f3 == 1) {
+      v = a << b;
+    } else if (f7 == 0 && f3 == 5) {
+      v = a >>> b;
+    } else if (f7 == 0x20 && f3 == 0) {
+      v = a - b;
+    } else if (f7 == 0x20 && f3 == 5) {
+      v = a >> b;
+    } else {
+      throw illegal(i);
+    }
+    setReg(rd(i), v);
+  }
+
+  private void opMulDiv(int i) {
+    long a = x[rs1(i)];
+    long b = x[rs2(i)];
+    long v =
+        switch (funct3(i)) {
+          case 0 -> a * b;
+          case 1 -> Math.multiplyHigh(a, b);
+          case 2 -> Math.multiplyHigh(a, b) + (a < 0 ? b : 0); // MULHSU: b is unsigned
+          case 3 -> Math.multiplyHigh(a, b) + (a < 0 ? b : 0) + (b < 0 ? a : 0); // MULHU
+          case 4 -> b == 0 ? -1 : (a == Long.MIN_VALUE && b == -1) ? a : a / b;
+          case 5 -> b == 0 ? -1 : Long.divideUnsigned(a, b);
+          case 6 -> b == 0 ? a : (a == Long.MIN_VALUE && b == -1) ? 0 : a % b;
+          default -> b == 0 ? a : Long.remainderUnsigned(a, b);
+        };
+    setReg(rd(i), v);
+  }
+
+  private void opMulDiv32(int i) {
+    int a = (int) x[rs1(i)];
+    int b = (int) x[rs2(i)];
+    int v =
+        switch (funct3(i)) {
+          case 0 -> a * b;
+          case 4 -> b == 0 ? -1 : (a == Integer.MIN_VALUE && b == -1) ? a : a / b;
+          case 5 -> b == 0 ? -1 : Integer.divideUnsigned(a, b);
+          case 6 -> b == 0 ? a : (a == Integer.MIN_VALUE && b == -1) ? 0 : a % b;
+          case 7 -> b == 0 ? a : Integer.remainderUnsigned(a, b);
+          default -> throw illegal(i);
+        };
+    setReg(rd(i), v);
+  }
+
+  private boolean branchTaken(int i) {
+    long a = x[rs1(i)];
+    long b = x[rs2(i)];
+    return switch (funct3(i)) {
+      case 0 -> a == b;
+      case 1 -> a != b;
+      case 4 -> a < b;
+      case 5 -> a >= b;
+      case 6 -> Long.compareUnsigned(a, b) < 0;
+      case 7 -> Long.compareUnsigned(a, b) >= 0;
+      default -> throw illegal(i);
+    };
+  }
+
+  private void opAmo(int i) {
+    int f3 = funct3(i);
+    if (f3 != 2 && f3 != 3) {
+      throw illegal(i);
+    }
+    int size = f3 == 2 ? 4 : 8;
+    long addr = x[rs1(i)];
+    long src = x[rs2(i)];
+    int op = i >>> 27;
+    if (op == 0b00010) { // LR
+      if (rs2(i) != 0) {
+        throw illegal(i);
+      }
+      if ((addr & (size - 1)) != 0) {
+        throw fault(Cause.LOAD_MISALIGNED, addr);
+      }
+      long v = load(addr, size);
+      reservation = addr;
+      setReg(rd(i), v);
+      return;
+    }
+    if ((addr & (size - 1)) != 0) {
+      throw fault(Cause.STORE_MISALIGNED, addr);
+    }
+    if (op == 0b00011) { // SC
+      boolean ok = reservation == addr;
+      reservation = -1;
+      if (ok) {
+        store(addr, size, src);
+      }
+      setReg(rd(i), ok ? 0 : 1);
+      return;
+    }
+    long old = loadForAmo(addr, size);
+    long s = size == 4 ? (int) src : src;
+    long v =
+        switch (op) {
+          case 0b00000 -> old + s;
+          case 0b00001 -> s;
+          case 0b00100 -> old ^ s;
+          case 0b01100 -> old & s;
+          case 0b01000 -> old | s;
+          case 0b10000 -> Math.min(old, s);
+          case 0b10100 -> Math.max(old, s);
+          case 0b11000 -> minU(old, s, size);
+          case 0b11100 -> maxU(old, s, size);
+          default -> throw illegal(i);
+        };
+    store(addr, size, v);
+    setReg(rd(i), old);
+  }
+
+  /** The read half of an AMO faults as a store, as the spec requires for AMOs. */
+  private long loadForAmo(long addr, int size) {
+    try {
+      return load(addr, size);
+    } catch (Trap t) {
+      if (t.cause == Cause.LOAD_ACCESS) {
+        t.cause = Cause.STORE_ACCESS;
+      } else if (t.cause == Cause.LOAD_MISALIGNED) {
+        t.cause = Cause.STORE_MISALIGNED;
+      }
+      throw t;
+    }
+  }
+
+  private static long unsignedOf(long v, int size) {
+    return size == 4 ? v & 0xffffffffL : v;
+  }
+
+  private static long minU(long a, long b, int size) {
+    return Long.compareUnsigned(unsignedOf(a, size), unsignedOf(b, size)) <= 0 ? a : b;
+  }
+
+  private static long maxU(long a, long b, int size) {
+    return Long.compareUnsigned(unsignedOf(a, size), unsignedOf(b, size)) >= 0 ? a : b;
+  }
+
+  private void opSystem(int i, long pc, long next) {
+    int f3 = funct3(i);
+    if (f3 == 0) {
+      switch (i) {
+        case 0x00000073 -> throw fault(Cause.ECALL_U + priv, 0);
+        case 0x00100073 -> throw fault(Cause.BREAKPOINT, pc);
+        case 0x30200073 -> mret(i);
+        case 0x10200073 -> sret(i);
+        case 0x10500073 -> {
+          wfi(i);
+          this.pc = next;
+        }
+        default -> {
+          if (funct7(i) != 0x09 || rd(i) != 0) {
+            throw illegal(i);
+          }
+          if (priv == Priv.U || (priv == Priv.S && (csr.mstatus & TVM) != 0)) {
+            throw illegal(i);
+          }
+          this.pc = next; // SFENCE.VMA: nothing cached while translation is Bare
+        }
+      }
+      return;
+    }
+    if (f3 == 4) {
+      throw illegal(i);
+    }
+    int csrAddr = i >>> 20;
+    int rs1 = rs1(i);
+    long operand = f3 >= 5 ? rs1 : x[rs1];
+    int kind = f3 & 3; // 1 = write, 2 = set, 3 = clear
+    boolean writes = kind == 1 || rs1 != 0;
+    long old = csr.read(csrAddr, i);
+    if (writes) {
+      long v =
+          switch (kind) {
+            case 1 -> operand;
+            case 2 -> old | operand;
+            default -> old & ~operand;
+          };
+      csr.write(csrAddr, v, i);
+    }
+    setReg(rd(i), old);
+    this.pc = next;
+  }
+}

@@ -1,0 +1,48 @@
+package dev.berth.core.dev;
+
+/**
+ * Bytes typed or pasted on the host, waiting for a guest device to take them. Any thread may offer;
+ * the machine's worker thread takes. Bounded, so a paste cannot grow without limit.
+ */
+public final class HostInput {
+  private final byte[] ring;
+  private int head;
+  private int count;
+  private final Runnable onInput;
+
+  public HostInput(int capacity, Runnable onInput) {
+    this.ring = new byte[capacity];
+    this.onInput = onInput;
+  }
+
+  /** Queues as many bytes as fit; returns how many were taken. */
+  public int offer(byte[] data, int off, int len) {
+    int taken;
+    synchronized (this) {
+      taken = Math.min(len, ring.length - count);
+      for (int i = 0; i < taken; i++) {
+        ring[(head + count + i) % ring.length] = data[off + i];
+      }
+      count += taken;
+    }
+    if (taken > 0) {
+      onInput.run();
+    }
+    return taken;
+  }
+
+  /** The next byte, or -1 if none is waiting. */
+  public synchronized int poll() {
+    if (count == 0) {
+      return -1;
+    }
+    int b = ring[head] & 0xff;
+    head = (head + 1) % ring.length;
+    count--;
+    return b;
+  }
+
+  public synchronized boolean isEmpty() {
+    return count == 0;
+  }
+}

@@ -1,0 +1,50 @@
+package dev.berth.core.dev;
+
+import dev.berth.core.cpu.TimeSource;
+
+/**
+ * The board's 10 MHz timebase, derived from host time. It stands still while the machine is paused,
+ * as QEMU's virtual clock does, so a guest sees no time jump across a pause.
+ */
+public final class VirtualClock implements TimeSource {
+  public static final long FREQUENCY_HZ = 10_000_000;
+  private static final long NANOS_PER_TICK = 1_000_000_000 / FREQUENCY_HZ;
+
+  private long origin = System.nanoTime();
+  private long stoppedAt = -1;
+
+  @Override
+  public long now() {
+    long t = stoppedAt >= 0 ? stoppedAt : System.nanoTime();
+    return (t - origin) / NANOS_PER_TICK;
+  }
+
+  /** Host nanoseconds until the clock reads {@code ticks}; 0 if it already does. */
+  public long nanosUntil(long ticks) {
+    long delta = ticks - now();
+    if (delta <= 0) {
+      return 0;
+    }
+    return delta > Long.MAX_VALUE / NANOS_PER_TICK ? Long.MAX_VALUE : delta * NANOS_PER_TICK;
+  }
+
+  public void stop() {
+    if (stoppedAt < 0) {
+      stoppedAt = System.nanoTime();
+    }
+  }
+
+  public void start() {
+    if (stoppedAt >= 0) {
+      origin += System.nanoTime() - stoppedAt;
+      stoppedAt = -1;
+    }
+  }
+
+  public void reset() {
+    origin = System.nanoTime();
+    if (stoppedAt >= 0) {
+      stoppedAt = origin;
+    }
+  }
+}

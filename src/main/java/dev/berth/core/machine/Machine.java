@@ -1,0 +1,452 @@
+package dev.berth.core.machine;
+
+import dev.berth.core.boot.ImageException;
+import dev.berth.core.boot.KernelImage;
+import dev.berth.core.boot.Segment;
+import dev.berth.core.bus.Bus;
+import dev.berth.core.bus.Ram;
+import dev.berth.core.cpu.Hart;
+import dev.berth.core.dev.Clint;
+import dev.berth.core.dev.HostInput;
+import dev.berth.core.dev.Plic;
+import dev.berth.core.dev.PowerControl;
+import dev.berth.core.dev.PowerManagement;
+import dev.berth.core.dev.SerialSink;
+import dev.berth.core.dev.SifiveTest;
+import dev.berth.core.dev.Uart16550;
+import dev.berth.core.dev.VirtualClock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A Berth board with one hart, run by its own worker thread. Like QEMU's main loop, the thread runs
+ * the guest in slices and, between slices, acts on requests that any thread (or a device, from
+ * inside the guest) has posted: power button, shutdown, reset, pause, resume, suspend, wake-up.
+ * Each is published as a QMP-shaped {@link MachineEvent}, in order, and the run ends with one
+ * {@link MachineExit}. {@link #kill()} is the exception: it abandons the loop at once and publishes
+ * nothing but the exit, as SIGKILL leaves QEMU no chance to speak.
+ */
+public final class Machine {
+  private static final System.Logger LOG = System.getLogger(Machine.class.getName());
+
+  /** Instructions per slice: short enough that requests and timers are seen within ~1 ms. */
+  private static final long SLICE = 100_000;
+
+  /** Longest sleep in WFI before looking at the world again. */
+  private static final long MAX_IDLE_NANOS = 50_000_000;
+
+  private enum Kind {
+    POWER_BUTTON,
+    SHUTDOWN,
+    RESET,
+    PAUSE,
+    RESUME,
+    SUSPEND,
+    WAKEUP,
+    FAILURE
+  }
+
+  private record Request(Kind kind, ShutdownCause cause, int code) {}
+
+  private final MachineConfig config;
+  private final Ram ram;
+  private final Bus bus;
+  private final VirtualClock clock = new VirtualClock();
+  private final Hart hart;
+  private final Plic plic;
+  private final Clint clint;
+  private final Uart16550 uart;
+  private final PowerManagement pm;
+  private final HostInput serialInput;
+  private final List<Segment> bootImages = new ArrayList<>();
+  private final long entry;
+  private final long fdtAddress;
+
+  private final Queue<Request> requests = new ConcurrentLinkedQueue<>();
+  private final List<MachineListener> listeners = new CopyOnWriteArrayList<>();
+  private final CompletableFuture<MachineExit> exit = new CompletableFuture<>();
+  private volatile SerialSink serialSink = (b, off, len) -> {};
+  private volatile boolean killed;
+  private volatile RunState state = RunState.PRELAUNCH;
+  private volatile long instructionsRetired;
+  private volatile boolean guestListensToButton;
+  private Thread worker;
+
+  /**
+   * Builds the board and loads the images; nothing runs until {@link #start()}.
+   *
+   * @throws ImageException if an image is unusable or does not fit in RAM
+   */
+  public Machine(MachineConfig config) throws ImageException {
+    this.config = config;
+    this.ram = new Ram(Board.RAM_BASE, (int) config.memoryBytes());
+    this.bus = new Bus(ram);
+    this.hart = new Hart(bus, clock);
+    this.plic = new Plic(hart);
+    this.clint = new Clint(hart, clock);
+    this.serialInput = new HostInput(1 << 16, this::wake);
+    PowerControl power = new GuestPower();
+    this.uart =
+        new Uart16550(
+            plic, Board.UART_IRQ, serialInput, (b, off, len) -> serialSink.write(b, off, len));
+    this.pm = new PowerManagement(plic, Board.PM_IRQ, power);
+    bus.map(Board.TEST_BASE, SifiveTest.SIZE, new SifiveTest(power));
+    bus.map(Board.PM_BASE, PowerManagement.SIZE, pm);
+    bus.map(Board.CLINT_BASE, Clint.SIZE, clint);
+    bus.map(Board.PLIC_BASE, Plic.SIZE, plic);
+    bus.map(Board.UART_BASE, Uart16550.SIZE, uart);
+
+    long kernelBase = config.bios() == null ? Board.RAM_BASE : Board.KERNEL_BASE_WITH_FIRMWARE;
+    KernelImage kernel = KernelImage.parse(config.kernel(), kernelBase);
+    long start = kernel.entry();
+    if (config.bios() != null) {
+      KernelImage firmware =
+          KernelImage.isElf(config.bios().bytes())
+              ? KernelImage.parse(config.bios(), Board.RAM_BASE)
+              : KernelImage.raw(config.bios(), Board.RAM_BASE);
+      place(firmware);
+      start = firmware.entry();
+    }
+    place(kernel);
+    long initrdStart = 0;
+    long initrdEnd = 0;
+    if (config.initrd() != null) {
+      initrdStart = Board.initrdAddress(kernel.entry(), config.memoryBytes());
+      initrdEnd = initrdStart + config.initrd().bytes().length;
+      place(config.initrd().name(), new Segment(initrdStart, config.initrd().bytes(), 0));
+    }
+    byte[] fdt = Board.deviceTree(config, initrdStart, initrdEnd);
+    this.fdtAddress = Board.fdtAddress(config.memoryBytes(), fdt.length);
+    place("device tree", new Segment(fdtAddress, fdt, 0));
+    this.entry = start;
+    loadImages();
+    hart.reset(entry, fdtAddress);
+  }
+
+  private void place(KernelImage image) throws ImageException {
+    for (Segment s : image.segments()) {
+      place(image.name(), s);
+    }
+  }
+
+  private void place(String name, Segment s) throws ImageException {
+    if (!ram.contains(s.address(), s.end() - s.address())) {
+      throw new ImageException(
+          String.format(
+              "%s: segment at 0x%x..0x%x lies outside RAM (0x%x..0x%x)",
+              name, s.address(), s.end(), ram.base, ram.base + ram.size()));
+    }
+    bootImages.add(s);
+  }
+
+  /** Copies every boot image into RAM, as QEMU restores its ROM blobs at each reset. */
+  private void loadImages() {
+    for (Segment s : bootImages) {
+      int off = (int) (s.address() - ram.base);
+      System.arraycopy(s.data(), 0, ram.bytes, off, s.data().length);
+      java.util.Arrays.fill(
+          ram.bytes, off + s.data().length, (int) (off + s.data().length + s.zeros()), (byte) 0);
+    }
+  }
+
+  // ---- the public face: any thread ----------------------------------------------------------
+
+  public MachineConfig config() {
+    return config;
+  }
+
+  public long fdtAddress() {
+    return fdtAddress;
+  }
+
+  public RunState state() {
+    return state;
+  }
+
+  /** Guest instructions retired so far, updated after every slice. */
+  public long instructionsRetired() {
+    return instructionsRetired;
+  }
+
+  /** Whether the guest has enabled the power button (PWRBTN_EN), as of the last slice. */
+  public boolean guestListensToButton() {
+    return guestListensToButton;
+  }
+
+  /** Host CPU time the worker thread has used, or -1 if the JVM cannot tell. */
+  public long hostCpuNanos() {
+    Thread t = worker;
+    java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+    if (t == null || !mx.isThreadCpuTimeSupported()) {
+      return -1;
+    }
+    return mx.getThreadCpuTime(t.getId());
+  }
+
+  public void addListener(MachineListener listener) {
+    listeners.add(listener);
+  }
+
+  public void removeListener(MachineListener listener) {
+    listeners.remove(listener);
+  }
+
+  /** Where the serial console's output goes (called on the worker thread). */
+  public void setSerialSink(SerialSink sink) {
+    this.serialSink = sink;
+  }
+
+  /** Queues bytes for the serial console; returns how many fit (the rest can be retried). */
+  public int sendSerial(byte[] data, int off, int len) {
+    return serialInput.offer(data, off, len);
+  }
+
+  public int sendSerial(byte[] data) {
+    return sendSerial(data, 0, data.length);
+  }
+
+  /** Completes when the run is over. */
+  public CompletableFuture<MachineExit> exit() {
+    return exit;
+  }
+
+  public synchronized void start() {
+    if (worker != null) {
+      throw new IllegalStateException("machine already started");
+    }
+    state = RunState.RUNNING;
+    worker = new Thread(this::mainLoop, "berth-core-" + config.name());
+    worker.setDaemon(true);
+    worker.start();
+  }
+
+  /** Presses the emulated power button (QMP {@code system_powerdown}). */
+  public void powerButton() {
+    post(new Request(Kind.POWER_BUTTON, null, 0));
+  }
+
+  /** QMP {@code quit}: the emulator stops at once; a power cut for the guest. */
+  public void quit() {
+    shutdown(ShutdownCause.HOST_QMP_QUIT);
+  }
+
+  /** The SIGTERM/SIGINT analogue: a shutdown with cause host-signal. */
+  public void terminate() {
+    shutdown(ShutdownCause.HOST_SIGNAL);
+  }
+
+  public void shutdown(ShutdownCause cause) {
+    post(new Request(Kind.SHUTDOWN, cause, 0));
+  }
+
+  /** QMP {@code system_reset}. */
+  public void reset() {
+    post(new Request(Kind.RESET, ShutdownCause.HOST_QMP_SYSTEM_RESET, 0));
+  }
+
+  public void pause() {
+    post(new Request(Kind.PAUSE, null, 0));
+  }
+
+  public void resume() {
+    post(new Request(Kind.RESUME, null, 0));
+  }
+
+  /** QMP {@code system_wakeup}: ends a suspend. */
+  public void wakeup() {
+    post(new Request(Kind.WAKEUP, null, 0));
+  }
+
+  /** The SIGKILL analogue: the loop is abandoned at once and no SHUTDOWN is published. */
+  public void kill() {
+    killed = true;
+    wake();
+  }
+
+  private void post(Request r) {
+    requests.add(r);
+    wake();
+  }
+
+  private void wake() {
+    Thread t = worker;
+    if (t != null) {
+      LockSupport.unpark(t);
+    }
+  }
+
+  /** Requests from inside the guest; they arrive on the worker thread mid-slice. */
+  private final class GuestPower implements PowerControl {
+    @Override
+    public void guestPowerOff() {
+      fromGuest(new Request(Kind.SHUTDOWN, ShutdownCause.GUEST_SHUTDOWN, 0));
+    }
+
+    @Override
+    public void guestReset() {
+      fromGuest(new Request(Kind.RESET, ShutdownCause.GUEST_RESET, 0));
+    }
+
+    @Override
+    public void guestSuspend() {
+      fromGuest(new Request(Kind.SUSPEND, null, 0));
+    }
+
+    @Override
+    public void guestFailure(int code) {
+      fromGuest(new Request(Kind.FAILURE, null, code));
+    }
+
+    private void fromGuest(Request r) {
+      requests.add(r);
+      hart.endSlice();
+    }
+  }
+
+  // ---- the worker thread -------------------------------------------------------------------
+
+  private void mainLoop() {
+    MachineExit result;
+    try {
+      result = loop();
+    } catch (RuntimeException | Error e) {
+      LOG.log(System.Logger.Level.ERROR, "machine " + config.name() + " failed", e);
+      state = RunState.INTERNAL_ERROR;
+      result = MachineExit.crashed(e.toString());
+    }
+    if (result.kind() != MachineExit.Kind.KILLED) {
+      uart.flushOutput();
+    }
+    if (state != RunState.INTERNAL_ERROR) {
+      state = RunState.SHUTDOWN;
+    }
+    for (MachineListener l : listeners) {
+      try {
+        l.onExit(result);
+      } catch (RuntimeException e) {
+        LOG.log(System.Logger.Level.WARNING, "machine listener failed", e);
+      }
+    }
+    exit.complete(result);
+  }
+
+  private MachineExit loop() {
+    while (true) {
+      if (killed) {
+        return MachineExit.killed();
+      }
+      MachineExit end = handleRequests();
+      if (end != null) {
+        return end;
+      }
+      if (state != RunState.RUNNING) {
+        LockSupport.parkNanos(this, MAX_IDLE_NANOS);
+        continue;
+      }
+      clint.tick();
+      uart.pumpInput();
+      if (hart.isWaiting() && !hart.hasWakeUp()) {
+        uart.flushOutput();
+        idle();
+        continue;
+      }
+      hart.run(SLICE);
+      instructionsRetired = hart.instructionsRetired();
+      guestListensToButton = pm.buttonEnabled();
+      uart.flushOutput();
+    }
+  }
+
+  /** Sleeps until the timer is due or another thread wakes us: WFI costs no host CPU. */
+  private void idle() {
+    long nanos = Math.min(clint.nanosUntilTimer(), MAX_IDLE_NANOS);
+    if (nanos > 0 && requests.isEmpty() && serialInput.isEmpty() && !killed) {
+      LockSupport.parkNanos(this, nanos);
+    }
+  }
+
+  private MachineExit handleRequests() {
+    Request r;
+    while ((r = requests.poll()) != null) {
+      if (killed) {
+        return null;
+      }
+      switch (r.kind()) {
+        case POWER_BUTTON -> {
+          publish(MachineEvent.now(MachineEvent.POWERDOWN));
+          boolean seen = pm.pressButton();
+          if (seen && state == RunState.SUSPENDED) {
+            wakeUp();
+          }
+        }
+        case SHUTDOWN -> {
+          publish(MachineEvent.withCause(MachineEvent.SHUTDOWN, r.cause()));
+          return MachineExit.shutdown(r.cause());
+        }
+        case FAILURE -> {
+          return MachineExit.failure(r.code());
+        }
+        case RESET -> {
+          publish(MachineEvent.withCause(MachineEvent.RESET, r.cause()));
+          resetBoard();
+        }
+        case PAUSE -> {
+          if (state == RunState.RUNNING) {
+            clock.stop();
+            state = RunState.PAUSED;
+            publish(MachineEvent.now(MachineEvent.STOP));
+          }
+        }
+        case RESUME -> {
+          if (state == RunState.PAUSED) {
+            clock.start();
+            state = RunState.RUNNING;
+            publish(MachineEvent.now(MachineEvent.RESUME));
+          }
+        }
+        case SUSPEND -> {
+          if (state == RunState.RUNNING) {
+            state = RunState.SUSPENDED;
+            publish(MachineEvent.now(MachineEvent.SUSPEND));
+          }
+        }
+        case WAKEUP -> {
+          if (state == RunState.SUSPENDED) {
+            wakeUp();
+          }
+        }
+      }
+    }
+    return null;
+  }
+
+  private void wakeUp() {
+    state = RunState.RUNNING;
+    publish(MachineEvent.now(MachineEvent.WAKEUP));
+  }
+
+  private void resetBoard() {
+    bus.resetDevices();
+    loadImages();
+    hart.reset(entry, fdtAddress);
+    if (state == RunState.SUSPENDED) {
+      state = RunState.RUNNING;
+    }
+  }
+
+  private void publish(MachineEvent e) {
+    uart.flushOutput(); // what the guest printed before the event reaches the console first
+    for (MachineListener l : listeners) {
+      try {
+        l.onEvent(e);
+      } catch (RuntimeException ex) {
+        LOG.log(System.Logger.Level.WARNING, "machine listener failed on " + e.name(), ex);
+      }
+    }
+  }
+}

@@ -1,0 +1,49 @@
+package dev.berth.core.machine;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * An asynchronous event in QMP's shape: a name, its data, and the time it happened in microseconds
+ * since the epoch.
+ */
+public record MachineEvent(String name, Map<String, Object> data, long timestampMicros) {
+  public static final String POWERDOWN = "POWERDOWN";
+  public static final String SHUTDOWN = "SHUTDOWN";
+  public static final String RESET = "RESET";
+  public static final String STOP = "STOP";
+  public static final String RESUME = "RESUME";
+  public static final String SUSPEND = "SUSPEND";
+  public static final String WAKEUP = "WAKEUP";
+
+  public MachineEvent {
+    data = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(data)); // keeps QMP's order
+  }
+
+  static MachineEvent now(String name) {
+    return new MachineEvent(name, Map.of(), nowMicros());
+  }
+
+  static MachineEvent withCause(String name, ShutdownCause cause) {
+    Map<String, Object> data = new LinkedHashMap<>();
+    data.put("guest", cause.isGuest());
+    data.put("reason", cause.qapiName());
+    return new MachineEvent(name, data, nowMicros());
+  }
+
+  static long nowMicros() {
+    java.time.Instant t = java.time.Instant.now();
+    return t.getEpochSecond() * 1_000_000 + t.getNano() / 1_000;
+  }
+
+  /** The {@code reason} of a SHUTDOWN or RESET event, if it has one. */
+  public ShutdownCause cause() {
+    Object r = data.get("reason");
+    return r == null ? null : ShutdownCause.fromQapiName(r.toString());
+  }
+
+  @Override
+  public String toString() {
+    return data.isEmpty() ? name : name + " " + data;
+  }
+}

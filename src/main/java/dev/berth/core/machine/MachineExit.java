@@ -1,0 +1,54 @@
+package dev.berth.core.machine;
+
+/**
+ * How a run ended. {@link Kind#SHUTDOWN} carries the cause of the SHUTDOWN event that preceded it;
+ * {@link Kind#FAILURE} a guest's failure code; {@link Kind#KILLED} is the SIGKILL analogue (no
+ * event at all); {@link Kind#CRASHED} an error inside the emulator, with its message.
+ */
+public record MachineExit(Kind kind, ShutdownCause cause, int code, String detail) {
+  public enum Kind {
+    SHUTDOWN,
+    FAILURE,
+    KILLED,
+    CRASHED
+  }
+
+  static MachineExit shutdown(ShutdownCause cause) {
+    return new MachineExit(Kind.SHUTDOWN, cause, 0, "");
+  }
+
+  static MachineExit failure(int code) {
+    return new MachineExit(Kind.FAILURE, null, code, "");
+  }
+
+  static MachineExit killed() {
+    return new MachineExit(Kind.KILLED, null, 0, "");
+  }
+
+  static MachineExit crashed(String detail) {
+    return new MachineExit(Kind.CRASHED, ShutdownCause.HOST_ERROR, 1, detail);
+  }
+
+  /**
+   * The exit status {@code qemu-system-riscv64} would have: 0 after any shutdown, the guest's code
+   * after a failure exit, 137 after SIGKILL, 1 after an emulator error.
+   */
+  public int exitStatus() {
+    return switch (kind) {
+      case SHUTDOWN -> 0;
+      case FAILURE -> code;
+      case KILLED -> 137;
+      case CRASHED -> 1;
+    };
+  }
+
+  /** One line for a user. */
+  public String describe() {
+    return switch (kind) {
+      case SHUTDOWN -> "shut down (" + cause.qapiName() + ")";
+      case FAILURE -> "guest failure exit with code " + code;
+      case KILLED -> "killed, no shutdown event";
+      case CRASHED -> "emulator error: " + detail;
+    };
+  }
+}

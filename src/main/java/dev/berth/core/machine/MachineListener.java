@@ -1,0 +1,13 @@
+package dev.berth.core.machine;
+
+/**
+ * Receives a machine's events, in order, on its worker thread. Implementations must return quickly
+ * and must not block (hand work to another thread, e.g. the FX thread). No lock is held while they
+ * are called, so they may post requests back to the machine.
+ */
+public interface MachineListener {
+  void onEvent(MachineEvent event);
+
+  /** The run is over; called once, after the last event. */
+  default void onExit(MachineExit exit) {}
+}
