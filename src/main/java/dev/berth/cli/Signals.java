@@ -25,8 +25,8 @@ public final class Signals {
 
   private static void onSignal() {
     Machine m = current;
-    if (m == null) {
-      return;
+    if (m == null || m.exit().isDone()) {
+      return; // a normal exit: System.exit already carries the machine's status
     }
     m.terminate();
     int status;
@@ -38,6 +38,7 @@ public final class Signals {
     cleanup.run();
     System.out.flush();
     System.err.flush();
+    // A signal would otherwise exit with 128+N; QEMU exits 0 after handling SIGTERM/SIGINT.
     Runtime.getRuntime().halt(status);
   }
 }

@@ -16,9 +16,9 @@ import org.junit.jupiter.api.TestFactory;
 
 /**
  * Every QEMU-compatible test program produces the same console output and exit status on the
- * bundled core as on {@code qemu-system-riscv64 -machine virt -bios none}: compared with the
- * output recorded from QEMU (resources/guests/bare/expected), and with a live QEMU run when
- * QEMU is installed (CI installs it).
+ * bundled core as on {@code qemu-system-riscv64 -machine virt -bios none}: compared with the output
+ * recorded from QEMU (resources/guests/bare/expected), and with a live QEMU run when QEMU is
+ * installed (CI installs it).
  */
 class DifferentialTest {
   private static final Path EXPECTED = Guests.DIR.resolve("expected");
@@ -43,8 +43,7 @@ class DifferentialTest {
       throw new AssertionError("no recorded QEMU outputs in " + EXPECTED);
     }
     Path qemu = findQemu();
-    return programs.stream()
-        .map(p -> DynamicTest.dynamicTest(p, () -> compare(p, qemu)));
+    return programs.stream().map(p -> DynamicTest.dynamicTest(p, () -> compare(p, qemu)));
   }
 
   private static void compare(String program, Path qemu) throws Exception {

@@ -150,6 +150,7 @@ public final class Hart {
       if (t.cause == Cause.ILLEGAL_INSN && len == 2) {
         t.tval = bits; // a compressed instruction reports its own 16 bits
       }
+      this.pc = pc; // executors may have moved pc before trapping; epc is this instruction
       enterTrap(t.cause, t.tval, false);
     }
   }
@@ -364,78 +365,59 @@ public final class Hart {
         | (((i >>> 21) & 0x3ff) << 1);
   }
 
-  /** Executes one 32-bit instruction at {@code pc}; {@code next} is the fall-through address. */
+  /**
+   * Executes one 32-bit instruction at {@code pc}; {@code next} is the fall-through address. The
+   * switch is on opcode bits [6:2] (bits [1:0] are always 11 here), so it compiles to a jump table;
+   * each case is one call, which keeps this method small enough to inline.
+   */
   private void execute(int i, long pc, long next) {
-    switch (i & 0x7f) {
-      case 0x03 -> {
-        opLoad(i);
-        this.pc = next;
-      }
-      case 0x0f -> {
-        if (funct3(i) > 1) {
-          throw illegal(i);
-        }
-        this.pc = next; // FENCE, FENCE.I: one hart, no caches to order or flush
-      }
-      case 0x13 -> {
-        opImm(i);
-        this.pc = next;
-      }
-      case 0x17 -> {
-        setReg(rd(i), pc + (i & 0xfffff000));
-        this.pc = next;
-      }
-      case 0x1b -> {
-        opImm32(i);
-        this.pc = next;
-      }
-      case 0x23 -> {
-        opStore(i);
-        this.pc = next;
-      }
-      case 0x2f -> {
-        opAmo(i);
-        this.pc = next;
-      }
-      case 0x33 -> {
-        if (funct7(i) == 1) {
-          opMulDiv(i);
-        } else {
-          opReg(i);
-        }
-        this.pc = next;
-      }
-      case 0x37 -> {
-        setReg(rd(i), i & 0xfffff000);
-        this.pc = next;
-      }
-      case 0x3b -> {
-        if (funct7(i) == 1) {
-          opMulDiv32(i);
-        } else {
-          opReg32(i);
-        }
-        this.pc = next;
-      }
-      case 0x63 -> this.pc = branchTaken(i) ? pc + immB(i) : next;
-      case 0x67 -> {
-        if (funct3(i) != 0) {
-          throw illegal(i);
-        }
-        long target = (x[rs1(i)] + immI(i)) & ~1L;
-        setReg(rd(i), next);
-        this.pc = target;
-      }
-      case 0x6f -> {
-        setReg(rd(i), next);
-        this.pc = pc + immJ(i);
-      }
-      case 0x73 -> opSystem(i, pc, next);
+    switch ((i >>> 2) & 31) {
+      case 0x00 -> opLoad(i, next); // LOAD
+      case 0x03 -> opMiscMem(i, next); // MISC-MEM
+      case 0x04 -> opImm(i, next); // OP-IMM
+      case 0x05 -> upper(i, pc + (i & 0xfffff000), next); // AUIPC
+      case 0x06 -> opImm32(i, next); // OP-IMM-32
+      case 0x08 -> opStore(i, next); // STORE
+      case 0x0b -> opAmo(i, next); // AMO
+      case 0x0c -> opReg(i, next); // OP
+      case 0x0d -> upper(i, i & 0xfffff000, next); // LUI
+      case 0x0e -> opReg32(i, next); // OP-32
+      case 0x18 -> this.pc = branchTaken(i) ? pc + immB(i) : next; // BRANCH
+      case 0x19 -> jalr(i, next); // JALR
+      case 0x1b -> jal(i, pc, next); // JAL
+      case 0x1c -> opSystem(i, pc, next); // SYSTEM
       default -> throw illegal(i);
     }
   }
 
-  private void opLoad(int i) {
+  private void upper(int i, long value, long next) {
+    setReg(rd(i), value);
+    pc = next;
+  }
+
+  private void opMiscMem(int i, long next) {
+    if (funct3(i) > 1) {
+      throw illegal(i);
+    }
+    pc = next; // FENCE, FENCE.I: one hart, no caches to order or flush
+  }
+
+  private void jalr(int i, long next) {
+    if (funct3(i) != 0) {
+      throw illegal(i);
+    }
+    long target = (x[rs1(i)] + immI(i)) & ~1L;
+    setReg(rd(i), next);
+    pc = target;
+  }
+
+  private void jal(int i, long pc, long next) {
+    setReg(rd(i), next);
+    this.pc = pc + immJ(i);
+  }
+
+  private void opLoad(int i, long next) {
+    pc = next;
     long addr = x[rs1(i)] + immI(i);
     long v =
         switch (funct3(i)) {
@@ -451,7 +433,8 @@ public final class Hart {
     setReg(rd(i), v);
   }
 
-  private void opStore(int i) {
+  private void opStore(int i, long next) {
+    pc = next;
     long addr = x[rs1(i)] + immS(i);
     long v = x[rs2(i)];
     switch (funct3(i)) {
@@ -463,7 +446,8 @@ public final class Hart {
     }
   }
 
-  private void opImm(int i) {
+  private void opImm(int i, long next) {
+    pc = next;
     long a = x[rs1(i)];
     long imm = immI(i);
     int shamt = (int) imm & 0x3f;
@@ -495,7 +479,8 @@ public final class Hart {
     setReg(rd(i), v);
   }
 
-  private void opImm32(int i) {
+  private void opImm32(int i, long next) {
+    pc = next;
     int a = (int) x[rs1(i)];
     int imm = i >> 20;
     int shamt = imm & 0x1f;
@@ -523,7 +508,12 @@ public final class Hart {
     setReg(rd(i), v);
   }
 
-  private void opReg(int i) {
+  private void opReg(int i, long next) {
+    pc = next;
+    if (funct7(i) == 1) {
+      opMulDiv(i);
+      return;
+    }
     long a = x[rs1(i)];
     long b = x[rs2(i)];
     int f7 = funct7(i);
@@ -551,7 +541,12 @@ public final class Hart {
     setReg(rd(i), v);
   }
 
-  private void opReg32(int i) {
+  private void opReg32(int i, long next) {
+    pc = next;
+    if (funct7(i) == 1) {
+      opMulDiv32(i);
+      return;
+    }
     int a = (int) x[rs1(i)];
     int b = (int) x[rs2(i)];
     int f7 = funct7(i);
@@ -580,7 +575,7 @@ public final class Hart {
         switch (funct3(i)) {
           case 0 -> a * b;
           case 1 -> Math.multiplyHigh(a, b);
-          case 2 -> Math.multiplyHigh(a, b) + (a < 0 ? b : 0); // MULHSU: b is unsigned
+          case 2 -> Math.multiplyHigh(a, b) + (b < 0 ? a : 0); // MULHSU: b is unsigned
           case 3 -> Math.multiplyHigh(a, b) + (a < 0 ? b : 0) + (b < 0 ? a : 0); // MULHU
           case 4 -> b == 0 ? -1 : (a == Long.MIN_VALUE && b == -1) ? a : a / b;
           case 5 -> b == 0 ? -1 : Long.divideUnsigned(a, b);
@@ -619,7 +614,8 @@ public final class Hart {
     };
   }
 
-  private void opAmo(int i) {
+  private void opAmo(int i, long next) {
+    pc = next;
     int f3 = funct3(i);
     if (f3 != 2 && f3 != 3) {
       throw illegal(i);
