@@ -33,9 +33,7 @@ extra_for() {           # extra QEMU options
     esac
 }
 
-board_traps() {         # QEMU 7.2 -> docs/BOARD.md, for the lines where they differ
-    sed -e 's/^ebreak: cause=3 tval=0x0 epc=+0x4$/ebreak: cause=3 tval=+0x4 epc=+0x4/' \
-        -e 's/^c\.ebreak: cause=3 tval=0x0 epc=+0x4$/c.ebreak: cause=3 tval=+0x4 epc=+0x4/' \
+board_traps() {         # QEMU 7.2 -> Berth (docs/BOARD.md), for the lines where they differ
         -e 's/^amo-fault: cause=5 /amo-fault: cause=7 /' \
         -e 's/^misaligned-amoadd\.w: cause=4 /misaligned-amoadd.w: cause=6 /' \
         -e 's/^misaligned-amoswap\.d: cause=4 /misaligned-amoswap.d: cause=6 /' \

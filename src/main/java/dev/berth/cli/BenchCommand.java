@@ -46,9 +46,19 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--no-qemu", description = "do not run the QEMU comparison")
   boolean noQemu;
 
+  @Option(
+      names = "--idle",
+      description = "instead: measure the host CPU an idle guest (sitting in WFI) costs")
+  boolean idle;
+
+  static final String BUNDLED_IDLE = "/guests/bare/pm_ignore.elf";
+
   @Override
   public Integer call() throws Exception {
     PrintStream out = System.out;
+    if (idle) {
+      return idleCost(out);
+    }
     ImageSource image;
     try {
       image =
@@ -118,6 +128,32 @@ public final class BenchCommand implements Callable<Integer> {
       Files.deleteIfExists(tmp);
     }
     return 0;
+  }
+
+  /**
+   * Runs a guest that sleeps in WFI between 100 ms timer ticks, and reports the worker thread's
+   * host CPU time as a share of one core.
+   */
+  private int idleCost(PrintStream out) throws Exception {
+    Machine m = new Machine(MachineConfig.of("idle", ImageSource.fromResource(BUNDLED_IDLE)));
+    m.start();
+    runFor(m, 1); // let it boot and settle
+    long cpu0 = m.hostCpuNanos();
+    long t0 = System.nanoTime();
+    runFor(m, 5);
+    double share = (m.hostCpuNanos() - cpu0) / (double) (System.nanoTime() - t0);
+    m.quit();
+    out.printf("idle guest (WFI, 10 timer ticks/s): %.2f %% of one host core%n", share * 100);
+    return 0;
+  }
+
+  private static void runFor(Machine m, int seconds) throws Exception {
+    try {
+      MachineExit early = m.exit().get(seconds, TimeUnit.SECONDS);
+      throw new IOException("the idle guest stopped: " + early.describe());
+    } catch (java.util.concurrent.TimeoutException stillRunning) {
+      // the expected outcome: it is still idling
+    }
   }
 
   static String qemuCpu() throws IOException {

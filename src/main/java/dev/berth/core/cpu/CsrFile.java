@@ -186,7 +186,7 @@ final class CsrFile {
       return;
     }
     if (addr >= PMPADDR0 && addr < PMPADDR0 + 16) {
-      pmpaddr[addr - PMPADDR0] = v & ((1L << 54) - 1);
+      pmpaddr[addr - PMPADDR0] = v; // held as written, as QEMU 7.2 holds it
       return;
     }
     if ((addr >= MHPMCOUNTER3 && addr <= MHPMCOUNTER31)

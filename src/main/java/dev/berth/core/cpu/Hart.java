@@ -698,7 +698,7 @@ public final class Hart {
     if (f3 == 0) {
       switch (i) {
         case 0x00000073 -> throw fault(Cause.ECALL_U + priv, 0);
-        case 0x00100073 -> throw fault(Cause.BREAKPOINT, pc);
+        case 0x00100073 -> throw fault(Cause.BREAKPOINT, 0); // tval 0, as QEMU 7.2 reports it
         case 0x30200073 -> mret(i);
         case 0x10200073 -> sret(i);
         case 0x10500073 -> {

@@ -431,6 +431,7 @@ public final class Machine {
   }
 
   private void resetBoard() {
+    clock.reset(); // mtime starts again from 0, as on QEMU
     bus.resetDevices();
     loadImages();
     hart.reset(entry, fdtAddress);
