@@ -4,7 +4,7 @@
  * UART. UART receive and the power button's SCI arrive as PLIC interrupts; the interrupt
  * handler only queues bytes and button presses, the main loop does the rest and sleeps in
  * WFI whenever there is nothing to do. Commands: help, uptime, status, button
- * [poweroff|ignore|ask], poweroff, reboot, fail N.
+ * [poweroff|ignore|ask], suspend, poweroff, reboot, fail N.
  */
 #include "lib.h"
 
@@ -121,6 +121,19 @@ static void orderly_poweroff(void)
     fail(2);
 }
 
+/* S3: on Berth the write stops the guest (SUSPEND) until a wake-up (system_wakeup, or a
+ * power-button press with PWRBTN_EN set); execution then continues with the next
+ * instruction. Interrupts stay off across the write so that "resumed" is printed before a
+ * waking press's SCI is taken; the press is then handled by the main loop as usual. */
+static void suspend_to_ram(void)
+{
+    klog("pm: entering S3 (suspend to RAM)");
+    irq_disable();
+    mmio_write16(PM1_CNT, PM1_SLP_TYP(1) | PM1_SLP_EN | PM1_SCI_EN);
+    klog("pm: resumed from S3");
+    irq_enable();
+}
+
 /* ---- device tree: find /memory ------------------------------------------------------- */
 static uint32_t be32(const uint8_t *p)
 {
@@ -226,6 +239,7 @@ static void command(char *cmd)
                 "  uptime                        seconds since power-on\n"
                 "  status                        power button policy and uptime\n"
                 "  button [poweroff|ignore|ask]  show or set the power button policy\n"
+                "  suspend                       suspend to RAM (ACPI S3) until woken\n"
                 "  poweroff                      orderly shutdown (ACPI S5)\n"
                 "  reboot                        reset the machine\n"
                 "  fail N                        failure exit with code N\n");
@@ -247,6 +261,8 @@ static void command(char *cmd)
                 return;
             }
         kprintf("usage: button [poweroff|ignore|ask]\n");
+    } else if (strcmp(c, "suspend") == 0) {
+        suspend_to_ram();
     } else if (strcmp(c, "poweroff") == 0) {
         orderly_poweroff();
     } else if (strcmp(c, "reboot") == 0) {
