@@ -1,20 +1,38 @@
 package dev.berth.app;
 
+import dev.berth.core.boot.ImageException;
+import dev.berth.core.boot.ImageSource;
+import dev.berth.core.machine.MachineConfig;
+import java.io.IOException;
+import java.util.List;
 import javafx.application.Application;
+import javafx.fxml.FXMLLoader;
+import javafx.scene.Parent;
 import javafx.scene.Scene;
-import javafx.scene.control.Label;
 import javafx.stage.Stage;
 
-/** The desktop app. */
+/** The desktop app: one window with the VM library, the console and the power menu. */
 public final class BerthApp extends Application {
+  /** Until the Linux guest lands, the default VM boots the core's power-aware demo guest. */
+  static final String DEMO_GUEST = "/guests/bare/demo.elf";
+
   public static void launchApp(String[] args) {
     Application.launch(BerthApp.class, args);
   }
 
+  static List<VmViewModel> defaultVms() throws ImageException {
+    MachineConfig demo = MachineConfig.of("demo", ImageSource.fromResource(DEMO_GUEST));
+    return List.of(new VmViewModel("demo", demo));
+  }
+
   @Override
-  public void start(Stage stage) {
+  public void start(Stage stage) throws IOException, ImageException {
+    FXMLLoader loader = new FXMLLoader(BerthApp.class.getResource("main.fxml"));
+    Parent root = loader.load();
+    MainController controller = loader.getController();
+    controller.show(defaultVms());
     stage.setTitle("Berth");
-    stage.setScene(new Scene(new Label("Berth"), 800, 600));
+    stage.setScene(new Scene(root));
     stage.show();
   }
 }

@@ -175,6 +175,38 @@ class PowerPathTest {
     }
   }
 
+  @Test
+  void guestSuspendsAndSystemWakeupResumesIt() {
+    try (GuestRun run = GuestRun.start("demo")) {
+      run.awaitConsole("demo$ ");
+      run.type("suspend\r");
+      run.awaitEvent("SUSPEND");
+      assertEquals(RunState.SUSPENDED, run.machine.state());
+      run.awaitConsole("pm: entering S3");
+      assertFalse(run.console().contains("resumed from S3"));
+      run.machine.wakeup();
+      run.awaitEvent("WAKEUP");
+      run.awaitConsole("pm: resumed from S3");
+      assertEquals(RunState.RUNNING, run.machine.state());
+      run.type("poweroff\r");
+      assertShutdown(run, ShutdownCause.GUEST_SHUTDOWN);
+      assertEquals(List.of("SUSPEND", "WAKEUP", "SHUTDOWN"), run.eventNames());
+    }
+  }
+
+  @Test
+  void powerButtonWakesASuspendedGuestThatThenPowersOff() {
+    try (GuestRun run = GuestRun.start("demo")) {
+      run.awaitConsole("demo$ ");
+      run.type("suspend\r");
+      run.awaitEvent("SUSPEND");
+      run.machine.powerButton();
+      assertShutdown(run, ShutdownCause.GUEST_SHUTDOWN);
+      assertEquals(List.of("SUSPEND", "POWERDOWN", "WAKEUP", "SHUTDOWN"), run.eventNames());
+      assertTrue(run.console().contains("pm: resumed from S3"), run.console());
+    }
+  }
+
   private static int countAlive(String console) {
     return console.split("alive", -1).length - 1;
   }

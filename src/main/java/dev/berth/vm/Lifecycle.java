@@ -1,0 +1,71 @@
+package dev.berth.vm;
+
+import dev.berth.core.machine.MachineEvent;
+import dev.berth.core.machine.MachineExit;
+
+/**
+ * Turns what a user asked for and the QMP-shaped events a backend reports into the state a user
+ * sees, and the end of a run into words. Pure logic: no threads, no JavaFX.
+ */
+public final class Lifecycle {
+  private VmState state = VmState.SHUT_OFF;
+
+  public VmState state() {
+    return state;
+  }
+
+  public void starting() {
+    state = VmState.STARTING;
+  }
+
+  public void started() {
+    state = VmState.RUNNING;
+  }
+
+  /** The host pressed the power button: the guest has not answered yet. */
+  public void buttonPressed() {
+    if (state == VmState.RUNNING) {
+      state = VmState.POWERING_DOWN;
+    }
+  }
+
+  /** A host termination (quit, terminate, kill) is in progress. */
+  public void stopping() {
+    if (state.isActive()) {
+      state = VmState.STOPPING;
+    }
+  }
+
+  public void onEvent(MachineEvent e) {
+    switch (e.name()) {
+      case MachineEvent.STOP -> state = VmState.PAUSED;
+      case MachineEvent.RESUME, MachineEvent.WAKEUP -> state = VmState.RUNNING;
+      case MachineEvent.SUSPEND -> state = VmState.SUSPENDED;
+      case MachineEvent.RESET -> state = VmState.RUNNING;
+      case MachineEvent.SHUTDOWN ->
+          state =
+              e.cause() != null && e.cause().isGuest() ? VmState.SHUTTING_DOWN : VmState.STOPPING;
+      default -> {}
+    }
+  }
+
+  public void onExit(MachineExit exit) {
+    state = exit.kind() == MachineExit.Kind.CRASHED ? VmState.CRASHED : VmState.SHUT_OFF;
+  }
+
+  /** How a run ended, in words a user reads. */
+  public static String describe(MachineExit exit) {
+    return switch (exit.kind()) {
+      case SHUTDOWN ->
+          switch (exit.cause()) {
+            case GUEST_SHUTDOWN -> "Guest powered off (guest-shutdown)";
+            case HOST_QMP_QUIT -> "Emulator quit by host (host-qmp-quit)";
+            case HOST_SIGNAL -> "Terminated by signal (host-signal)";
+            default -> "Shut down (" + exit.cause().qapiName() + ")";
+          };
+      case FAILURE -> "Guest failure exit, code " + exit.code();
+      case KILLED -> "Killed — no shutdown event";
+      case CRASHED -> "Emulator error: " + exit.detail();
+    };
+  }
+}

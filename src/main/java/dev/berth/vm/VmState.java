@@ -1,0 +1,28 @@
+package dev.berth.vm;
+
+/** The lifecycle states a user sees, in libvirt's vocabulary. */
+public enum VmState {
+  SHUT_OFF("Shut off"),
+  STARTING("Starting"),
+  RUNNING("Running"),
+  PAUSED("Paused"),
+  SUSPENDED("Suspended"),
+  POWERING_DOWN("Powering down"),
+  SHUTTING_DOWN("Shutting down"),
+  STOPPING("Stopping"),
+  CRASHED("Crashed");
+
+  private final String label;
+
+  VmState(String label) {
+    this.label = label;
+  }
+
+  public String label() {
+    return label;
+  }
+
+  public boolean isActive() {
+    return this != SHUT_OFF && this != CRASHED;
+  }
+}
