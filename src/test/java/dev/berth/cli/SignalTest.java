@@ -38,7 +38,7 @@ class SignalTest {
         line = out.readLine();
       } while (line != null && !line.startsWith("alive 1"));
       assertTrue(line != null, "the guest never said it was alive");
-      p.destroy(); // SIGTERM
+      p.toHandle().destroy(); // SIGTERM; Process.destroy() would also close our pipes
       assertTrue(p.waitFor(20, TimeUnit.SECONDS), "berth did not exit after SIGTERM");
     }
     String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
