@@ -102,8 +102,9 @@ public final class Hart {
   }
 
   /**
-   * Runs up to {@code budget} instructions; returns early when the hart enters WFI. Traps are taken
-   * inside; nothing escapes.
+   * Runs up to {@code budget} instructions; returns early when the hart enters WFI or a device ends
+   * the slice. Traps are taken inside; nothing escapes. The pc lives in a local while the loop runs
+   * and is written back whenever something else may look at it.
    */
   public long run(long budget) {
     if (waitingForInterrupt) {
@@ -113,46 +114,44 @@ public final class Hart {
       waitingForInterrupt = false;
     }
     long start = instret;
-    long attempts = 0;
-    while (attempts++ < budget) {
+    long pc = this.pc;
+    for (long n = 0; n < budget; n++) {
       if (interruptCheck) {
         interruptCheck = false;
+        this.pc = pc;
         takePendingInterrupt();
+        pc = this.pc;
       }
-      step();
+      int bits = 0;
+      int len = 4;
+      try {
+        bits = fetch(pc);
+        int insn = bits;
+        if ((bits & 3) != 3) {
+          len = 2;
+          bits &= 0xffff;
+          insn = Compressed.expand(bits);
+          if (insn == 0) {
+            throw illegal(bits);
+          }
+        }
+        pc = execute(insn, pc, pc + len);
+        instret++;
+      } catch (Trap t) {
+        if (t.cause == Cause.ILLEGAL_INSN && len == 2) {
+          t.tval = bits; // a compressed instruction reports its own 16 bits
+        }
+        this.pc = pc; // the trapping instruction's own address becomes epc
+        enterTrap(t.cause, t.tval, false);
+        pc = this.pc;
+      }
       if (endSlice) {
         endSlice = false;
         break;
       }
     }
+    this.pc = pc;
     return instret - start;
-  }
-
-  private void step() {
-    long pc = this.pc;
-    int len = 4;
-    int bits = 0;
-    try {
-      bits = fetch(pc);
-      if ((bits & 3) != 3) {
-        len = 2;
-        bits &= 0xffff;
-        int expanded = Compressed.expand(bits);
-        if (expanded == 0) {
-          throw illegal(bits);
-        }
-        execute(expanded, pc, pc + 2);
-      } else {
-        execute(bits, pc, pc + 4);
-      }
-      instret++;
-    } catch (Trap t) {
-      if (t.cause == Cause.ILLEGAL_INSN && len == 2) {
-        t.tval = bits; // a compressed instruction reports its own 16 bits
-      }
-      this.pc = pc; // executors may have moved pc before trapping; epc is this instruction
-      enterTrap(t.cause, t.tval, false);
-    }
   }
 
   // ---- traps and interrupts --------------------------------------------------------------
@@ -221,7 +220,7 @@ public final class Hart {
     return (interrupt && (tvec & 3) == 1) ? base + 4L * code : base;
   }
 
-  private void mret(int insn) {
+  private long mret(int insn) {
     if (priv < Priv.M) {
       throw illegal(insn);
     }
@@ -233,11 +232,11 @@ public final class Hart {
       status &= ~MPRV;
     }
     priv = target;
-    pc = csr.mepc;
     csr.setMstatus(status);
+    return csr.mepc;
   }
 
-  private void sret(int insn) {
+  private long sret(int insn) {
     if (priv < Priv.S || (priv == Priv.S && (csr.mstatus & TSR) != 0)) {
       throw illegal(insn);
     }
@@ -246,8 +245,8 @@ public final class Hart {
     status = (status & ~SIE_BIT) | ((status & SPIE) != 0 ? SIE_BIT : 0);
     status = (status | SPIE) & ~(SPP | MPRV);
     priv = target;
-    pc = csr.sepc;
     csr.setMstatus(status);
+    return csr.sepc;
   }
 
   private void wfi(int insn) {
@@ -370,54 +369,71 @@ public final class Hart {
    * switch is on opcode bits [6:2] (bits [1:0] are always 11 here), so it compiles to a jump table;
    * each case is one call, which keeps this method small enough to inline.
    */
-  private void execute(int i, long pc, long next) {
-    switch ((i >>> 2) & 31) {
-      case 0x00 -> opLoad(i, next); // LOAD
-      case 0x03 -> opMiscMem(i, next); // MISC-MEM
-      case 0x04 -> opImm(i, next); // OP-IMM
-      case 0x05 -> upper(i, pc + (i & 0xfffff000), next); // AUIPC
-      case 0x06 -> opImm32(i, next); // OP-IMM-32
-      case 0x08 -> opStore(i, next); // STORE
-      case 0x0b -> opAmo(i, next); // AMO
-      case 0x0c -> opReg(i, next); // OP
-      case 0x0d -> upper(i, i & 0xfffff000, next); // LUI
-      case 0x0e -> opReg32(i, next); // OP-32
-      case 0x18 -> this.pc = branchTaken(i) ? pc + immB(i) : next; // BRANCH
+  private long execute(int i, long pc, long next) {
+    return switch ((i >>> 2) & 31) {
+      case 0x00 -> { // LOAD
+        opLoad(i);
+        yield next;
+      }
+      case 0x03 -> { // MISC-MEM: FENCE, FENCE.I; one hart, no caches to order or flush
+        if (funct3(i) > 1) {
+          throw illegal(i);
+        }
+        yield next;
+      }
+      case 0x04 -> { // OP-IMM
+        opImm(i);
+        yield next;
+      }
+      case 0x05 -> { // AUIPC
+        setReg(rd(i), pc + (i & 0xfffff000));
+        yield next;
+      }
+      case 0x06 -> { // OP-IMM-32
+        opImm32(i);
+        yield next;
+      }
+      case 0x08 -> { // STORE
+        opStore(i);
+        yield next;
+      }
+      case 0x0b -> { // AMO
+        opAmo(i);
+        yield next;
+      }
+      case 0x0c -> { // OP
+        opReg(i);
+        yield next;
+      }
+      case 0x0d -> { // LUI
+        setReg(rd(i), i & 0xfffff000);
+        yield next;
+      }
+      case 0x0e -> { // OP-32
+        opReg32(i);
+        yield next;
+      }
+      case 0x18 -> branchTaken(i) ? pc + immB(i) : next; // BRANCH
       case 0x19 -> jalr(i, next); // JALR
-      case 0x1b -> jal(i, pc, next); // JAL
+      case 0x1b -> { // JAL
+        setReg(rd(i), next);
+        yield pc + immJ(i);
+      }
       case 0x1c -> opSystem(i, pc, next); // SYSTEM
       default -> throw illegal(i);
-    }
+    };
   }
 
-  private void upper(int i, long value, long next) {
-    setReg(rd(i), value);
-    pc = next;
-  }
-
-  private void opMiscMem(int i, long next) {
-    if (funct3(i) > 1) {
-      throw illegal(i);
-    }
-    pc = next; // FENCE, FENCE.I: one hart, no caches to order or flush
-  }
-
-  private void jalr(int i, long next) {
+  private long jalr(int i, long next) {
     if (funct3(i) != 0) {
       throw illegal(i);
     }
     long target = (x[rs1(i)] + immI(i)) & ~1L;
     setReg(rd(i), next);
-    pc = target;
+    return target;
   }
 
-  private void jal(int i, long pc, long next) {
-    setReg(rd(i), next);
-    this.pc = pc + immJ(i);
-  }
-
-  private void opLoad(int i, long next) {
-    pc = next;
+  private void opLoad(int i) {
     long addr = x[rs1(i)] + immI(i);
     long v =
         switch (funct3(i)) {
@@ -433,8 +449,7 @@ public final class Hart {
     setReg(rd(i), v);
   }
 
-  private void opStore(int i, long next) {
-    pc = next;
+  private void opStore(int i) {
     long addr = x[rs1(i)] + immS(i);
     long v = x[rs2(i)];
     switch (funct3(i)) {
@@ -446,8 +461,7 @@ public final class Hart {
     }
   }
 
-  private void opImm(int i, long next) {
-    pc = next;
+  private void opImm(int i) {
     long a = x[rs1(i)];
     long imm = immI(i);
     int shamt = (int) imm & 0x3f;
@@ -479,8 +493,7 @@ public final class Hart {
     setReg(rd(i), v);
   }
 
-  private void opImm32(int i, long next) {
-    pc = next;
+  private void opImm32(int i) {
     int a = (int) x[rs1(i)];
     int imm = i >> 20;
     int shamt = imm & 0x1f;
@@ -508,8 +521,7 @@ public final class Hart {
     setReg(rd(i), v);
   }
 
-  private void opReg(int i, long next) {
-    pc = next;
+  private void opReg(int i) {
     if (funct7(i) == 1) {
       opMulDiv(i);
       return;
@@ -541,8 +553,7 @@ public final class Hart {
     setReg(rd(i), v);
   }
 
-  private void opReg32(int i, long next) {
-    pc = next;
+  private void opReg32(int i) {
     if (funct7(i) == 1) {
       opMulDiv32(i);
       return;
@@ -614,8 +625,7 @@ public final class Hart {
     };
   }
 
-  private void opAmo(int i, long next) {
-    pc = next;
+  private void opAmo(int i) {
     int f3 = funct3(i);
     if (f3 != 2 && f3 != 3) {
       throw illegal(i);
@@ -693,17 +703,17 @@ public final class Hart {
     return Long.compareUnsigned(unsignedOf(a, size), unsignedOf(b, size)) >= 0 ? a : b;
   }
 
-  private void opSystem(int i, long pc, long next) {
+  private long opSystem(int i, long pc, long next) {
     int f3 = funct3(i);
     if (f3 == 0) {
-      switch (i) {
+      return switch (i) {
         case 0x00000073 -> throw fault(Cause.ECALL_U + priv, 0);
         case 0x00100073 -> throw fault(Cause.BREAKPOINT, 0); // tval 0, as QEMU 7.2 reports it
         case 0x30200073 -> mret(i);
         case 0x10200073 -> sret(i);
         case 0x10500073 -> {
           wfi(i);
-          this.pc = next;
+          yield next;
         }
         default -> {
           if (funct7(i) != 0x09 || rd(i) != 0) {
@@ -712,10 +722,9 @@ public final class Hart {
           if (priv == Priv.U || (priv == Priv.S && (csr.mstatus & TVM) != 0)) {
             throw illegal(i);
           }
-          this.pc = next; // SFENCE.VMA: nothing cached while translation is Bare
+          yield next; // SFENCE.VMA: nothing cached while translation is Bare
         }
-      }
-      return;
+      };
     }
     if (f3 == 4) {
       throw illegal(i);
@@ -736,6 +745,6 @@ public final class Hart {
       csr.write(csrAddr, v, i);
     }
     setReg(rd(i), old);
-    this.pc = next;
+    return next;
   }
 }
