@@ -97,6 +97,11 @@ public final class Hart {
     endSlice = true;
   }
 
+  /** True if interrupt {@code irq} is pending in mip, enabled or not. */
+  public boolean isPending(int irq) {
+    return (csr.mip() >>> irq & 1) != 0;
+  }
+
   void interruptsChanged() {
     interruptCheck = true;
   }
