@@ -22,17 +22,48 @@ public final class BerthApp extends Application {
 
   static List<VmViewModel> defaultVms() throws ImageException {
     MachineConfig demo = MachineConfig.of("demo", ImageSource.fromResource(DEMO_GUEST));
-    return List.of(new VmViewModel("demo", demo));
+    return List.of(new VmViewModel("demo", demo, 30));
+  }
+
+  /**
+   * Ctrl+C (SIGINT) or SIGTERM on a terminal-started app: every running VM is terminated with cause
+   * host-signal, as QEMU does, before the JVM exits.
+   */
+  private static void installSignalHandling(List<VmViewModel> vms) {
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  for (VmViewModel vm : vms) {
+                    vm.terminateForHostSignal();
+                  }
+                  for (VmViewModel vm : vms) {
+                    try {
+                      vm.exitFuture().get(5, java.util.concurrent.TimeUnit.SECONDS);
+                    } catch (Exception e) {
+                      // the JVM is going down; a VM that did not stop in time ends with it
+                    }
+                  }
+                },
+                "berth-app-signal"));
   }
 
   @Override
   public void start(Stage stage) throws IOException, ImageException {
+    List<VmViewModel> vms = defaultVms();
+    open(stage, vms);
+    installSignalHandling(vms);
+  }
+
+  /** Shows the main window for {@code vms} on {@code stage}. */
+  static MainController open(Stage stage, List<VmViewModel> vms) throws IOException {
     FXMLLoader loader = new FXMLLoader(BerthApp.class.getResource("main.fxml"));
     Parent root = loader.load();
     MainController controller = loader.getController();
-    controller.show(defaultVms());
+    controller.show(stage, vms);
     stage.setTitle("Berth");
     stage.setScene(new Scene(root));
     stage.show();
+    return controller;
   }
 }

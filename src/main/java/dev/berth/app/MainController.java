@@ -3,17 +3,32 @@ package dev.berth.app;
 import dev.berth.vm.VmState;
 import java.util.List;
 import javafx.animation.AnimationTimer;
+import javafx.animation.KeyFrame;
+import javafx.animation.Timeline;
+import javafx.application.Platform;
 import javafx.beans.binding.Bindings;
 import javafx.beans.binding.BooleanBinding;
 import javafx.fxml.FXML;
+import javafx.scene.control.Alert;
 import javafx.scene.control.Button;
+import javafx.scene.control.ButtonBar;
+import javafx.scene.control.ButtonType;
+import javafx.scene.control.CheckBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListCell;
 import javafx.scene.control.ListView;
 import javafx.scene.control.MenuItem;
+import javafx.scene.control.ProgressBar;
 import javafx.scene.control.TextArea;
 import javafx.scene.input.KeyCode;
 import javafx.scene.input.KeyEvent;
+import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.HBox;
+import javafx.stage.Stage;
+import javafx.stage.WindowEvent;
+import javafx.util.Duration;
+import org.controlsfx.control.Notifications;
+import org.controlsfx.control.action.Action;
 
 /** The main window: thin; the state lives in {@link VmViewModel}. */
 public final class MainController {
@@ -21,92 +36,199 @@ public final class MainController {
   private static final int CONSOLE_LIMIT = 400_000;
 
   @FXML private ListView<VmViewModel> vmList;
-  @FXML private TextArea console;
+  @FXML private BorderPane consolePane;
   @FXML private ListView<String> eventList;
   @FXML private Label stateBadge;
   @FXML private Label lastEndLabel;
   @FXML private Label messageLabel;
+  @FXML private Label overviewSpec;
+  @FXML private Label overviewStats;
+  @FXML private HBox waitBox;
+  @FXML private Label waitLabel;
+  @FXML private ProgressBar waitProgress;
+  @FXML private Button waitForceButton;
   @FXML private Button startButton;
   @FXML private Button powerButton;
+  @FXML private Button shutdownButton;
   @FXML private Button quitButton;
   @FXML private Button forceButton;
   @FXML private Button resetButton;
   @FXML private Button pauseButton;
   @FXML private MenuItem startItem;
   @FXML private MenuItem buttonItem;
+  @FXML private MenuItem shutdownItem;
   @FXML private MenuItem quitItem;
   @FXML private MenuItem forceItem;
   @FXML private MenuItem resetItem;
   @FXML private MenuItem pauseItem;
 
+  private final TextArea console = new TextArea();
+  private final java.io.ByteArrayOutputStream pendingConsole = new java.io.ByteArrayOutputStream();
+  private final AppSettings settings = new AppSettings();
+  private Stage stage;
+  private List<VmViewModel> vms = List.of();
   private VmViewModel vm;
 
-  void show(List<VmViewModel> vms) {
+  void show(Stage stage, List<VmViewModel> vms) {
+    this.stage = stage;
+    this.vms = vms;
+    console.setEditable(false);
+    console.getStyleClass().add("console");
+    consolePane.setCenter(console);
     vmList.getItems().setAll(vms);
-    vmList.setCellFactory(
-        list ->
-            new ListCell<>() {
-              @Override
-              protected void updateItem(VmViewModel item, boolean empty) {
-                super.updateItem(item, empty);
-                if (empty || item == null) {
-                  textProperty().unbind();
-                  setText(null);
-                } else {
-                  textProperty()
-                      .bind(
-                          Bindings.createStringBinding(
-                              () ->
-                                  item.name()
-                                      + "  ·  "
-                                      + item.stateProperty().get().label()
-                                      + "  ·  bundled core",
-                              item.stateProperty()));
+    vmList.setCellFactory(list -> new VmCell());
+    for (VmViewModel model : vms) {
+      model.setOnUnexpectedStop(words -> notifyUnexpected(model, words));
+      model
+          .waitTimedOutProperty()
+          .addListener(
+              (o, was, is) -> {
+                if (is) {
+                  offerForceOff(model);
                 }
-              }
-            });
+              });
+    }
+    vmList.getSelectionModel().selectedItemProperty().addListener((o, was, is) -> select(is));
     vmList.getSelectionModel().selectFirst();
-    select(vmList.getSelectionModel().getSelectedItem());
 
     console.addEventFilter(KeyEvent.KEY_TYPED, this::keyTyped);
     console.addEventFilter(KeyEvent.KEY_PRESSED, this::keyPressed);
     new AnimationTimer() {
       @Override
       public void handle(long now) {
-        String text = vm == null ? "" : vm.drainConsole();
-        if (!text.isEmpty()) {
-          console.appendText(text.replace("\r", ""));
-          if (console.getLength() > CONSOLE_LIMIT) {
-            console.deleteText(0, console.getLength() - CONSOLE_LIMIT);
-          }
-        }
+        drainConsole();
       }
     }.start();
+    Timeline stats =
+        new Timeline(new KeyFrame(Duration.seconds(1), e -> vms.forEach(VmViewModel::sampleStats)));
+    stats.setCycleCount(Timeline.INDEFINITE);
+    stats.play();
+    stage.setOnCloseRequest(this::closeRequested);
+  }
+
+  private final class VmCell extends ListCell<VmViewModel> {
+    @Override
+    protected void updateItem(VmViewModel item, boolean empty) {
+      super.updateItem(item, empty);
+      textProperty().unbind();
+      if (empty || item == null) {
+        setText(null);
+      } else {
+        textProperty()
+            .bind(
+                Bindings.createStringBinding(
+                    () ->
+                        item.name()
+                            + "  ·  "
+                            + item.stateProperty().get().label()
+                            + "  ·  bundled core",
+                    item.stateProperty()));
+      }
+    }
   }
 
   private void select(VmViewModel model) {
+    if (model == null) {
+      return;
+    }
+    if (vm != null) {
+      vm.setConsoleSink(null);
+    }
     vm = model;
+    synchronized (pendingConsole) {
+      pendingConsole.reset();
+    }
+    console.clear();
+    model.setConsoleSink(
+        (b, off, len) -> {
+          synchronized (pendingConsole) {
+            pendingConsole.write(b, off, len);
+          }
+        });
     eventList.setItems(model.events());
     lastEndLabel.textProperty().bind(model.lastEndProperty());
     messageLabel.textProperty().bind(model.messageProperty());
+    overviewStats.textProperty().bind(model.statsProperty());
+    overviewSpec.setText(describeSpec(model));
     stateBadge
         .textProperty()
         .bind(
             Bindings.createStringBinding(
                 () -> model.stateProperty().get().label(), model.stateProperty()));
-    model.stateProperty().addListener((o, was, is) -> styleBadge(is));
+    model
+        .stateProperty()
+        .addListener(
+            (o, was, is) -> {
+              if (model == vm) {
+                styleBadge(is);
+              }
+            });
     styleBadge(model.stateProperty().get());
+    bindWait(model);
+    bindActions(model);
+  }
 
+  private static String describeSpec(VmViewModel model) {
+    var c = model.config();
+    return String.format(
+        "Name:      %s%nBackend:   bundled core (RV64IMAC, Berth board)%nMemory:    %d MiB%n"
+            + "Kernel:    %s%nCommand:   %s%nPower-button timeout: %d s",
+        model.name(),
+        c.memoryBytes() >> 20,
+        c.kernel().name(),
+        c.append().isEmpty() ? "(none)" : c.append(),
+        model.buttonTimeoutSeconds());
+  }
+
+  private void bindWait(VmViewModel model) {
+    BooleanBinding waiting = model.waitedSecondsProperty().greaterThanOrEqualTo(0);
+    waitBox.visibleProperty().bind(waiting);
+    waitBox.managedProperty().bind(waiting);
+    waitLabel
+        .textProperty()
+        .bind(
+            Bindings.createStringBinding(
+                () ->
+                    model.waitTimedOutProperty().get()
+                        ? "The guest has not shut down after "
+                            + model.waitedSecondsProperty().get()
+                            + " s"
+                        : "Waiting for the guest… " + model.waitedSecondsProperty().get() + " s",
+                model.waitedSecondsProperty(),
+                model.waitTimedOutProperty()));
+    waitProgress
+        .progressProperty()
+        .bind(
+            Bindings.createDoubleBinding(
+                () ->
+                    Math.min(
+                        1.0,
+                        model.waitedSecondsProperty().get()
+                            / (double) model.buttonTimeoutSeconds()),
+                model.waitedSecondsProperty()));
+    waitForceButton.visibleProperty().bind(model.waitTimedOutProperty());
+    waitForceButton.managedProperty().bind(model.waitTimedOutProperty());
+  }
+
+  private void bindActions(VmViewModel model) {
     BooleanBinding off =
         Bindings.createBooleanBinding(
             () -> !model.stateProperty().get().isActive(), model.stateProperty());
-    BooleanBinding notRunning =
+    BooleanBinding cannotPress =
         Bindings.createBooleanBinding(
-            () -> model.stateProperty().get() != VmState.RUNNING, model.stateProperty());
+            () -> {
+              VmState s = model.stateProperty().get();
+              return s != VmState.RUNNING && s != VmState.POWERING_DOWN;
+            },
+            model.stateProperty());
     startButton.disableProperty().bind(off.not());
     startItem.disableProperty().bind(off.not());
-    powerButton.disableProperty().bind(notRunning);
-    buttonItem.disableProperty().bind(notRunning);
+    for (Button b : List.of(powerButton, shutdownButton)) {
+      b.disableProperty().bind(cannotPress);
+    }
+    for (MenuItem m : List.of(buttonItem, shutdownItem)) {
+      m.disableProperty().bind(cannotPress);
+    }
     for (Button b : List.of(quitButton, forceButton, resetButton, pauseButton)) {
       b.disableProperty().bind(off);
     }
@@ -126,6 +248,21 @@ public final class MainController {
     stateBadge.getStyleClass().add("state-" + state.name().toLowerCase().replace('_', '-'));
   }
 
+  private void drainConsole() {
+    String text;
+    synchronized (pendingConsole) {
+      if (pendingConsole.size() == 0) {
+        return;
+      }
+      text = pendingConsole.toString(java.nio.charset.StandardCharsets.UTF_8);
+      pendingConsole.reset();
+    }
+    console.appendText(text.replace("\r", ""));
+    if (console.getLength() > CONSOLE_LIMIT) {
+      console.deleteText(0, console.getLength() - CONSOLE_LIMIT);
+    }
+  }
+
   private void keyTyped(KeyEvent e) {
     String ch = e.getCharacter();
     if (!ch.isEmpty() && ch.charAt(0) != KeyEvent.CHAR_UNDEFINED.charAt(0)) {
@@ -141,6 +278,30 @@ public final class MainController {
     }
   }
 
+  private void notifyUnexpected(VmViewModel model, String words) {
+    Notifications.create()
+        .owner(stage)
+        .title(model.name())
+        .text(words)
+        .position(javafx.geometry.Pos.TOP_RIGHT)
+        .hideAfter(Duration.seconds(8))
+        .showInformation();
+  }
+
+  private void offerForceOff(VmViewModel model) {
+    Notifications.create()
+        .owner(stage)
+        .title(model.name() + " is still running")
+        .text(
+            "The guest did not shut down within "
+                + model.buttonTimeoutSeconds()
+                + " s of the power button. It may be ignoring it.")
+        .action(new Action("Force off", e -> model.forceOff()))
+        .position(javafx.geometry.Pos.TOP_RIGHT)
+        .hideAfter(Duration.seconds(30))
+        .showWarning();
+  }
+
   @FXML
   void start() {
     vm.start();
@@ -152,7 +313,36 @@ public final class MainController {
   }
 
   @FXML
+  void shutDown() {
+    vm.shutDown();
+  }
+
+  @FXML
   void quit() {
+    if (settings.confirmQuit()) {
+      Alert alert = new Alert(Alert.AlertType.WARNING);
+      alert.initOwner(stage);
+      alert.setTitle("Quit emulator");
+      alert.setHeaderText("Quit " + vm.name() + "'s emulator now?");
+      CheckBox dontAsk = new CheckBox("Don't ask again");
+      alert
+          .getDialogPane()
+          .setContent(
+              new javafx.scene.layout.VBox(
+                  8,
+                  new Label(
+                      "The guest gets no notice: this is a power cut, and anything it has not\n"
+                          + "written to disk is lost. Use Shut down to let the guest stop cleanly."),
+                  dontAsk));
+      ButtonType quitType = new ButtonType("Quit emulator", ButtonBar.ButtonData.OK_DONE);
+      alert.getButtonTypes().setAll(quitType, ButtonType.CANCEL);
+      if (alert.showAndWait().orElse(ButtonType.CANCEL) != quitType) {
+        return;
+      }
+      if (dontAsk.isSelected()) {
+        settings.setConfirmQuit(false);
+      }
+    }
     vm.quit();
   }
 
@@ -169,5 +359,41 @@ public final class MainController {
   @FXML
   void togglePause() {
     vm.togglePause();
+  }
+
+  /** Closing with VMs running asks what to do with them, as VirtualBox's close dialog does. */
+  private void closeRequested(WindowEvent e) {
+    List<VmViewModel> running = vms.stream().filter(VmViewModel::isActive).toList();
+    if (running.isEmpty()) {
+      return;
+    }
+    e.consume();
+    Alert alert = new Alert(Alert.AlertType.CONFIRMATION);
+    alert.initOwner(stage);
+    alert.setTitle("VMs are running");
+    alert.setHeaderText(running.size() + " VM(s) still running. What should happen to them?");
+    ButtonType button = new ButtonType("Press power button and wait", ButtonBar.ButtonData.YES);
+    ButtonType quit = new ButtonType("Quit emulators", ButtonBar.ButtonData.NO);
+    alert.getButtonTypes().setAll(button, quit, ButtonType.CANCEL);
+    ButtonType choice = alert.showAndWait().orElse(ButtonType.CANCEL);
+    if (choice == ButtonType.CANCEL) {
+      return;
+    }
+    for (VmViewModel model : running) {
+      if (choice == button) {
+        model.powerButton();
+      } else {
+        model.quit();
+      }
+      model.stateProperty().addListener((o, was, is) -> closeWhenAllStopped());
+    }
+    closeWhenAllStopped();
+  }
+
+  private void closeWhenAllStopped() {
+    if (vms.stream().noneMatch(VmViewModel::isActive)) {
+      stage.close();
+      Platform.exit();
+    }
   }
 }

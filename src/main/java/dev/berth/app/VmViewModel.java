@@ -15,10 +15,17 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import javafx.application.Platform;
+import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.IntegerProperty;
 import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.ReadOnlyBooleanProperty;
+import javafx.beans.property.ReadOnlyIntegerProperty;
 import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.SimpleBooleanProperty;
+import javafx.beans.property.SimpleIntegerProperty;
 import javafx.beans.property.SimpleObjectProperty;
 import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
@@ -26,9 +33,10 @@ import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 
 /**
- * One VM as the desktop sees it: observable state, the last run's end, the event log and the
- * console output. Machine callbacks arrive on the core's worker thread and are moved to the FX
- * thread; console bytes are buffered and drained by the view once per frame.
+ * One VM as the desktop sees it: observable state, the wait for the guest after a power-button
+ * press, the last run's end, the event log, statistics and the console output. Machine callbacks
+ * arrive on the core's worker thread and move to the FX thread; console bytes go straight to a sink
+ * the view installs (it batches them itself).
  */
 public final class VmViewModel {
   /** libvirt's destroy: SIGTERM, then SIGKILL if the VM is still there 10 s later. */
@@ -42,23 +50,54 @@ public final class VmViewModel {
             return t;
           });
 
+  /** Who asked for the transition under way: notifications are for the ones the user did not. */
+  private enum Initiator {
+    NONE,
+    USER
+  }
+
   private final String name;
   private final MachineConfig config;
+  private final int buttonTimeoutSeconds;
   private final Lifecycle lifecycle = new Lifecycle();
   private final ObjectProperty<VmState> state = new SimpleObjectProperty<>(VmState.SHUT_OFF);
   private final StringProperty lastEnd = new SimpleStringProperty("Never started");
   private final StringProperty message = new SimpleStringProperty("");
+  private final IntegerProperty waitedSeconds = new SimpleIntegerProperty(-1);
+  private final BooleanProperty waitTimedOut = new SimpleBooleanProperty(false);
+  private final StringProperty stats = new SimpleStringProperty("");
   private final ObservableList<String> events = FXCollections.observableArrayList();
-  private final ByteArrayOutputStream pendingConsole = new ByteArrayOutputStream();
-  private Machine machine;
+  private final ByteArrayOutputStream earlyConsole = new ByteArrayOutputStream();
+  private volatile ConsoleSink consoleSink;
+  private Consumer<String> unexpectedStop = s -> {};
+  private Initiator initiator = Initiator.NONE;
+  private volatile Machine machine;
+  private long startedNanos;
+  private long lastCpuNanos;
+  private long lastInstructions;
+  private long lastSampleNanos;
 
-  public VmViewModel(String name, MachineConfig config) {
+  /** Receives console bytes on the core's worker thread. */
+  public interface ConsoleSink {
+    void write(byte[] b, int off, int len);
+  }
+
+  public VmViewModel(String name, MachineConfig config, int buttonTimeoutSeconds) {
     this.name = name;
     this.config = config;
+    this.buttonTimeoutSeconds = buttonTimeoutSeconds;
   }
 
   public String name() {
     return name;
+  }
+
+  public MachineConfig config() {
+    return config;
+  }
+
+  public int buttonTimeoutSeconds() {
+    return buttonTimeoutSeconds;
   }
 
   public ReadOnlyObjectProperty<VmState> stateProperty() {
@@ -74,24 +113,59 @@ public final class VmViewModel {
     return message;
   }
 
+  /** Seconds since the power button was pressed while the guest has not stopped; -1 if none. */
+  public ReadOnlyIntegerProperty waitedSecondsProperty() {
+    return waitedSeconds;
+  }
+
+  /** True once the guest has not stopped within its power-button timeout. */
+  public ReadOnlyBooleanProperty waitTimedOutProperty() {
+    return waitTimedOut;
+  }
+
+  /** Uptime, guest speed and host CPU use of the core, refreshed every second while running. */
+  public ReadOnlyStringProperty statsProperty() {
+    return stats;
+  }
+
   public ObservableList<String> events() {
     return events;
   }
 
-  /** Console bytes printed since the last call (called by the view, once per frame). */
-  public String drainConsole() {
-    synchronized (pendingConsole) {
-      if (pendingConsole.size() == 0) {
-        return "";
+  /** Called on the FX thread with the words, when a run ends that the user did not end. */
+  public void setOnUnexpectedStop(Consumer<String> handler) {
+    this.unexpectedStop = handler;
+  }
+
+  /** Where console output goes; output printed before a sink was set is replayed to it. */
+  public void setConsoleSink(ConsoleSink sink) {
+    synchronized (earlyConsole) {
+      if (earlyConsole.size() > 0) {
+        byte[] b = earlyConsole.toByteArray();
+        sink.write(b, 0, b.length);
+        earlyConsole.reset();
       }
-      String s = pendingConsole.toString(StandardCharsets.UTF_8);
-      pendingConsole.reset();
-      return s;
+      consoleSink = sink;
     }
   }
 
+  private void console(byte[] b, int off, int len) {
+    ConsoleSink sink = consoleSink;
+    if (sink != null) {
+      sink.write(b, off, len);
+      return;
+    }
+    synchronized (earlyConsole) {
+      earlyConsole.write(b, off, len);
+    }
+  }
+
+  public boolean isActive() {
+    return state.get().isActive();
+  }
+
   public void start() {
-    if (state.get().isActive()) {
+    if (isActive()) {
       message.set(name + " is already running");
       return;
     }
@@ -102,12 +176,7 @@ public final class VmViewModel {
       message.set("Cannot start " + name + ": " + e.getMessage());
       return;
     }
-    m.setSerialSink(
-        (b, off, len) -> {
-          synchronized (pendingConsole) {
-            pendingConsole.write(b, off, len);
-          }
-        });
+    m.setSerialSink(this::console);
     m.addListener(
         new MachineListener() {
           @Override
@@ -121,15 +190,20 @@ public final class VmViewModel {
           }
         });
     machine = m;
+    initiator = Initiator.NONE;
     lifecycle.starting();
     sync();
     events.add(time() + "  (start)");
+    startedNanos = lastSampleNanos = System.nanoTime();
+    lastCpuNanos = 0;
+    lastInstructions = 0;
     m.start();
     lifecycle.started();
     sync();
     message.set(name + " started");
   }
 
+  /** Presses the ACPI power button and waits for the guest, showing how long it takes. */
   public void powerButton() {
     if (!requireRunning("press the power button")) {
       return;
@@ -138,16 +212,32 @@ public final class VmViewModel {
     machine.powerButton();
     lifecycle.buttonPressed();
     sync();
+    initiator = Initiator.USER;
+    beginWait();
     message.set(
         listens
-            ? "Power button pressed: waiting for the guest"
+            ? "Power button pressed: waiting for the guest to shut down"
             : "Power button pressed, but the guest has not enabled it: the press may be lost");
+  }
+
+  /**
+   * Shut down: the guest agent when one answers, else the ACPI power button, as libvirt does. The
+   * bundled core has no agent channel yet, so it always takes the ACPI path, and says so.
+   */
+  public void shutDown() {
+    if (!requireRunning("shut down")) {
+      return;
+    }
+    powerButton();
+    message.set(
+        "Shut down via the ACPI power button (no guest agent on this machine); " + message.get());
   }
 
   public void quit() {
     if (!requireActive("quit")) {
       return;
     }
+    initiator = Initiator.USER;
     machine.quit();
     lifecycle.stopping();
     sync();
@@ -158,6 +248,7 @@ public final class VmViewModel {
     if (!requireActive("force off")) {
       return;
     }
+    initiator = Initiator.USER;
     Machine m = machine;
     m.terminate();
     lifecycle.stopping();
@@ -173,6 +264,21 @@ public final class VmViewModel {
         TimeUnit.SECONDS);
   }
 
+  /** The Ctrl+C path of a terminal-started app: shutdown with cause host-signal. */
+  void terminateForHostSignal() {
+    Machine m = machine;
+    if (m != null && !m.exit().isDone()) {
+      m.terminate();
+    }
+  }
+
+  /** Completes when the current run, if any, is over. */
+  java.util.concurrent.CompletableFuture<MachineExit> exitFuture() {
+    return machine == null
+        ? java.util.concurrent.CompletableFuture.completedFuture(null)
+        : machine.exit();
+  }
+
   public void reset() {
     if (requireActive("reset")) {
       machine.reset();
@@ -186,21 +292,26 @@ public final class VmViewModel {
     }
     if (machine.state() == RunState.PAUSED) {
       machine.resume();
+      message.set("Resuming");
     } else {
       machine.pause();
+      message.set("Pausing");
     }
   }
 
   /** Keys typed in the console go to the guest's serial port. */
-  public void type(String text) {
-    if (machine != null && state.get().isActive()) {
-      byte[] b = text.getBytes(StandardCharsets.UTF_8);
-      machine.sendSerial(b, 0, b.length);
+  public void type(byte[] bytes) {
+    if (machine != null && isActive()) {
+      machine.sendSerial(bytes, 0, bytes.length);
     }
   }
 
+  public void type(String text) {
+    type(text.getBytes(StandardCharsets.UTF_8));
+  }
+
   private boolean requireActive(String what) {
-    if (machine == null || !state.get().isActive()) {
+    if (machine == null || !isActive()) {
       message.set("Cannot " + what + ": " + name + " is not running");
       return false;
     }
@@ -211,26 +322,105 @@ public final class VmViewModel {
     if (!requireActive(what)) {
       return false;
     }
-    if (state.get() == VmState.PAUSED) {
-      message.set("Cannot " + what + ": " + name + " is paused; resume it first");
+    if (state.get() == VmState.PAUSED || state.get() == VmState.SUSPENDED) {
+      // As Proxmox refuses: a paused guest cannot react to the button.
+      message.set(
+          "Cannot "
+              + what
+              + ": "
+              + name
+              + " is "
+              + state.get().label().toLowerCase()
+              + "; resume it first");
       return false;
     }
     return true;
   }
 
+  private void beginWait() {
+    waitedSeconds.set(0);
+    waitTimedOut.set(false);
+    Machine m = machine;
+    long t0 = System.nanoTime();
+    javafx.animation.Timeline tick = new javafx.animation.Timeline();
+    tick.getKeyFrames()
+        .add(
+            new javafx.animation.KeyFrame(
+                javafx.util.Duration.seconds(1),
+                e -> {
+                  if (m != machine || !isActive() || waitedSeconds.get() < 0) {
+                    tick.stop();
+                    return;
+                  }
+                  int s = (int) ((System.nanoTime() - t0) / 1_000_000_000L);
+                  waitedSeconds.set(s);
+                  if (s >= buttonTimeoutSeconds && !waitTimedOut.get()) {
+                    waitTimedOut.set(true);
+                    message.set(
+                        name
+                            + " did not shut down within "
+                            + buttonTimeoutSeconds
+                            + " s: the guest may be ignoring the power button");
+                  }
+                }));
+    tick.setCycleCount(javafx.animation.Animation.INDEFINITE);
+    tick.play();
+  }
+
+  private void endWait() {
+    waitedSeconds.set(-1);
+    waitTimedOut.set(false);
+  }
+
+  /** Refreshes the statistics line; the view calls it once a second. */
+  void sampleStats() {
+    Machine m = machine;
+    if (m == null || !isActive()) {
+      stats.set("");
+      return;
+    }
+    long now = System.nanoTime();
+    long cpu = m.hostCpuNanos();
+    long insns = m.instructionsRetired();
+    double dt = Math.max(1, now - lastSampleNanos);
+    double cpuShare = cpu < 0 ? Double.NaN : (cpu - lastCpuNanos) / dt * 100;
+    double mips = (insns - lastInstructions) / dt * 1000;
+    lastSampleNanos = now;
+    lastCpuNanos = cpu;
+    lastInstructions = insns;
+    long up = (now - startedNanos) / 1_000_000_000L;
+    stats.set(
+        String.format(
+            "up %d:%02d:%02d · %.1f MIPS · core thread %.1f %% of a host CPU · power button %s",
+            up / 3600,
+            up / 60 % 60,
+            up % 60,
+            mips,
+            cpuShare,
+            m.guestListensToButton() ? "enabled by the guest" : "not enabled by the guest"));
+  }
+
   private void eventArrived(MachineEvent e) {
     lifecycle.onEvent(e);
     sync();
+    if (e.name().equals(MachineEvent.RESUME) || e.name().equals(MachineEvent.RESET)) {
+      endWait();
+    }
     events.add(time() + "  " + QmpJson.eventLine(e));
   }
 
   private void exited(MachineExit exit) {
     lifecycle.onExit(exit);
     sync();
+    endWait();
     String words = Lifecycle.describe(exit);
     lastEnd.set(words);
     events.add(time() + "  (end) " + words);
     message.set(name + ": " + words);
+    if (initiator == Initiator.NONE || exit.kind() == MachineExit.Kind.CRASHED) {
+      unexpectedStop.accept(words);
+    }
+    initiator = Initiator.NONE;
   }
 
   private void sync() {

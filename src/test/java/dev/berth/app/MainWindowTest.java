@@ -3,8 +3,12 @@ package dev.berth.app;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.berth.core.boot.ImageSource;
+import dev.berth.core.machine.MachineConfig;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import javafx.scene.Node;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListView;
 import javafx.scene.control.TextArea;
@@ -17,39 +21,129 @@ import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
 
 /**
- * The real app on the real bundled core: start the demo VM, press the power button, see why it
- * stopped.
+ * The real app on the real bundled core: each power path from the toolbar, the state the user sees
+ * while it happens, and the words for why the run ended.
  */
 @ExtendWith(ApplicationExtension.class)
 class MainWindowTest {
+  /** Short, so the "guest ignores the button" path shows its offer quickly. */
+  private static final int TIMEOUT_S = 5;
+
+  private VmViewModel vm;
+  private Stage stage;
+
   @Start
   void start(Stage stage) throws Exception {
-    new BerthApp().start(stage);
+    MachineConfig demo = MachineConfig.of("demo", ImageSource.fromResource(BerthApp.DEMO_GUEST));
+    vm = new VmViewModel("demo", demo, TIMEOUT_S);
+    this.stage = stage;
+    BerthApp.open(stage, List.of(vm));
   }
 
-  private static void waitFor(Supplier<Boolean> condition) throws Exception {
-    WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, condition::get);
+  private static void waitFor(int seconds, Supplier<Boolean> condition) throws Exception {
+    WaitForAsyncUtils.waitFor(seconds, TimeUnit.SECONDS, condition::get);
+  }
+
+  private Label badge(FxRobot robot) {
+    return robot.lookup(".state-badge").queryAs(Label.class);
+  }
+
+  private TextArea console(FxRobot robot) {
+    return robot.lookup(".console").queryAs(TextArea.class);
+  }
+
+  private String events(FxRobot robot) {
+    @SuppressWarnings("unchecked")
+    ListView<String> list = robot.lookup(".events").queryAs(ListView.class);
+    return String.join("\n", list.getItems());
+  }
+
+  private String lastEnd(FxRobot robot) {
+    return robot.lookup("#lastEndLabel").queryAs(Label.class).getText();
+  }
+
+  /** The Force off button of a notification popup (not of the main window), if one is showing. */
+  private javafx.scene.control.Button notificationOffer(FxRobot robot) {
+    return robot.lookup(".button").queryAllAs(javafx.scene.control.Button.class).stream()
+        .filter(b -> b.getText().equals("Force off") && b.getScene().getWindow() != stage)
+        .findFirst()
+        .orElse(null);
+  }
+
+  private void startAndWaitForPrompt(FxRobot robot) throws Exception {
+    assertEquals("Shut off", badge(robot).getText());
+    robot.clickOn("Start");
+    waitFor(20, () -> badge(robot).getText().equals("Running"));
+    waitFor(20, () -> console(robot).getText().contains("demo$ "));
+  }
+
+  private void typeInConsole(FxRobot robot, String line) throws Exception {
+    robot.clickOn(".console");
+    robot.write(line);
+    robot.type(javafx.scene.input.KeyCode.ENTER);
   }
 
   @Test
   void powerButtonOnAGuestThatHonoursIt(FxRobot robot) throws Exception {
-    Label state = robot.lookup(".state-badge").queryAs(Label.class);
-    TextArea console = robot.lookup(".console").queryAs(TextArea.class);
-    assertEquals("Shut off", state.getText());
-
-    robot.clickOn("Start");
-    waitFor(() -> state.getText().equals("Running"));
-    waitFor(() -> console.getText().contains("demo$ "));
-
+    startAndWaitForPrompt(robot);
     robot.clickOn("Power button");
-    waitFor(() -> state.getText().equals("Shut off"));
-    assertTrue(console.getText().contains("pm: entering S5"), console.getText());
-    Label lastEnd = robot.lookup("#lastEndLabel").queryAs(Label.class);
-    assertEquals("Guest powered off (guest-shutdown)", lastEnd.getText());
-    @SuppressWarnings("unchecked")
-    ListView<String> events = robot.lookup(".events").queryAs(ListView.class);
-    String log = String.join("\n", events.getItems());
+    waitFor(20, () -> badge(robot).getText().equals("Shut off"));
+    assertTrue(console(robot).getText().contains("pm: entering S5"), console(robot).getText());
+    assertEquals("Guest powered off (guest-shutdown)", lastEnd(robot));
+    String log = events(robot);
     assertTrue(log.indexOf("POWERDOWN") < log.indexOf("SHUTDOWN"), log);
     assertTrue(log.contains("\"reason\":\"guest-shutdown\""), log);
+  }
+
+  @Test
+  void guestIgnoringTheButtonGetsTheWaitThenForceOff(FxRobot robot) throws Exception {
+    startAndWaitForPrompt(robot);
+    typeInConsole(robot, "button ignore");
+    waitFor(20, () -> console(robot).getText().contains("policy: ignore"));
+    robot.clickOn("Power button");
+    waitFor(5, () -> badge(robot).getText().equals("Powering down"));
+    Node wait = robot.lookup("#waitLabel").query();
+    waitFor(5, () -> ((Label) wait).getText().startsWith("Waiting for the guest"));
+    waitFor(20, () -> console(robot).getText().contains("ignored (policy: ignore)"));
+    waitFor(TIMEOUT_S + 10, () -> vm.waitTimedOutProperty().get());
+    assertEquals("Powering down", badge(robot).getText(), "the guest is still running");
+    assertTrue(robot.lookup("#waitForceButton").query().isVisible());
+    // The notification offers Force off too; take its offer.
+    waitFor(10, () -> notificationOffer(robot) != null);
+    robot.clickOn(notificationOffer(robot));
+    waitFor(20, () -> badge(robot).getText().equals("Shut off"));
+    assertEquals("Terminated by signal (host-signal)", lastEnd(robot));
+  }
+
+  @Test
+  void quitAsksThenCutsThePower(FxRobot robot) throws Exception {
+    startAndWaitForPrompt(robot);
+    robot.clickOn("Quit emulator");
+    robot.clickOn("Don't ask again");
+    javafx.scene.control.Button confirm =
+        robot.lookup(".dialog-pane .button").queryAllAs(javafx.scene.control.Button.class).stream()
+            .filter(b -> b.getText().equals("Quit emulator"))
+            .findFirst()
+            .orElseThrow();
+    robot.clickOn(confirm);
+    waitFor(20, () -> badge(robot).getText().equals("Shut off"));
+    assertEquals("Emulator quit by host (host-qmp-quit)", lastEnd(robot));
+    assertTrue(events(robot).contains("{\"guest\":false,\"reason\":\"host-qmp-quit\"}"));
+  }
+
+  @Test
+  void pauseResumeAndReset(FxRobot robot) throws Exception {
+    startAndWaitForPrompt(robot);
+    robot.clickOn("Pause");
+    waitFor(10, () -> badge(robot).getText().equals("Paused"));
+    assertTrue(events(robot).contains("\"event\":\"STOP\""));
+    robot.clickOn("Resume");
+    waitFor(10, () -> badge(robot).getText().equals("Running"));
+    robot.clickOn("Reset");
+    waitFor(10, () -> events(robot).contains("\"reason\":\"host-qmp-system-reset\""));
+    waitFor(20, () -> console(robot).getText().split("Berth demo guest", -1).length > 2);
+    robot.clickOn("Force off");
+    waitFor(20, () -> badge(robot).getText().equals("Shut off"));
+    assertEquals("Terminated by signal (host-signal)", lastEnd(robot));
   }
 }
