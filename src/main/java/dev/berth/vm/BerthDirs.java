@@ -1,0 +1,143 @@
+package dev.berth.vm;
+
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Where Berth keeps its files, after the XDG Base Directory specification: VM specs under {@link
+ * #config()}, run history under {@link #state()}, sockets and other per-session files under {@link
+ * #runtime()}. An XDG variable that is empty or holds a relative path is ignored, as the
+ * specification says.
+ */
+public final class BerthDirs {
+  private static final String APP = "berth";
+  private static final Set<PosixFilePermission> OWNER_ONLY =
+      PosixFilePermissions.fromString("rwx------");
+
+  private final Path config;
+  private final Path state;
+  private final Path runtime;
+
+  /**
+   * @param env the environment ({@code XDG_CONFIG_HOME}, {@code XDG_STATE_HOME}, {@code
+   *     XDG_RUNTIME_DIR}, {@code TMPDIR}, {@code USER}, {@code LOGNAME})
+   * @param home the user's home directory, for the fallbacks
+   */
+  public BerthDirs(Map<String, String> env, Path home) {
+    this.config = base(env, "XDG_CONFIG_HOME", home.resolve(".config")).resolve(APP);
+    this.state = base(env, "XDG_STATE_HOME", home.resolve(".local").resolve("state")).resolve(APP);
+    Path xdgRuntime = absolute(env.get("XDG_RUNTIME_DIR"));
+    if (xdgRuntime != null) {
+      this.runtime = xdgRuntime.resolve(APP);
+    } else {
+      Path tmp = absolute(env.get("TMPDIR"));
+      this.runtime = (tmp != null ? tmp : Path.of("/tmp")).resolve(APP + "-" + user(env));
+    }
+  }
+
+  public static BerthDirs fromSystem() {
+    return new BerthDirs(System.getenv(), Path.of(System.getProperty("user.home")));
+  }
+
+  /** {@code $XDG_CONFIG_HOME/berth}, else {@code ~/.config/berth}. Not created here. */
+  public Path config() {
+    return config;
+  }
+
+  /** {@code $XDG_STATE_HOME/berth}, else {@code ~/.local/state/berth}. Not created here. */
+  public Path state() {
+    return state;
+  }
+
+  /**
+   * {@code $XDG_RUNTIME_DIR/berth}, else {@code berth-<user>} in {@code $TMPDIR} or {@code /tmp}.
+   * Not created here: see {@link #createRuntime()}.
+   */
+  public Path runtime() {
+    return runtime;
+  }
+
+  /**
+   * Creates {@link #runtime()} with mode 0700 if it is missing and returns it. An existing one must
+   * be a real directory (not a symbolic link) owned by this user; its mode is tightened to 0700.
+   * This matters for the shared {@code /tmp} fallback, where anyone could have made the directory
+   * first.
+   *
+   * @throws IOException if the directory cannot be created or is not safe to use
+   */
+  public Path createRuntime() throws IOException {
+    boolean posix = runtime.getFileSystem().supportedFileAttributeViews().contains("posix");
+    try {
+      if (posix) {
+        Files.createDirectory(runtime, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+      } else {
+        Files.createDirectory(runtime);
+      }
+    } catch (FileAlreadyExistsException e) {
+      // checked below
+    }
+    BasicFileAttributes attrs =
+        Files.readAttributes(runtime, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    if (!attrs.isDirectory()) {
+      throw new IOException(runtime + " exists and is not a directory (or is a symbolic link)");
+    }
+    checkOwnedByUs(runtime);
+    if (posix) {
+      Files.setPosixFilePermissions(runtime, OWNER_ONLY);
+    }
+    return runtime;
+  }
+
+  /** Compares the directory's owner with the owner of a file this process creates in it. */
+  private static void checkOwnedByUs(Path dir) throws IOException {
+    Path probe = Files.createTempFile(dir, ".owner-probe-", "");
+    try {
+      UserPrincipal us = Files.getOwner(probe, LinkOption.NOFOLLOW_LINKS);
+      UserPrincipal owner = Files.getOwner(dir, LinkOption.NOFOLLOW_LINKS);
+      if (!us.equals(owner)) {
+        throw new IOException(dir + " belongs to " + owner.getName() + ", not to " + us.getName());
+      }
+    } finally {
+      Files.deleteIfExists(probe);
+    }
+  }
+
+  private static Path base(Map<String, String> env, String variable, Path fallback) {
+    Path p = absolute(env.get(variable));
+    return p != null ? p : fallback;
+  }
+
+  /** The value as a path if it is a non-empty absolute path, else null. */
+  private static Path absolute(String value) {
+    if (value == null || value.isEmpty()) {
+      return null;
+    }
+    try {
+      Path p = Path.of(value);
+      return p.isAbsolute() ? p : null;
+    } catch (java.nio.file.InvalidPathException e) {
+      return null;
+    }
+  }
+
+  private static String user(Map<String, String> env) {
+    String user = env.get("USER");
+    if (user == null || user.isEmpty()) {
+      user = env.get("LOGNAME");
+    }
+    if (user == null || user.isEmpty()) {
+      user = System.getProperty("user.name", "");
+    }
+    String safe = user.replaceAll("[^A-Za-z0-9._-]", "_");
+    return safe.isEmpty() ? "unknown" : safe;
+  }
+}

@@ -1,0 +1,46 @@
+package dev.berth.vm;
+
+import dev.berth.core.machine.MachineEvent;
+import dev.berth.core.machine.MachineExit;
+import dev.berth.core.machine.ShutdownCause;
+import java.util.List;
+
+/**
+ * One run of a VM as {@link RunHistory} read it back, for drawing a timeline.
+ *
+ * @param number the run's number, counting from 1 for each VM
+ * @param startMicros when it started, in microseconds since the epoch
+ * @param segments the states it went through, in order; each ends where the next begins
+ * @param events the QMP-shaped events it reported, in order
+ * @param end how it ended, or null if no end was recorded (it is still running, or Berth stopped
+ *     before it could record the end)
+ */
+public record Run(
+    int number, long startMicros, List<Segment> segments, List<MachineEvent> events, End end) {
+
+  public Run {
+    segments = List.copyOf(segments);
+    events = List.copyOf(events);
+  }
+
+  /**
+   * A stretch of time in one state.
+   *
+   * @param toMicros when it ended, or null if it is still open (the run's last state with no end)
+   */
+  public record Segment(VmState state, long fromMicros, Long toMicros) {
+    public boolean isOpen() {
+      return toMicros == null;
+    }
+  }
+
+  /**
+   * The end of a run.
+   *
+   * @param cause the shutdown cause, or null when the exit carries none (a failure exit, a kill)
+   * @param code the guest's failure code for a failure exit, else the exit's code
+   * @param words how the run ended, in words a user reads
+   */
+  public record End(
+      long tMicros, MachineExit.Kind kind, ShutdownCause cause, int code, String words) {}
+}

@@ -1,0 +1,175 @@
+package dev.berth.vm;
+
+import dev.berth.core.machine.MachineConfig;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Checks a {@link VmSpec} the way the New/Edit dialog needs it: every problem, one readable message
+ * per field, keyed by the field's JSON name. Nothing is thrown and nothing is adjusted.
+ *
+ * <p>Paths must be absolute: a relative one would mean something different depending on where Berth
+ * was started.
+ */
+public final class SpecValidator {
+  public static final String NAME = "name";
+  public static final String BACKEND = "backend";
+  public static final String MEMORY = "memoryMiB";
+  public static final String KERNEL = "kernel";
+  public static final String INITRD = "initrd";
+  public static final String BIOS = "bios";
+  public static final String DISKS = "disks";
+  public static final String POWER_BUTTON_TIMEOUT = "powerButtonTimeoutSeconds";
+
+  /** The bundled core's limits: guest RAM is one Java array. */
+  public static final int BUNDLED_MIN_MEMORY_MIB = (int) (MachineConfig.MIN_MEMORY >> 20);
+
+  public static final int BUNDLED_MAX_MEMORY_MIB = (int) (MachineConfig.MAX_MEMORY >> 20);
+  public static final int QEMU_MIN_MEMORY_MIB = 16;
+  public static final int QEMU_MAX_MEMORY_MIB = 1_048_576;
+  public static final int MIN_POWER_BUTTON_TIMEOUT = 5;
+  public static final int MAX_POWER_BUTTON_TIMEOUT = 60;
+
+  private final Set<String> bundledGuests;
+
+  /**
+   * @param bundledGuests the guests shipped inside Berth that {@code bundled:<guest>} may name
+   */
+  public SpecValidator(Set<String> bundledGuests) {
+    this.bundledGuests = Collections.unmodifiableSet(new TreeSet<>(bundledGuests));
+  }
+
+  /**
+   * @param otherNames the names of the other VMs (not the one being edited)
+   * @return field name to message, in the dialog's field order; empty if the spec is valid
+   */
+  public Map<String, String> validate(VmSpec spec, Collection<String> otherNames) {
+    Map<String, String> problems = new LinkedHashMap<>();
+    put(problems, NAME, nameProblem(spec.name(), otherNames));
+    if (spec.backend() == null) {
+      problems.put(BACKEND, "Choose a backend");
+    } else {
+      put(problems, MEMORY, memoryProblem(spec.backend(), spec.memoryMiB()));
+    }
+    put(problems, KERNEL, kernelProblem(spec.kernel()));
+    if (spec.initrd() != null) {
+      put(problems, INITRD, fileProblem(spec.initrd()));
+    }
+    if (spec.bios() != null && !spec.bios().equals("none")) {
+      put(problems, BIOS, fileProblem(spec.bios()));
+    }
+    put(problems, DISKS, disksProblem(spec.disks()));
+    int timeout = spec.powerButtonTimeoutSeconds();
+    if (timeout < MIN_POWER_BUTTON_TIMEOUT || timeout > MAX_POWER_BUTTON_TIMEOUT) {
+      problems.put(
+          POWER_BUTTON_TIMEOUT,
+          "Use "
+              + MIN_POWER_BUTTON_TIMEOUT
+              + " to "
+              + MAX_POWER_BUTTON_TIMEOUT
+              + " seconds (not "
+              + timeout
+              + ")");
+    }
+    return Collections.unmodifiableMap(problems);
+  }
+
+  private static String nameProblem(String name, Collection<String> otherNames) {
+    String problem = VmNames.problem(name);
+    if (problem != null) {
+      return problem;
+    }
+    String key = name.toLowerCase(Locale.ROOT);
+    for (String other : otherNames) {
+      if (other != null && other.toLowerCase(Locale.ROOT).equals(key)) {
+        return "A VM named \"" + other + "\" already exists";
+      }
+    }
+    return null;
+  }
+
+  private static String memoryProblem(VmSpec.Backend backend, int mib) {
+    int min = backend == VmSpec.Backend.BUNDLED ? BUNDLED_MIN_MEMORY_MIB : QEMU_MIN_MEMORY_MIB;
+    int max = backend == VmSpec.Backend.BUNDLED ? BUNDLED_MAX_MEMORY_MIB : QEMU_MAX_MEMORY_MIB;
+    if (mib >= min && mib <= max) {
+      return null;
+    }
+    String where = backend == VmSpec.Backend.BUNDLED ? "the bundled core" : "QEMU";
+    return "Use " + min + " to " + max + " MiB on " + where + " (not " + mib + ")";
+  }
+
+  private String kernelProblem(String kernel) {
+    if (kernel == null || kernel.isBlank()) {
+      return "Choose a kernel image";
+    }
+    if (kernel.startsWith(VmSpec.BUNDLED_PREFIX)) {
+      String guest = kernel.substring(VmSpec.BUNDLED_PREFIX.length());
+      if (bundledGuests.contains(guest)) {
+        return null;
+      }
+      return "Berth has no bundled guest \""
+          + guest
+          + "\""
+          + (bundledGuests.isEmpty() ? "" : " (it has: " + String.join(", ", bundledGuests) + ")");
+    }
+    return fileProblem(kernel);
+  }
+
+  private static String disksProblem(List<String> disks) {
+    for (int i = 0; i < disks.size(); i++) {
+      String problem = pathProblem(disks.get(i), false);
+      if (problem != null) {
+        return "Disk " + (i + 1) + ": " + problem;
+      }
+    }
+    return null;
+  }
+
+  /** A regular file this user can read. */
+  private static String fileProblem(String path) {
+    return pathProblem(path, true);
+  }
+
+  private static String pathProblem(String text, boolean regularFile) {
+    if (text == null || text.isBlank()) {
+      return "Enter a path";
+    }
+    Path path;
+    try {
+      path = Path.of(text);
+    } catch (InvalidPathException e) {
+      return "Not a valid path: " + text;
+    }
+    if (!path.isAbsolute()) {
+      return "Use a full path (starting with /): " + text;
+    }
+    if (!Files.exists(path)) {
+      return "No such file: " + text;
+    }
+    if (Files.isDirectory(path)) {
+      return "This is a directory, not a file: " + text;
+    }
+    if (regularFile && !Files.isRegularFile(path)) {
+      return "Not a regular file: " + text;
+    }
+    if (!Files.isReadable(path)) {
+      return "Berth cannot read " + text;
+    }
+    return null;
+  }
+
+  private static void put(Map<String, String> problems, String field, String message) {
+    if (message != null) {
+      problems.put(field, message);
+    }
+  }
+}

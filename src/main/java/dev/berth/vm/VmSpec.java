@@ -1,0 +1,187 @@
+package dev.berth.vm;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import java.util.List;
+
+/**
+ * What a VM is: the settings a user edits in the New/Edit dialog and Berth stores as JSON. The
+ * record holds any values, including invalid ones, so a dialog can build one from its fields and
+ * ask {@link SpecValidator} what is wrong; it only fills in defaults ({@code append} "", {@code
+ * disks} empty) and treats a blank {@code initrd} or {@code bios} as not set.
+ *
+ * <p>In JSON, unknown properties are ignored (a newer Berth may add some); {@code name}, {@code
+ * backend} and {@code kernel} are required; the others take their defaults when missing.
+ *
+ * @param kernel a file path, or {@code bundled:<guest>} for a guest image shipped inside Berth
+ * @param initrd a file path, or null
+ * @param bios "none", a file path, or null (the backend's default)
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+@JsonPropertyOrder({
+  "schemaVersion",
+  "name",
+  "backend",
+  "memoryMiB",
+  "kernel",
+  "initrd",
+  "append",
+  "bios",
+  "disks",
+  "powerButtonTimeoutSeconds"
+})
+public record VmSpec(
+    String name,
+    Backend backend,
+    int memoryMiB,
+    String kernel,
+    String initrd,
+    String append,
+    String bios,
+    List<String> disks,
+    int powerButtonTimeoutSeconds,
+    int schemaVersion) {
+
+  public static final int SCHEMA_VERSION = 1;
+  public static final int DEFAULT_MEMORY_MIB = 128;
+  public static final int DEFAULT_POWER_BUTTON_TIMEOUT_SECONDS = 30;
+
+  /** The prefix of a {@link #kernel} that names a guest image shipped inside Berth. */
+  public static final String BUNDLED_PREFIX = "bundled:";
+
+  /** What runs the VM. */
+  public enum Backend {
+    /** Berth's own RISC-V core. */
+    @JsonProperty("bundled")
+    BUNDLED,
+    /** qemu-system-riscv64. */
+    @JsonProperty("qemu")
+    QEMU
+  }
+
+  private static final ObjectMapper MAPPER =
+      new ObjectMapper()
+          .enable(SerializationFeature.INDENT_OUTPUT)
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+  public VmSpec {
+    initrd = blankToNull(initrd);
+    bios = blankToNull(bios);
+    append = append == null ? "" : append;
+    disks = disks == null ? List.of() : List.copyOf(disks);
+  }
+
+  /** A spec with the defaults for everything but the required fields. */
+  public static VmSpec of(String name, Backend backend, String kernel) {
+    return new VmSpec(
+        name,
+        backend,
+        DEFAULT_MEMORY_MIB,
+        kernel,
+        null,
+        "",
+        null,
+        List.of(),
+        DEFAULT_POWER_BUTTON_TIMEOUT_SECONDS,
+        SCHEMA_VERSION);
+  }
+
+  /** The VM a first run of Berth shows: the demo guest on the bundled core. */
+  public static VmSpec defaultDemo() {
+    return of("demo", Backend.BUNDLED, BUNDLED_PREFIX + "demo");
+  }
+
+  /** The bundled guest {@link #kernel} names ("demo" for "bundled:demo"), or null for a path. */
+  public String bundledGuest() {
+    return kernel != null && kernel.startsWith(BUNDLED_PREFIX)
+        ? kernel.substring(BUNDLED_PREFIX.length())
+        : null;
+  }
+
+  public VmSpec withName(String newName) {
+    return new VmSpec(
+        newName,
+        backend,
+        memoryMiB,
+        kernel,
+        initrd,
+        append,
+        bios,
+        disks,
+        powerButtonTimeoutSeconds,
+        schemaVersion);
+  }
+
+  /** This spec as pretty-printed JSON, ending in a newline. */
+  public String toJson() {
+    try {
+      return MAPPER.writeValueAsString(this) + "\n";
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a VmSpec cannot be written as JSON", e);
+    }
+  }
+
+  /**
+   * Reads a spec from JSON.
+   *
+   * @throws JsonProcessingException if the text is not JSON, is not an object, misses a required
+   *     property or has a value of the wrong type
+   */
+  public static VmSpec fromJson(String json) throws JsonProcessingException {
+    VmSpec spec = MAPPER.readValue(json, VmSpec.class);
+    if (spec == null) {
+      throw MismatchedInputException.from(null, VmSpec.class, "expected a JSON object, found null");
+    }
+    return spec;
+  }
+
+  @JsonCreator
+  static VmSpec create(
+      @JsonProperty(value = "name", required = true) String name,
+      @JsonProperty(value = "backend", required = true) Backend backend,
+      @JsonProperty("memoryMiB") Integer memoryMiB,
+      @JsonProperty(value = "kernel", required = true) String kernel,
+      @JsonProperty("initrd") String initrd,
+      @JsonProperty("append") String append,
+      @JsonProperty("bios") String bios,
+      @JsonProperty("disks") List<String> disks,
+      @JsonProperty("powerButtonTimeoutSeconds") Integer powerButtonTimeoutSeconds,
+      @JsonProperty("schemaVersion") Integer schemaVersion) {
+    requireNonNull(name, "name");
+    requireNonNull(backend, "backend");
+    requireNonNull(kernel, "kernel");
+    if (disks != null && disks.contains(null)) {
+      throw new IllegalArgumentException("\"disks\" holds a null entry");
+    }
+    return new VmSpec(
+        name,
+        backend,
+        memoryMiB != null ? memoryMiB : DEFAULT_MEMORY_MIB,
+        kernel,
+        initrd,
+        append,
+        bios,
+        disks,
+        powerButtonTimeoutSeconds != null
+            ? powerButtonTimeoutSeconds
+            : DEFAULT_POWER_BUTTON_TIMEOUT_SECONDS,
+        schemaVersion != null ? schemaVersion : SCHEMA_VERSION);
+  }
+
+  private static void requireNonNull(Object value, String property) {
+    if (value == null) {
+      throw new IllegalArgumentException("\"" + property + "\" is null");
+    }
+  }
+
+  private static String blankToNull(String s) {
+    return s == null || s.isBlank() ? null : s;
+  }
+}
