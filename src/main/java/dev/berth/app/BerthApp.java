@@ -1,9 +1,11 @@
 package dev.berth.app;
 
-import dev.berth.core.boot.ImageException;
-import dev.berth.core.boot.ImageSource;
-import dev.berth.core.machine.MachineConfig;
+import dev.berth.vm.BerthDirs;
+import dev.berth.vm.RunHistory;
+import dev.berth.vm.VmSpec;
+import dev.berth.vm.VmStore;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import javafx.application.Application;
 import javafx.fxml.FXMLLoader;
@@ -11,7 +13,7 @@ import javafx.scene.Parent;
 import javafx.scene.Scene;
 import javafx.stage.Stage;
 
-/** The desktop app: one window with the VM library, the console and the power menu. */
+/** The desktop app: one window with the VM library, the consoles and the power menu. */
 public final class BerthApp extends Application {
   /** Until the Linux guest lands, the default VM boots the core's power-aware demo guest. */
   static final String DEMO_GUEST = "/guests/bare/demo.elf";
@@ -20,20 +22,63 @@ public final class BerthApp extends Application {
     Application.launch(BerthApp.class, args);
   }
 
-  static List<VmViewModel> defaultVms() throws ImageException {
-    MachineConfig demo = MachineConfig.of("demo", ImageSource.fromResource(DEMO_GUEST));
-    return List.of(new VmViewModel("demo", demo, 30));
+  @Override
+  public void start(Stage stage) throws IOException {
+    BerthDirs dirs = BerthDirs.fromSystem();
+    Library library = Library.open(dirs);
+    MainController controller = open(stage, library);
+    installSignalHandling(controller);
+  }
+
+  /** The VMs on disk, their run history, and the problems met loading them. */
+  record Library(VmStore store, RunHistory history, List<VmViewModel> vms, List<String> problems) {
+    static Library open(BerthDirs dirs) {
+      VmStore store = new VmStore(dirs.config());
+      RunHistory history = new RunHistory(dirs.state());
+      List<String> problems = new ArrayList<>();
+      List<VmViewModel> vms = new ArrayList<>();
+      try {
+        store.ensureFirstRunDefaults();
+        VmStore.LoadResult loaded = store.load();
+        for (VmSpec spec : loaded.specs()) {
+          vms.add(new VmViewModel(spec, history));
+        }
+        for (VmStore.LoadProblem p : loaded.problems()) {
+          problems.add(
+              p.file().getFileName()
+                  + ": "
+                  + p.reason()
+                  + (p.movedTo() == null ? "" : " (kept as " + p.movedTo().getFileName() + ")"));
+        }
+      } catch (IOException e) {
+        problems.add("Cannot read the VM library in " + store.directory() + ": " + e.getMessage());
+      }
+      return new Library(store, history, vms, problems);
+    }
+  }
+
+  /** Shows the main window on {@code stage}. */
+  static MainController open(Stage stage, Library library) throws IOException {
+    FXMLLoader loader = new FXMLLoader(BerthApp.class.getResource("main.fxml"));
+    Parent root = loader.load();
+    MainController controller = loader.getController();
+    stage.setTitle("Berth");
+    stage.setScene(new Scene(root));
+    controller.show(stage, library);
+    stage.show();
+    return controller;
   }
 
   /**
    * Ctrl+C (SIGINT) or SIGTERM on a terminal-started app: every running VM is terminated with cause
    * host-signal, as QEMU does, before the JVM exits.
    */
-  private static void installSignalHandling(List<VmViewModel> vms) {
+  private static void installSignalHandling(MainController controller) {
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
+                  List<VmViewModel> vms = controller.allVms();
                   for (VmViewModel vm : vms) {
                     vm.terminateForHostSignal();
                   }
@@ -46,24 +91,5 @@ public final class BerthApp extends Application {
                   }
                 },
                 "berth-app-signal"));
-  }
-
-  @Override
-  public void start(Stage stage) throws IOException, ImageException {
-    List<VmViewModel> vms = defaultVms();
-    open(stage, vms);
-    installSignalHandling(vms);
-  }
-
-  /** Shows the main window for {@code vms} on {@code stage}. */
-  static MainController open(Stage stage, List<VmViewModel> vms) throws IOException {
-    FXMLLoader loader = new FXMLLoader(BerthApp.class.getResource("main.fxml"));
-    Parent root = loader.load();
-    MainController controller = loader.getController();
-    controller.show(stage, vms);
-    stage.setTitle("Berth");
-    stage.setScene(new Scene(root));
-    stage.show();
-    return controller;
   }
 }

@@ -1,5 +1,6 @@
 package dev.berth.app;
 
+import dev.berth.vm.VmSpec;
 import dev.berth.vm.VmState;
 import java.util.List;
 import javafx.animation.AnimationTimer;
@@ -38,6 +39,7 @@ public final class MainController {
   @FXML private ListView<VmViewModel> vmList;
   @FXML private BorderPane consolePane;
   @FXML private ListView<String> eventList;
+  @FXML private javafx.scene.layout.StackPane timelinePane;
   @FXML private Label stateBadge;
   @FXML private Label lastEndLabel;
   @FXML private Label messageLabel;
@@ -63,31 +65,35 @@ public final class MainController {
   @FXML private MenuItem pauseItem;
 
   private final TextArea console = new TextArea();
+  private final TimelineView timeline = new TimelineView();
   private final java.io.ByteArrayOutputStream pendingConsole = new java.io.ByteArrayOutputStream();
   private final AppSettings settings = new AppSettings();
   private Stage stage;
-  private List<VmViewModel> vms = List.of();
+  private BerthApp.Library library;
+  private final javafx.collections.ObservableList<VmViewModel> vms =
+      javafx.collections.FXCollections.observableArrayList();
   private VmViewModel vm;
 
-  void show(Stage stage, List<VmViewModel> vms) {
+  /** A snapshot of every VM, for any thread (the signal handler). */
+  List<VmViewModel> allVms() {
+    synchronized (vms) {
+      return List.copyOf(vms);
+    }
+  }
+
+  void show(Stage stage, BerthApp.Library library) {
     this.stage = stage;
-    this.vms = vms;
+    this.library = library;
+    synchronized (vms) {
+      vms.setAll(library.vms());
+    }
     console.setEditable(false);
     console.getStyleClass().add("console");
     consolePane.setCenter(console);
-    vmList.getItems().setAll(vms);
+    timelinePane.getChildren().add(timeline);
+    vmList.setItems(vms);
     vmList.setCellFactory(list -> new VmCell());
-    for (VmViewModel model : vms) {
-      model.setOnUnexpectedStop(words -> notifyUnexpected(model, words));
-      model
-          .waitTimedOutProperty()
-          .addListener(
-              (o, was, is) -> {
-                if (is) {
-                  offerForceOff(model);
-                }
-              });
-    }
+    vms.forEach(this::watch);
     vmList.getSelectionModel().selectedItemProperty().addListener((o, was, is) -> select(is));
     vmList.getSelectionModel().selectFirst();
 
@@ -100,10 +106,43 @@ public final class MainController {
       }
     }.start();
     Timeline stats =
-        new Timeline(new KeyFrame(Duration.seconds(1), e -> vms.forEach(VmViewModel::sampleStats)));
+        new Timeline(
+            new KeyFrame(
+                Duration.seconds(1),
+                e -> {
+                  vms.forEach(VmViewModel::sampleStats);
+                  if (vm != null && vm.isActive()) {
+                    timeline.redraw();
+                  }
+                }));
     stats.setCycleCount(Timeline.INDEFINITE);
     stats.play();
     stage.setOnCloseRequest(this::closeRequested);
+    if (!library.problems().isEmpty()) {
+      Platform.runLater(this::reportLoadProblems);
+    }
+  }
+
+  /** Corrupt or unreadable specs are named with the reason; they were kept aside, not lost. */
+  private void reportLoadProblems() {
+    Alert alert = new Alert(Alert.AlertType.WARNING);
+    alert.initOwner(stage);
+    alert.setTitle("Some VMs could not be loaded");
+    alert.setHeaderText(library.problems().size() + " VM file(s) could not be loaded");
+    alert.setContentText(String.join("\n", library.problems()));
+    alert.show();
+  }
+
+  private void watch(VmViewModel model) {
+    model.setOnUnexpectedStop(words -> notifyUnexpected(model, words));
+    model
+        .waitTimedOutProperty()
+        .addListener(
+            (o, was, is) -> {
+              if (is) {
+                offerForceOff(model);
+              }
+            });
   }
 
   private final class VmCell extends ListCell<VmViewModel> {
@@ -121,7 +160,10 @@ public final class MainController {
                         item.name()
                             + "  ·  "
                             + item.stateProperty().get().label()
-                            + "  ·  bundled core",
+                            + "  ·  "
+                            + (item.spec().backend() == VmSpec.Backend.BUNDLED
+                                ? "bundled core"
+                                : "QEMU"),
                     item.stateProperty()));
       }
     }
@@ -146,6 +188,7 @@ public final class MainController {
           }
         });
     eventList.setItems(model.events());
+    timeline.setRuns(model.runs());
     lastEndLabel.textProperty().bind(model.lastEndProperty());
     messageLabel.textProperty().bind(model.messageProperty());
     overviewStats.textProperty().bind(model.statsProperty());
@@ -169,13 +212,14 @@ public final class MainController {
   }
 
   private static String describeSpec(VmViewModel model) {
-    var c = model.config();
+    VmSpec c = model.spec();
     return String.format(
-        "Name:      %s%nBackend:   bundled core (RV64IMAC, Berth board)%nMemory:    %d MiB%n"
+        "Name:      %s%nBackend:   %s%nMemory:    %d MiB%n"
             + "Kernel:    %s%nCommand:   %s%nPower-button timeout: %d s",
         model.name(),
-        c.memoryBytes() >> 20,
-        c.kernel().name(),
+        c.backend() == VmSpec.Backend.BUNDLED ? "bundled core (RV64IMAC, Berth board)" : "QEMU",
+        c.memoryMiB(),
+        c.kernel(),
         c.append().isEmpty() ? "(none)" : c.append(),
         model.buttonTimeoutSeconds());
   }
@@ -302,6 +346,93 @@ public final class MainController {
         .showWarning();
   }
 
+  private dev.berth.vm.SpecValidator validator() {
+    return new dev.berth.vm.SpecValidator(
+        dev.berth.backend.bundled.BundledMachines.bundledGuests());
+  }
+
+  private List<String> namesExcept(VmViewModel except) {
+    return allVms().stream().filter(m -> m != except).map(VmViewModel::name).toList();
+  }
+
+  @FXML
+  void newVm() {
+    String name = "vm-" + (vms.size() + 1);
+    VmSpec initial = VmSpec.defaultDemo().withName(name);
+    VmDialog.show(stage, "New VM", initial, true, validator(), namesExcept(null))
+        .ifPresent(
+            spec -> {
+              if (save(spec)) {
+                VmViewModel model = new VmViewModel(spec, library.history());
+                watch(model);
+                synchronized (vms) {
+                  vms.add(model);
+                }
+                vmList.getSelectionModel().select(model);
+              }
+            });
+  }
+
+  @FXML
+  void editVm() {
+    VmViewModel model = vm;
+    if (model == null) {
+      return;
+    }
+    VmDialog.show(
+            stage, "Edit " + model.name(), model.spec(), false, validator(), namesExcept(model))
+        .ifPresent(
+            spec -> {
+              if (save(spec)) {
+                model.setSpec(spec);
+                overviewSpec.setText(describeSpec(model));
+              }
+            });
+  }
+
+  @FXML
+  void deleteVm() {
+    VmViewModel model = vm;
+    if (model == null) {
+      return;
+    }
+    if (model.isActive()) {
+      new Alert(Alert.AlertType.INFORMATION, model.name() + " is running: shut it down first.")
+          .showAndWait();
+      return;
+    }
+    Alert confirm = new Alert(Alert.AlertType.CONFIRMATION);
+    confirm.initOwner(stage);
+    confirm.setHeaderText("Delete " + model.name() + "?");
+    confirm.setContentText("Its settings are removed. Image files it uses are not touched.");
+    if (confirm.showAndWait().orElse(ButtonType.CANCEL) != ButtonType.OK) {
+      return;
+    }
+    try {
+      library.store().delete(model.name());
+      synchronized (vms) {
+        vms.remove(model);
+      }
+      vmList.getSelectionModel().selectFirst();
+    } catch (java.io.IOException e) {
+      new Alert(Alert.AlertType.ERROR, "Cannot delete " + model.name() + ": " + e.getMessage())
+          .showAndWait();
+    }
+  }
+
+  private boolean save(VmSpec spec) {
+    try {
+      library.store().save(spec);
+      return true;
+    } catch (java.io.IOException | IllegalArgumentException e) {
+      Alert alert =
+          new Alert(Alert.AlertType.ERROR, "Cannot save " + spec.name() + ": " + e.getMessage());
+      alert.initOwner(stage);
+      alert.showAndWait();
+      return false;
+    }
+  }
+
   @FXML
   void start() {
     vm.start();
@@ -363,7 +494,7 @@ public final class MainController {
 
   /** Closing with VMs running asks what to do with them, as VirtualBox's close dialog does. */
   private void closeRequested(WindowEvent e) {
-    List<VmViewModel> running = vms.stream().filter(VmViewModel::isActive).toList();
+    List<VmViewModel> running = allVms().stream().filter(VmViewModel::isActive).toList();
     if (running.isEmpty()) {
       return;
     }
@@ -391,7 +522,7 @@ public final class MainController {
   }
 
   private void closeWhenAllStopped() {
-    if (vms.stream().noneMatch(VmViewModel::isActive)) {
+    if (allVms().stream().noneMatch(VmViewModel::isActive)) {
       stage.close();
       Platform.exit();
     }

@@ -1,14 +1,19 @@
 package dev.berth.app;
 
+import dev.berth.backend.bundled.BundledMachines;
 import dev.berth.core.boot.ImageException;
 import dev.berth.core.machine.Machine;
-import dev.berth.core.machine.MachineConfig;
 import dev.berth.core.machine.MachineEvent;
 import dev.berth.core.machine.MachineExit;
 import dev.berth.core.machine.MachineListener;
 import dev.berth.core.machine.RunState;
 import dev.berth.qmp.QmpJson;
 import dev.berth.vm.Lifecycle;
+import dev.berth.vm.LiveRun;
+import dev.berth.vm.Run;
+import dev.berth.vm.RunHistory;
+import dev.berth.vm.RunRecorder;
+import dev.berth.vm.VmSpec;
 import dev.berth.vm.VmState;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -56,10 +61,12 @@ public final class VmViewModel {
     USER
   }
 
-  private final String name;
-  private final MachineConfig config;
-  private final int buttonTimeoutSeconds;
+  private VmSpec spec;
+  private final RunHistory history;
   private final Lifecycle lifecycle = new Lifecycle();
+  private final ObservableList<Run> runs = FXCollections.observableArrayList();
+  private LiveRun liveRun;
+  private RunRecorder recorder;
   private final ObjectProperty<VmState> state = new SimpleObjectProperty<>(VmState.SHUT_OFF);
   private final StringProperty lastEnd = new SimpleStringProperty("Never started");
   private final StringProperty message = new SimpleStringProperty("");
@@ -82,22 +89,36 @@ public final class VmViewModel {
     void write(byte[] b, int off, int len);
   }
 
-  public VmViewModel(String name, MachineConfig config, int buttonTimeoutSeconds) {
-    this.name = name;
-    this.config = config;
-    this.buttonTimeoutSeconds = buttonTimeoutSeconds;
+  public VmViewModel(VmSpec spec, RunHistory history) {
+    this.spec = spec;
+    this.history = history;
+    runs.setAll(history.runs(spec.name()));
   }
 
   public String name() {
-    return name;
+    return spec.name();
   }
 
-  public MachineConfig config() {
-    return config;
+  public VmSpec spec() {
+    return spec;
+  }
+
+  /** A new spec takes effect at the next start. */
+  public void setSpec(VmSpec spec) {
+    this.spec = spec;
+    message.set(
+        isActive()
+            ? "Settings saved; they take effect the next time " + name() + " starts"
+            : "Settings saved");
   }
 
   public int buttonTimeoutSeconds() {
-    return buttonTimeoutSeconds;
+    return spec.powerButtonTimeoutSeconds();
+  }
+
+  /** Past runs from the history, then the one under way; updated as it happens. */
+  public ObservableList<Run> runs() {
+    return runs;
   }
 
   public ReadOnlyObjectProperty<VmState> stateProperty() {
@@ -165,13 +186,18 @@ public final class VmViewModel {
   }
 
   public void start() {
+    String name = name();
     if (isActive()) {
       message.set(name + " is already running");
       return;
     }
+    if (spec.backend() != VmSpec.Backend.BUNDLED) {
+      message.set("Cannot start " + name + ": the QEMU backend is not available in this build yet");
+      return;
+    }
     Machine m;
     try {
-      m = new Machine(config);
+      m = new Machine(BundledMachines.config(spec));
     } catch (ImageException e) {
       message.set("Cannot start " + name + ": " + e.getMessage());
       return;
@@ -192,6 +218,7 @@ public final class VmViewModel {
     machine = m;
     initiator = Initiator.NONE;
     lifecycle.starting();
+    beginRun();
     sync();
     events.add(time() + "  (start)");
     startedNanos = lastSampleNanos = System.nanoTime();
@@ -312,7 +339,7 @@ public final class VmViewModel {
 
   private boolean requireActive(String what) {
     if (machine == null || !isActive()) {
-      message.set("Cannot " + what + ": " + name + " is not running");
+      message.set("Cannot " + what + ": " + name() + " is not running");
       return false;
     }
     return true;
@@ -328,7 +355,7 @@ public final class VmViewModel {
           "Cannot "
               + what
               + ": "
-              + name
+              + name()
               + " is "
               + state.get().label().toLowerCase()
               + "; resume it first");
@@ -342,6 +369,7 @@ public final class VmViewModel {
     waitTimedOut.set(false);
     Machine m = machine;
     long t0 = System.nanoTime();
+    int timeout = buttonTimeoutSeconds();
     javafx.animation.Timeline tick = new javafx.animation.Timeline();
     tick.getKeyFrames()
         .add(
@@ -354,12 +382,12 @@ public final class VmViewModel {
                   }
                   int s = (int) ((System.nanoTime() - t0) / 1_000_000_000L);
                   waitedSeconds.set(s);
-                  if (s >= buttonTimeoutSeconds && !waitTimedOut.get()) {
+                  if (s >= timeout && !waitTimedOut.get()) {
                     waitTimedOut.set(true);
                     message.set(
-                        name
+                        name()
                             + " did not shut down within "
-                            + buttonTimeoutSeconds
+                            + timeout
                             + " s: the guest may be ignoring the power button");
                   }
                 }));
@@ -402,6 +430,10 @@ public final class VmViewModel {
 
   private void eventArrived(MachineEvent e) {
     lifecycle.onEvent(e);
+    liveRun.event(e);
+    if (recorder != null) {
+      recorder.event(e);
+    }
     sync();
     if (e.name().equals(MachineEvent.RESUME) || e.name().equals(MachineEvent.RESET)) {
       endWait();
@@ -411,20 +443,58 @@ public final class VmViewModel {
 
   private void exited(MachineExit exit) {
     lifecycle.onExit(exit);
+    String words = Lifecycle.describe(exit);
+    liveRun.end(exit, words, nowMicros());
+    if (recorder != null) {
+      recorder.end(exit, words);
+      recorder = null;
+    }
     sync();
     endWait();
-    String words = Lifecycle.describe(exit);
     lastEnd.set(words);
     events.add(time() + "  (end) " + words);
-    message.set(name + ": " + words);
+    message.set(name() + ": " + words);
     if (initiator == Initiator.NONE || exit.kind() == MachineExit.Kind.CRASHED) {
       unexpectedStop.accept(words);
     }
     initiator = Initiator.NONE;
   }
 
+  private void beginRun() {
+    int number = runs.isEmpty() ? 1 : runs.get(runs.size() - 1).number() + 1;
+    try {
+      recorder = history.startRun(name());
+      number = recorder.run();
+    } catch (java.io.IOException e) {
+      recorder = null;
+      message.set("Run history cannot be written: " + e.getMessage());
+    }
+    liveRun = new LiveRun(number, nowMicros(), lifecycle.state());
+    runs.add(liveRun.snapshot());
+    if (recorder != null) {
+      recorder.state(lifecycle.state(), nowMicros());
+    }
+  }
+
+  /** Publishes the lifecycle's state to the view, the live run and the history. */
   private void sync() {
-    state.set(lifecycle.state());
+    VmState now = lifecycle.state();
+    if (liveRun != null && now != state.get()) {
+      long t = nowMicros();
+      liveRun.state(now, t);
+      if (recorder != null && now.isActive()) {
+        recorder.state(now, t);
+      }
+    }
+    state.set(now);
+    if (liveRun != null && !runs.isEmpty()) {
+      runs.set(runs.size() - 1, liveRun.snapshot());
+    }
+  }
+
+  private static long nowMicros() {
+    java.time.Instant t = java.time.Instant.now();
+    return t.getEpochSecond() * 1_000_000 + t.getNano() / 1_000;
   }
 
   private static String time() {

@@ -3,9 +3,13 @@ package dev.berth.app;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.berth.core.boot.ImageSource;
-import dev.berth.core.machine.MachineConfig;
+import dev.berth.vm.BerthDirs;
+import dev.berth.vm.VmSpec;
+import dev.berth.vm.VmStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import javafx.scene.Node;
@@ -34,10 +38,27 @@ class MainWindowTest {
 
   @Start
   void start(Stage stage) throws Exception {
-    MachineConfig demo = MachineConfig.of("demo", ImageSource.fromResource(BerthApp.DEMO_GUEST));
-    vm = new VmViewModel("demo", demo, TIMEOUT_S);
+    Path home = Files.createTempDirectory("berth-gui-test");
+    BerthDirs dirs = new BerthDirs(Map.of(), home);
+    VmStore store = new VmStore(dirs.config());
+    store.ensureFirstRunDefaults();
+    VmSpec demo = store.load().specs().get(0);
+    store.save(
+        new VmSpec(
+            demo.name(),
+            demo.backend(),
+            demo.memoryMiB(),
+            demo.kernel(),
+            demo.initrd(),
+            demo.append(),
+            demo.bios(),
+            demo.disks(),
+            TIMEOUT_S,
+            demo.schemaVersion()));
+    BerthApp.Library library = BerthApp.Library.open(dirs);
+    vm = library.vms().get(0);
     this.stage = stage;
-    BerthApp.open(stage, List.of(vm));
+    BerthApp.open(stage, library);
   }
 
   private static void waitFor(int seconds, Supplier<Boolean> condition) throws Exception {
@@ -88,7 +109,7 @@ class MainWindowTest {
     startAndWaitForPrompt(robot);
     robot.clickOn("Power button");
     waitFor(20, () -> badge(robot).getText().equals("Shut off"));
-    assertTrue(console(robot).getText().contains("pm: entering S5"), console(robot).getText());
+    waitFor(5, () -> console(robot).getText().contains("pm: entering S5"));
     assertEquals("Guest powered off (guest-shutdown)", lastEnd(robot));
     String log = events(robot);
     assertTrue(log.indexOf("POWERDOWN") < log.indexOf("SHUTDOWN"), log);
@@ -145,5 +166,9 @@ class MainWindowTest {
     robot.clickOn("Force off");
     waitFor(20, () -> badge(robot).getText().equals("Shut off"));
     assertEquals("Terminated by signal (host-signal)", lastEnd(robot));
+    assertEquals(1, vm.runs().size());
+    List<String> states =
+        vm.runs().get(0).segments().stream().map(s -> s.state().label()).distinct().toList();
+    assertTrue(states.containsAll(List.of("Running", "Paused", "Stopping")), states.toString());
   }
 }

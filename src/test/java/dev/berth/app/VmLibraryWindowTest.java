@@ -1,0 +1,112 @@
+package dev.berth.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.berth.vm.BerthDirs;
+import dev.berth.vm.VmStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import javafx.scene.control.Button;
+import javafx.scene.control.ButtonType;
+import javafx.scene.control.DialogPane;
+import javafx.scene.control.Label;
+import javafx.scene.control.ListView;
+import javafx.scene.control.TextField;
+import javafx.stage.Stage;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
+
+/** The VM library on disk as the window shows it: a corrupt spec, and the New VM form. */
+@ExtendWith(ApplicationExtension.class)
+class VmLibraryWindowTest {
+  private Path config;
+
+  @Start
+  void start(Stage stage) throws Exception {
+    Path home = Files.createTempDirectory("berth-library-test");
+    BerthDirs dirs = new BerthDirs(Map.of(), home);
+    config = dirs.config();
+    new VmStore(config).ensureFirstRunDefaults();
+    Files.writeString(config.resolve("vms/broken.json"), "{ \"name\": \"broken\", ");
+    BerthApp.open(stage, BerthApp.Library.open(dirs));
+  }
+
+  @Test
+  void aCorruptSpecIsReportedByNameAndKeptAside(FxRobot robot) throws Exception {
+    WaitForAsyncUtils.waitFor(
+        10, TimeUnit.SECONDS, () -> robot.lookup(".dialog-pane").tryQuery().isPresent());
+    DialogPane pane = robot.lookup(".dialog-pane").queryAs(DialogPane.class);
+    assertTrue(pane.getContentText().startsWith("broken.json: "), pane.getContentText());
+    assertTrue(
+        pane.getContentText().contains("kept as broken.json.corrupt-"), pane.getContentText());
+    robot.clickOn((Button) pane.lookupButton(ButtonType.OK));
+    @SuppressWarnings("unchecked")
+    ListView<Object> list = robot.lookup(".vm-list").queryAs(ListView.class);
+    assertEquals(1, list.getItems().size(), "the other VMs still load");
+    assertFalse(Files.exists(config.resolve("vms/broken.json")));
+    try (var files = Files.list(config.resolve("vms"))) {
+      assertEquals(
+          1,
+          files.filter(p -> p.getFileName().toString().startsWith("broken.json.corrupt-")).count());
+    }
+  }
+
+  @Test
+  void newVmFormRejectsBadInputNextToTheFields(FxRobot robot) throws Exception {
+    WaitForAsyncUtils.waitFor(
+        10, TimeUnit.SECONDS, () -> robot.lookup(".dialog-pane").tryQuery().isPresent());
+    robot.clickOn(
+        (Button)
+            robot.lookup(".dialog-pane").queryAs(DialogPane.class).lookupButton(ButtonType.OK));
+
+    robot.clickOn("VM").clickOn("New VM…");
+    WaitForAsyncUtils.waitFor(
+        10, TimeUnit.SECONDS, () -> robot.lookup(".vm-dialog").tryQuery().isPresent());
+    DialogPane pane = robot.lookup(".dialog-pane").queryAs(DialogPane.class);
+    Button ok = (Button) pane.lookupButton(ButtonType.OK);
+
+    TextField name = robot.lookup("#name").queryAs(TextField.class);
+    TextField memory = robot.lookup("#memory").queryAs(TextField.class);
+    TextField kernel = robot.lookup("#kernel").queryAs(TextField.class);
+    TextField timeout = robot.lookup("#timeout").queryAs(TextField.class);
+    robot.interact(() -> name.setText("demo"));
+    assertTrue(error(robot, "#nameError").contains("demo"), error(robot, "#nameError"));
+    robot.interact(() -> memory.setText("lots"));
+    assertTrue(error(robot, "#memoryError").contains("whole number"), error(robot, "#memoryError"));
+    robot.interact(() -> memory.setText("9999"));
+    assertFalse(
+        error(robot, "#memoryError").isEmpty(), "9999 MiB is too much for the bundled core");
+    robot.interact(() -> kernel.setText("/no/such/kernel.elf"));
+    assertFalse(error(robot, "#kernelError").isEmpty());
+    robot.interact(() -> timeout.setText("2"));
+    assertFalse(error(robot, "#timeoutError").isEmpty());
+    assertTrue(ok.isDisabled(), "OK stays disabled while anything is wrong");
+    assertEquals("9999", memory.getText(), "nothing is clamped silently");
+
+    robot.interact(
+        () -> {
+          name.setText("second");
+          memory.setText("64");
+          kernel.setText("bundled:demo");
+          timeout.setText("10");
+        });
+    assertFalse(ok.isDisabled());
+    robot.clickOn(ok);
+    @SuppressWarnings("unchecked")
+    ListView<Object> list = robot.lookup(".vm-list").queryAs(ListView.class);
+    WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> list.getItems().size() == 2);
+    assertTrue(Files.exists(config.resolve("vms/second.json")));
+  }
+
+  private static String error(FxRobot robot, String id) {
+    return robot.lookup(id).queryAs(Label.class).getText();
+  }
+}
