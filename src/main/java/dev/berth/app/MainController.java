@@ -1,9 +1,9 @@
 package dev.berth.app;
 
+import dev.berth.app.terminal.TerminalView;
 import dev.berth.vm.VmSpec;
 import dev.berth.vm.VmState;
 import java.util.List;
-import javafx.animation.AnimationTimer;
 import javafx.animation.KeyFrame;
 import javafx.animation.Timeline;
 import javafx.application.Platform;
@@ -20,9 +20,6 @@ import javafx.scene.control.ListCell;
 import javafx.scene.control.ListView;
 import javafx.scene.control.MenuItem;
 import javafx.scene.control.ProgressBar;
-import javafx.scene.control.TextArea;
-import javafx.scene.input.KeyCode;
-import javafx.scene.input.KeyEvent;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
 import javafx.stage.Stage;
@@ -33,8 +30,6 @@ import org.controlsfx.control.action.Action;
 
 /** The main window: thin; the state lives in {@link VmViewModel}. */
 public final class MainController {
-  /** The console keeps this many characters; older output scrolls away. */
-  private static final int CONSOLE_LIMIT = 400_000;
 
   @FXML private ListView<VmViewModel> vmList;
   @FXML private BorderPane consolePane;
@@ -64,9 +59,10 @@ public final class MainController {
   @FXML private MenuItem resetItem;
   @FXML private MenuItem pauseItem;
 
-  private final TextArea console = new TextArea();
+  /** One terminal per VM, so a VM not on screen keeps its console. */
+  private final java.util.Map<VmViewModel, TerminalView> terminals = new java.util.HashMap<>();
+
   private final TimelineView timeline = new TimelineView();
-  private final java.io.ByteArrayOutputStream pendingConsole = new java.io.ByteArrayOutputStream();
   private final AppSettings settings = new AppSettings();
   private Stage stage;
   private BerthApp.Library library;
@@ -87,9 +83,6 @@ public final class MainController {
     synchronized (vms) {
       vms.setAll(library.vms());
     }
-    console.setEditable(false);
-    console.getStyleClass().add("console");
-    consolePane.setCenter(console);
     timelinePane.getChildren().add(timeline);
     vmList.setItems(vms);
     vmList.setCellFactory(list -> new VmCell());
@@ -97,14 +90,6 @@ public final class MainController {
     vmList.getSelectionModel().selectedItemProperty().addListener((o, was, is) -> select(is));
     vmList.getSelectionModel().selectFirst();
 
-    console.addEventFilter(KeyEvent.KEY_TYPED, this::keyTyped);
-    console.addEventFilter(KeyEvent.KEY_PRESSED, this::keyPressed);
-    new AnimationTimer() {
-      @Override
-      public void handle(long now) {
-        drainConsole();
-      }
-    }.start();
     Timeline stats =
         new Timeline(
             new KeyFrame(
@@ -133,7 +118,20 @@ public final class MainController {
     alert.show();
   }
 
+  private TerminalView terminalFor(VmViewModel model) {
+    return terminals.computeIfAbsent(
+        model,
+        m -> {
+          TerminalView view = new TerminalView();
+          view.getStyleClass().add("console");
+          view.setInputHandler(m::type);
+          m.setConsoleSink(view::feed);
+          return view;
+        });
+  }
+
   private void watch(VmViewModel model) {
+    terminalFor(model);
     model.setOnUnexpectedStop(words -> notifyUnexpected(model, words));
     model
         .waitTimedOutProperty()
@@ -173,20 +171,8 @@ public final class MainController {
     if (model == null) {
       return;
     }
-    if (vm != null) {
-      vm.setConsoleSink(null);
-    }
     vm = model;
-    synchronized (pendingConsole) {
-      pendingConsole.reset();
-    }
-    console.clear();
-    model.setConsoleSink(
-        (b, off, len) -> {
-          synchronized (pendingConsole) {
-            pendingConsole.write(b, off, len);
-          }
-        });
+    consolePane.setCenter(terminalFor(model));
     eventList.setItems(model.events());
     timeline.setRuns(model.runs());
     lastEndLabel.textProperty().bind(model.lastEndProperty());
@@ -290,36 +276,6 @@ public final class MainController {
   private void styleBadge(VmState state) {
     stateBadge.getStyleClass().removeIf(c -> c.startsWith("state-") && !c.equals("state-badge"));
     stateBadge.getStyleClass().add("state-" + state.name().toLowerCase().replace('_', '-'));
-  }
-
-  private void drainConsole() {
-    String text;
-    synchronized (pendingConsole) {
-      if (pendingConsole.size() == 0) {
-        return;
-      }
-      text = pendingConsole.toString(java.nio.charset.StandardCharsets.UTF_8);
-      pendingConsole.reset();
-    }
-    console.appendText(text.replace("\r", ""));
-    if (console.getLength() > CONSOLE_LIMIT) {
-      console.deleteText(0, console.getLength() - CONSOLE_LIMIT);
-    }
-  }
-
-  private void keyTyped(KeyEvent e) {
-    String ch = e.getCharacter();
-    if (!ch.isEmpty() && ch.charAt(0) != KeyEvent.CHAR_UNDEFINED.charAt(0)) {
-      vm.type(ch.equals("\n") ? "\r" : ch);
-    }
-    e.consume();
-  }
-
-  private void keyPressed(KeyEvent e) {
-    if (e.getCode() == KeyCode.BACK_SPACE) {
-      vm.type("\u007f");
-      e.consume();
-    }
   }
 
   private void notifyUnexpected(VmViewModel model, String words) {

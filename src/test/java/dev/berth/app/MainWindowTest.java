@@ -3,6 +3,8 @@ package dev.berth.app;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.berth.app.terminal.TerminalModel;
+import dev.berth.app.terminal.TerminalView;
 import dev.berth.vm.BerthDirs;
 import dev.berth.vm.VmSpec;
 import dev.berth.vm.VmStore;
@@ -15,7 +17,6 @@ import java.util.function.Supplier;
 import javafx.scene.Node;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListView;
-import javafx.scene.control.TextArea;
 import javafx.stage.Stage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -69,8 +70,27 @@ class MainWindowTest {
     return robot.lookup(".state-badge").queryAs(Label.class);
   }
 
-  private TextArea console(FxRobot robot) {
-    return robot.lookup(".console").queryAs(TextArea.class);
+  /** Everything the serial console shows, scrollback included (read on the FX thread). */
+  private String consoleText(FxRobot robot) {
+    TerminalView view = robot.lookup(".console").queryAs(TerminalView.class);
+    try {
+      return WaitForAsyncUtils.asyncFx(
+              () -> {
+                TerminalModel m = view.getModel();
+                StringBuilder sb = new StringBuilder();
+                for (int i = 0; i < m.totalLines(); i++) {
+                  var line = m.lineAt(i);
+                  sb.append(line.text(0, line.length()));
+                  if (!line.isWrapped()) {
+                    sb.append('\n');
+                  }
+                }
+                return sb.toString();
+              })
+          .get(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
   }
 
   private String events(FxRobot robot) {
@@ -95,7 +115,7 @@ class MainWindowTest {
     assertEquals("Shut off", badge(robot).getText());
     robot.clickOn("Start");
     waitFor(20, () -> badge(robot).getText().equals("Running"));
-    waitFor(20, () -> console(robot).getText().contains("demo$ "));
+    waitFor(20, () -> consoleText(robot).contains("demo$"));
   }
 
   private void typeInConsole(FxRobot robot, String line) throws Exception {
@@ -109,7 +129,7 @@ class MainWindowTest {
     startAndWaitForPrompt(robot);
     robot.clickOn("Power button");
     waitFor(20, () -> badge(robot).getText().equals("Shut off"));
-    waitFor(5, () -> console(robot).getText().contains("pm: entering S5"));
+    waitFor(5, () -> consoleText(robot).contains("pm: entering S5"));
     assertEquals("Guest powered off (guest-shutdown)", lastEnd(robot));
     String log = events(robot);
     assertTrue(log.indexOf("POWERDOWN") < log.indexOf("SHUTDOWN"), log);
@@ -120,12 +140,12 @@ class MainWindowTest {
   void guestIgnoringTheButtonGetsTheWaitThenForceOff(FxRobot robot) throws Exception {
     startAndWaitForPrompt(robot);
     typeInConsole(robot, "button ignore");
-    waitFor(20, () -> console(robot).getText().contains("policy: ignore"));
+    waitFor(20, () -> consoleText(robot).contains("policy: ignore"));
     robot.clickOn("Power button");
     waitFor(5, () -> badge(robot).getText().equals("Powering down"));
     Node wait = robot.lookup("#waitLabel").query();
     waitFor(5, () -> ((Label) wait).getText().startsWith("Waiting for the guest"));
-    waitFor(20, () -> console(robot).getText().contains("ignored (policy: ignore)"));
+    waitFor(20, () -> consoleText(robot).contains("ignored (policy: ignore)"));
     waitFor(TIMEOUT_S + 10, () -> vm.waitTimedOutProperty().get());
     assertEquals("Powering down", badge(robot).getText(), "the guest is still running");
     assertTrue(robot.lookup("#waitForceButton").query().isVisible());
@@ -162,7 +182,7 @@ class MainWindowTest {
     waitFor(10, () -> badge(robot).getText().equals("Running"));
     robot.clickOn("Reset");
     waitFor(10, () -> events(robot).contains("\"reason\":\"host-qmp-system-reset\""));
-    waitFor(20, () -> console(robot).getText().split("Berth demo guest", -1).length > 2);
+    waitFor(20, () -> consoleText(robot).split("Berth demo guest", -1).length > 2);
     robot.clickOn("Force off");
     waitFor(20, () -> badge(robot).getText().equals("Shut off"));
     assertEquals("Terminated by signal (host-signal)", lastEnd(robot));
