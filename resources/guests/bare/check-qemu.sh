@@ -34,7 +34,7 @@ extra_for() {           # extra QEMU options
 }
 
 board_traps() {         # QEMU 7.2 -> Berth (docs/BOARD.md), for the lines where they differ
-        -e 's/^amo-fault: cause=5 /amo-fault: cause=7 /' \
+    sed -e 's/^amo-fault: cause=5 /amo-fault: cause=7 /' \
         -e 's/^misaligned-amoadd\.w: cause=4 /misaligned-amoadd.w: cause=6 /' \
         -e 's/^misaligned-amoswap\.d: cause=4 /misaligned-amoswap.d: cause=6 /' \
         -e 's/^misaligned-sc\.w: no trap rd=1$/misaligned-sc.w: cause=6 tval=buf+0x2 epc=+0x4/' \

@@ -33,6 +33,7 @@ void lower_return(long value) __attribute__((noreturn));
 int handle_lower_return(struct trap_frame *f);
 
 /* uart.c */
+extern int uart_onlcr;
 void uart_putc(char c);
 void uart_puts(const char *s);
 int  uart_getc(void);              /* -1 if no byte waiting */

@@ -3,8 +3,13 @@
 
 static inline volatile uint8_t *uart_reg(int r) { return (volatile uint8_t *)(UART_BASE + r); }
 
+/* Set by programs meant for a terminal: '\n' goes out as "\r\n", as a tty's ONLCR does. */
+int uart_onlcr;
+
 void uart_putc(char c)
 {
+    if (c == '\n' && uart_onlcr)
+        uart_putc('\r');
     while (!(*uart_reg(UART_LSR) & UART_LSR_THRE))
         ;
     *uart_reg(UART_THR) = (uint8_t)c;

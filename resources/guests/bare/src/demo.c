@@ -343,6 +343,7 @@ static void button_pressed(void)
 
 int main(void)
 {
+    uart_onlcr = 1; /* the console is a terminal: end lines with CR LF */
     kprintf("Berth demo guest v1\n");
     unsigned long misa = csr_read(misa);
     char isa[32];

@@ -34,6 +34,7 @@ public final class MainController {
   @FXML private ListView<VmViewModel> vmList;
   @FXML private BorderPane consolePane;
   @FXML private ListView<String> eventList;
+  @FXML private javafx.scene.control.TabPane tabs;
   @FXML private javafx.scene.layout.StackPane timelinePane;
   @FXML private Label stateBadge;
   @FXML private Label lastEndLabel;
@@ -103,6 +104,18 @@ public final class MainController {
     stats.setCycleCount(Timeline.INDEFINITE);
     stats.play();
     stage.setOnCloseRequest(this::closeRequested);
+    // Alt+1..5 switch tabs (Ctrl is the guest's: the console sends Ctrl-keys to the guest).
+    for (int i = 0; i < tabs.getTabs().size(); i++) {
+      int index = i;
+      stage
+          .getScene()
+          .getAccelerators()
+          .put(
+              new javafx.scene.input.KeyCodeCombination(
+                  javafx.scene.input.KeyCode.getKeyCode(Integer.toString(i + 1)),
+                  javafx.scene.input.KeyCombination.ALT_DOWN),
+              () -> tabs.getSelectionModel().select(index));
+    }
     if (!library.problems().isEmpty()) {
       Platform.runLater(this::reportLoadProblems);
     }
@@ -174,7 +187,7 @@ public final class MainController {
     vm = model;
     consolePane.setCenter(terminalFor(model));
     eventList.setItems(model.events());
-    timeline.setRuns(model.runs());
+    timeline.setRuns(model.runs(), model::isActive);
     lastEndLabel.textProperty().bind(model.lastEndProperty());
     messageLabel.textProperty().bind(model.messageProperty());
     overviewStats.textProperty().bind(model.statsProperty());

@@ -25,7 +25,7 @@ import javafx.scene.text.TextAlignment;
  */
 public final class TimelineView extends Region {
   static final int MAX_RUNS = 8;
-  private static final double ROW = 64;
+  private static final double ROW = 68;
   private static final double BAND = 18;
   private static final double MARGIN = 12;
   private static final Font FONT = Font.font("System", 11);
@@ -35,13 +35,19 @@ public final class TimelineView extends Region {
   private final Canvas canvas = new Canvas();
   private final ListChangeListener<Run> onChange = c -> redraw();
   private ObservableList<Run> runs;
+  private java.util.function.BooleanSupplier lastIsLive = () -> false;
 
   public TimelineView() {
     getChildren().add(canvas);
     getStyleClass().add("timeline");
   }
 
-  public void setRuns(ObservableList<Run> runs) {
+  /**
+   * Shows {@code runs}; {@code lastIsLive} tells whether the last one is still under way (a run
+   * with no recorded end that is not live ended when Berth itself was stopped).
+   */
+  public void setRuns(ObservableList<Run> runs, java.util.function.BooleanSupplier lastIsLive) {
+    this.lastIsLive = lastIsLive;
     if (this.runs != null) {
       this.runs.removeListener(onChange);
     }
@@ -85,14 +91,39 @@ public final class TimelineView extends Region {
     List<Run> shown = runs.subList(Math.max(0, runs.size() - MAX_RUNS), runs.size());
     double y = MARGIN;
     for (int i = shown.size() - 1; i >= 0 && y < h; i--) {
-      drawRun(g, shown.get(i), y, w, now);
+      boolean last = i == shown.size() - 1;
+      Run run = shown.get(i);
+      long end;
+      String words;
+      if (run.end() != null) {
+        end = run.end().tMicros();
+        words = run.end().words();
+      } else if (last && lastIsLive.getAsBoolean()) {
+        end = now;
+        words = null;
+      } else {
+        end = last ? lastKnown(run) : shown.get(i + 1).startMicros();
+        words = "No end recorded (Berth was stopped)";
+      }
+      drawRun(g, run, end, words, y, w);
       y += ROW;
     }
   }
 
-  private void drawRun(GraphicsContext g, Run run, double y, double w, long now) {
+  /** The last moment a run without an end is known to have been alive. */
+  private static long lastKnown(Run run) {
+    long t = run.startMicros();
+    for (Run.Segment s : run.segments()) {
+      t = Math.max(t, s.fromMicros());
+    }
+    for (MachineEvent e : run.events()) {
+      t = Math.max(t, e.timestampMicros());
+    }
+    return t;
+  }
+
+  private void drawRun(GraphicsContext g, Run run, long end, String words, double y, double w) {
     long start = run.startMicros();
-    long end = run.end() != null ? run.end().tMicros() : now;
     double span = Math.max(end - start, 1_000_000);
     double left = MARGIN;
     double width = Math.max(w - 2 * MARGIN, 10);
@@ -105,10 +136,10 @@ public final class TimelineView extends Region {
         left,
         y);
     g.setTextAlign(TextAlignment.RIGHT);
-    g.setFill(run.end() == null ? Color.web("#2e7d32") : Color.web("#212121"));
-    g.fillText(run.end() == null ? "running…" : run.end().words(), left + width, y);
+    g.setFill(words == null ? Color.web("#2e7d32") : Color.web("#212121"));
+    g.fillText(words == null ? "running…" : words, left + width, y);
 
-    double bandY = y + 30;
+    double bandY = y + 38;
     for (Run.Segment s : run.segments()) {
       long to = s.toMicros() != null ? s.toMicros() : end;
       double x0 = left + (s.fromMicros() - start) / span * width;
@@ -131,9 +162,10 @@ public final class TimelineView extends Region {
       g.fillPolygon(
           new double[] {x - 4, x + 4, x}, new double[] {bandY - 8, bandY - 8, bandY - 1}, 3);
       double tw = textWidth(e.name());
-      if (x - tw / 2 > lastLabelEnd + 4) {
-        g.fillText(e.name(), x, bandY - 21);
-        lastLabelEnd = x + tw / 2;
+      double cx = Math.max(left + tw / 2, Math.min(x, left + width - tw / 2)); // stay inside
+      if (cx - tw / 2 > lastLabelEnd + 4) {
+        g.fillText(e.name(), cx, bandY - 21);
+        lastLabelEnd = cx + tw / 2;
       }
     }
   }

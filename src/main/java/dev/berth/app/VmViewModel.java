@@ -68,7 +68,7 @@ public final class VmViewModel {
   private LiveRun liveRun;
   private RunRecorder recorder;
   private final ObjectProperty<VmState> state = new SimpleObjectProperty<>(VmState.SHUT_OFF);
-  private final StringProperty lastEnd = new SimpleStringProperty("Never started");
+  private final StringProperty lastEnd = new SimpleStringProperty("");
   private final StringProperty message = new SimpleStringProperty("");
   private final IntegerProperty waitedSeconds = new SimpleIntegerProperty(-1);
   private final BooleanProperty waitTimedOut = new SimpleBooleanProperty(false);
@@ -93,6 +93,12 @@ public final class VmViewModel {
     this.spec = spec;
     this.history = history;
     runs.setAll(history.runs(spec.name()));
+    for (int i = runs.size() - 1; i >= 0; i--) {
+      if (runs.get(i).end() != null) {
+        lastEnd.set("Last run: " + runs.get(i).end().words());
+        break;
+      }
+    }
   }
 
   public String name() {

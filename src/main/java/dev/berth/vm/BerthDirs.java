@@ -45,7 +45,13 @@ public final class BerthDirs {
   }
 
   public static BerthDirs fromSystem() {
-    return new BerthDirs(System.getenv(), Path.of(System.getProperty("user.home")));
+    // $HOME first, as the XDG spec says; user.home comes from the password database instead.
+    String home = System.getenv("HOME");
+    Path dir =
+        home != null && !home.isEmpty() && Path.of(home).isAbsolute()
+            ? Path.of(home)
+            : Path.of(System.getProperty("user.home"));
+    return new BerthDirs(System.getenv(), dir);
   }
 
   /** {@code $XDG_CONFIG_HOME/berth}, else {@code ~/.config/berth}. Not created here. */

@@ -371,8 +371,26 @@ public class TerminalView extends Region {
 
   // ---- keys and paste ----
 
+  /**
+   * Keys the window's menus own, left unconsumed so their accelerators fire: Ctrl+Shift+letter
+   * (other than copy and paste) and Alt+digit, as desktop terminals leave them to the app.
+   */
+  static boolean reservedForApp(KeyCode k, boolean shift, boolean ctrl, boolean alt) {
+    if (ctrl && shift && !alt && k.isLetterKey()) {
+      return k != KeyCode.C && k != KeyCode.V;
+    }
+    return alt && !ctrl && k.isDigitKey();
+  }
+
+  private KeyCode lastReserved;
+
   private void keyPressed(KeyEvent e) {
     KeyCode k = e.getCode();
+    if (reservedForApp(k, e.isShiftDown(), e.isControlDown(), e.isAltDown())) {
+      lastReserved = k;
+      return;
+    }
+    lastReserved = null;
     boolean ctrl = e.isControlDown();
     boolean shift = e.isShiftDown();
     boolean alt = e.isAltDown();
@@ -406,6 +424,11 @@ public class TerminalView extends Region {
   }
 
   private void keyTyped(KeyEvent e) {
+    if (lastReserved != null) {
+      lastReserved = null; // the character of a key the app owns: not for the guest
+      e.consume();
+      return;
+    }
     byte[] bytes = KeyEncoder.keyTyped(e.getCharacter(), e.isControlDown(), e.isAltDown());
     if (bytes != null) {
       send(bytes);
