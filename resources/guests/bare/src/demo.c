@@ -219,6 +219,8 @@ static int parse_uint(const char *s, unsigned long *out)
     return 1;
 }
 
+static void flood(unsigned long kib);
+
 static void command(char *cmd)
 {
     /* split into up to 3 words */
@@ -242,7 +244,8 @@ static void command(char *cmd)
                 "  suspend                       suspend to RAM (ACPI S3) until woken\n"
                 "  poweroff                      orderly shutdown (ACPI S5)\n"
                 "  reboot                        reset the machine\n"
-                "  fail N                        failure exit with code N\n");
+                "  fail N                        failure exit with code N\n"
+                "  flood N                       print N KiB of coloured lines at full speed\n");
     } else if (strcmp(c, "uptime") == 0) {
         print_uptime("up ");
     } else if (strcmp(c, "status") == 0) {
@@ -268,6 +271,13 @@ static void command(char *cmd)
     } else if (strcmp(c, "reboot") == 0) {
         klog("reboot: restarting system");
         reset();
+    } else if (strcmp(c, "flood") == 0) {
+        unsigned long n;
+        if (argc < 2 || !parse_uint(argv[1], &n) || n > 1048576) {
+            kprintf("usage: flood N   (KiB, 0 <= N <= 1048576)\n");
+            return;
+        }
+        flood(n);
     } else if (strcmp(c, "fail") == 0) {
         unsigned long n;
         if (argc < 2 || !parse_uint(argv[1], &n) || n > 0xffff) {
@@ -279,6 +289,27 @@ static void command(char *cmd)
     } else {
         kprintf("demo: %s: command not found\n", c);
     }
+}
+
+/*
+ * Console throughput test: N KiB of 64-byte lines, each in one of six SGR colours, as fast as
+ * the UART takes them. Interrupts stay on, so the power button still works mid-flood.
+ */
+static void flood(unsigned long kib)
+{
+    /* ESC[3Cm (5) + "flood 00000000 " (15) + 38 filler + ESC[0m (4) + LF, sent as CR LF = 64 */
+    static char line[] = "\x1b[31mflood 00000000 abcdefghijklmnopqrstuvwxyz0123456789AB\x1b[0m\n";
+    unsigned long lines = kib * 16;
+    for (unsigned long i = 0; i < lines; i++) {
+        line[3] = (char)('1' + i % 6);
+        unsigned long v = i;
+        for (int d = 0; d < 8; d++) {
+            line[18 - d] = (char)('0' + v % 10);
+            v /= 10;
+        }
+        uart_puts(line);
+    }
+    kprintf("flood done: %lu bytes\n", lines * 64);
 }
 
 static void end_of_line(void)

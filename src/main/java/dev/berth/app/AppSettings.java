@@ -1,8 +1,41 @@
 package dev.berth.app;
 
-/** The user's choices in dialogs ("don't ask again"), for this session. */
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.berth.vm.AtomicFiles;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+
+/**
+ * The user's choices in dialogs ("don't ask again"), kept in {@code settings.json} in the config
+ * dir. An unreadable file means the defaults; it is never a reason not to start.
+ */
 final class AppSettings {
+  private static final System.Logger LOG = System.getLogger(AppSettings.class.getName());
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final Path file;
   private boolean confirmQuit = true;
+
+  private AppSettings(Path file) {
+    this.file = file;
+  }
+
+  static AppSettings load(Path configDir) {
+    AppSettings s = new AppSettings(configDir.resolve("settings.json"));
+    try {
+      JsonNode root = JSON.readTree(Files.readAllBytes(s.file));
+      s.confirmQuit = root.path("confirmQuit").asBoolean(true);
+    } catch (NoSuchFileException e) {
+      // first run: defaults
+    } catch (IOException e) {
+      LOG.log(System.Logger.Level.WARNING, s.file + ": unreadable, using defaults", e);
+    }
+    return s;
+  }
 
   boolean confirmQuit() {
     return confirmQuit;
@@ -10,5 +43,17 @@ final class AppSettings {
 
   void setConfirmQuit(boolean confirm) {
     this.confirmQuit = confirm;
+    save();
+  }
+
+  private void save() {
+    ObjectNode root = JSON.createObjectNode();
+    root.put("confirmQuit", confirmQuit);
+    try {
+      Files.createDirectories(file.getParent());
+      AtomicFiles.write(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root));
+    } catch (IOException e) {
+      LOG.log(System.Logger.Level.WARNING, file + ": cannot save settings", e);
+    }
   }
 }

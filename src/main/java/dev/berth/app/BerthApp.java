@@ -5,6 +5,7 @@ import dev.berth.vm.RunHistory;
 import dev.berth.vm.VmSpec;
 import dev.berth.vm.VmStore;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import javafx.application.Application;
@@ -31,7 +32,12 @@ public final class BerthApp extends Application {
   }
 
   /** The VMs on disk, their run history, and the problems met loading them. */
-  record Library(VmStore store, RunHistory history, List<VmViewModel> vms, List<String> problems) {
+  record Library(
+      Path config,
+      VmStore store,
+      RunHistory history,
+      List<VmViewModel> vms,
+      List<String> problems) {
     static Library open(BerthDirs dirs) {
       VmStore store = new VmStore(dirs.config());
       RunHistory history = new RunHistory(dirs.state());
@@ -53,7 +59,7 @@ public final class BerthApp extends Application {
       } catch (IOException e) {
         problems.add("Cannot read the VM library in " + store.directory() + ": " + e.getMessage());
       }
-      return new Library(store, history, vms, problems);
+      return new Library(dirs.config(), store, history, vms, problems);
     }
   }
 

@@ -64,7 +64,7 @@ public final class MainController {
   private final java.util.Map<VmViewModel, TerminalView> terminals = new java.util.HashMap<>();
 
   private final TimelineView timeline = new TimelineView();
-  private final AppSettings settings = new AppSettings();
+  private AppSettings settings;
   private Stage stage;
   private BerthApp.Library library;
   private final javafx.collections.ObservableList<VmViewModel> vms =
@@ -81,6 +81,7 @@ public final class MainController {
   void show(Stage stage, BerthApp.Library library) {
     this.stage = stage;
     this.library = library;
+    this.settings = AppSettings.load(library.config());
     synchronized (vms) {
       vms.setAll(library.vms());
     }
@@ -156,27 +157,43 @@ public final class MainController {
             });
   }
 
+  /** A VM in the list: its name and backend, and its state as a coloured badge. */
   private final class VmCell extends ListCell<VmViewModel> {
+    private final Label badge = new Label();
+    private final javafx.beans.value.ChangeListener<VmState> restyle =
+        (o, was, is) -> styleAsState(badge, is);
+    private VmViewModel shown;
+
+    VmCell() {
+      badge.getStyleClass().add("state-badge");
+      setContentDisplay(javafx.scene.control.ContentDisplay.RIGHT);
+    }
+
     @Override
     protected void updateItem(VmViewModel item, boolean empty) {
       super.updateItem(item, empty);
-      textProperty().unbind();
-      if (empty || item == null) {
-        setText(null);
-      } else {
-        textProperty()
-            .bind(
-                Bindings.createStringBinding(
-                    () ->
-                        item.name()
-                            + "  ·  "
-                            + item.stateProperty().get().label()
-                            + "  ·  "
-                            + (item.spec().backend() == VmSpec.Backend.BUNDLED
-                                ? "bundled core"
-                                : "QEMU"),
-                    item.stateProperty()));
+      if (shown != null) {
+        shown.stateProperty().removeListener(restyle);
+        badge.textProperty().unbind();
       }
+      shown = empty ? null : item;
+      if (shown == null) {
+        setText(null);
+        setGraphic(null);
+        return;
+      }
+      setText(
+          item.name()
+              + "  ·  "
+              + (item.spec().backend() == VmSpec.Backend.BUNDLED ? "bundled core" : "QEMU"));
+      badge
+          .textProperty()
+          .bind(
+              Bindings.createStringBinding(
+                  () -> item.stateProperty().get().label(), item.stateProperty()));
+      item.stateProperty().addListener(restyle);
+      styleAsState(badge, item.stateProperty().get());
+      setGraphic(badge);
     }
   }
 
@@ -287,8 +304,12 @@ public final class MainController {
   }
 
   private void styleBadge(VmState state) {
-    stateBadge.getStyleClass().removeIf(c -> c.startsWith("state-") && !c.equals("state-badge"));
-    stateBadge.getStyleClass().add("state-" + state.name().toLowerCase().replace('_', '-'));
+    styleAsState(stateBadge, state);
+  }
+
+  private static void styleAsState(Label label, VmState state) {
+    label.getStyleClass().removeIf(c -> c.startsWith("state-") && !c.equals("state-badge"));
+    label.getStyleClass().add("state-" + state.name().toLowerCase().replace('_', '-'));
   }
 
   private void notifyUnexpected(VmViewModel model, String words) {

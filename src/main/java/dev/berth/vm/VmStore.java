@@ -3,7 +3,6 @@ package dev.berth.vm;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -12,8 +11,6 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -150,7 +147,7 @@ public final class VmStore {
     VmNames.require(name);
     boolean deleted = Files.deleteIfExists(fileFor(name));
     if (deleted) {
-      syncDirectory(vmsDir);
+      AtomicFiles.syncDirectory(vmsDir);
     }
     return deleted;
   }
@@ -178,7 +175,7 @@ public final class VmStore {
     } finally {
       deleteTree(staging);
     }
-    syncDirectory(configDir);
+    AtomicFiles.syncDirectory(configDir);
     return true;
   }
 
@@ -242,31 +239,8 @@ public final class VmStore {
   }
 
   private static void writeAtomically(Path dir, VmSpec spec) throws IOException {
-    byte[] bytes = spec.toJson().getBytes(StandardCharsets.UTF_8);
-    Path target = dir.resolve(spec.name() + SUFFIX);
-    Path tmp = Files.createTempFile(dir, "." + spec.name() + SUFFIX + ".", ".tmp");
-    try {
-      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-        ByteBuffer buf = ByteBuffer.wrap(bytes);
-        while (buf.hasRemaining()) {
-          ch.write(buf);
-        }
-        ch.force(true);
-      }
-      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
-    syncDirectory(dir);
-  }
-
-  /** Makes a rename or delete in {@code dir} durable, where the file system supports it. */
-  private static void syncDirectory(Path dir) {
-    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-      ch.force(true);
-    } catch (IOException e) {
-      // Some file systems (and platforms) cannot open or fsync a directory.
-    }
+    AtomicFiles.write(
+        dir.resolve(spec.name() + SUFFIX), spec.toJson().getBytes(StandardCharsets.UTF_8));
   }
 
   private static void deleteTree(Path dir) throws IOException {

@@ -67,7 +67,7 @@ class MainWindowTest {
   }
 
   private Label badge(FxRobot robot) {
-    return robot.lookup(".state-badge").queryAs(Label.class);
+    return robot.lookup("#stateBadge").queryAs(Label.class);
   }
 
   /** Everything the serial console shows, scrollback included (read on the FX thread). */
