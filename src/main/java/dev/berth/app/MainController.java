@@ -35,6 +35,10 @@ public final class MainController {
   @FXML private BorderPane consolePane;
   @FXML private ListView<String> eventList;
   @FXML private javafx.scene.control.TabPane tabs;
+  @FXML private javafx.scene.layout.StackPane displayPane;
+  @FXML private Label noDisplay;
+  @FXML private javafx.scene.control.ToggleButton fitToggle;
+  @FXML private Button screenshotButton;
   @FXML private javafx.scene.layout.StackPane timelinePane;
   @FXML private Label stateBadge;
   @FXML private Label lastEndLabel;
@@ -59,6 +63,9 @@ public final class MainController {
   @FXML private MenuItem forceItem;
   @FXML private MenuItem resetItem;
   @FXML private MenuItem pauseItem;
+
+  private final java.util.Map<dev.berth.core.dev.SimpleFramebuffer, FramebufferView> displays =
+      new java.util.HashMap<>();
 
   /** One terminal per VM, so a VM not on screen keeps its console. */
   private final java.util.Map<VmViewModel, TerminalView> terminals = new java.util.HashMap<>();
@@ -144,8 +151,72 @@ public final class MainController {
         });
   }
 
+  private void showDisplay(dev.berth.core.dev.SimpleFramebuffer fb) {
+    screenshotButton.setDisable(fb == null);
+    if (fb == null) {
+      displayPane.getChildren().setAll(noDisplay);
+      return;
+    }
+    displays.keySet().removeIf(old -> old != fb && unused(old));
+    FramebufferView view = displays.computeIfAbsent(fb, FramebufferView::new);
+    view.setFit(fitToggle.isSelected());
+    displayPane.getChildren().setAll(view);
+  }
+
+  /** A display of a finished run that no VM shows any more can go. */
+  private boolean unused(dev.berth.core.dev.SimpleFramebuffer fb) {
+    return allVms().stream().noneMatch(m -> m.framebufferProperty().get() == fb);
+  }
+
+  @FXML
+  void toggleFit() {
+    displays.values().forEach(v -> v.setFit(fitToggle.isSelected()));
+  }
+
+  @FXML
+  void screenshot() {
+    var fb = vm == null ? null : vm.framebufferProperty().get();
+    if (fb == null) {
+      return;
+    }
+    javafx.stage.FileChooser chooser = new javafx.stage.FileChooser();
+    chooser.setTitle("Save a screenshot of " + vm.name());
+    chooser.setInitialFileName(
+        vm.name()
+            + "-"
+            + java.time.LocalDateTime.now().withNano(0).toString().replace(':', '-')
+            + ".png");
+    java.io.File file = chooser.showSaveDialog(stage);
+    if (file == null) {
+      return;
+    }
+    try {
+      displays.get(fb).saveScreenshot(file.toPath());
+    } catch (java.io.IOException e) {
+      new Alert(Alert.AlertType.ERROR, "Cannot save the screenshot: " + e.getMessage())
+          .showAndWait();
+    }
+  }
+
+  /** Listeners registered once per VM; they act only while it is the selected one. */
   private void watch(VmViewModel model) {
     terminalFor(model);
+    model
+        .stateProperty()
+        .addListener(
+            (o, was, is) -> {
+              if (model == vm) {
+                styleBadge(is);
+              }
+            });
+    model
+        .framebufferProperty()
+        .addListener(
+            (o, was, is) -> {
+              if (model == vm) {
+                showDisplay(is);
+              }
+            });
     model.setOnUnexpectedStop(words -> notifyUnexpected(model, words));
     model
         .waitTimedOutProperty()
@@ -203,6 +274,7 @@ public final class MainController {
     }
     vm = model;
     consolePane.setCenter(terminalFor(model));
+    showDisplay(model.framebufferProperty().get());
     eventList.setItems(model.events());
     timeline.setRuns(model.runs(), model::isActive);
     lastEndLabel.textProperty().bind(model.lastEndProperty());
@@ -214,14 +286,6 @@ public final class MainController {
         .bind(
             Bindings.createStringBinding(
                 () -> model.stateProperty().get().label(), model.stateProperty()));
-    model
-        .stateProperty()
-        .addListener(
-            (o, was, is) -> {
-              if (model == vm) {
-                styleBadge(is);
-              }
-            });
     styleBadge(model.stateProperty().get());
     bindWait(model);
     bindActions(model);

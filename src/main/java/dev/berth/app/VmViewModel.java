@@ -73,6 +73,8 @@ public final class VmViewModel {
   private final IntegerProperty waitedSeconds = new SimpleIntegerProperty(-1);
   private final BooleanProperty waitTimedOut = new SimpleBooleanProperty(false);
   private final StringProperty stats = new SimpleStringProperty("");
+  private final ObjectProperty<dev.berth.core.dev.SimpleFramebuffer> framebuffer =
+      new SimpleObjectProperty<>();
   private final ObservableList<String> events = FXCollections.observableArrayList();
   private final ByteArrayOutputStream earlyConsole = new ByteArrayOutputStream();
   private volatile ConsoleSink consoleSink;
@@ -150,6 +152,11 @@ public final class VmViewModel {
     return waitTimedOut;
   }
 
+  /** The display of the current (or last) run, if its machine has one. */
+  public ReadOnlyObjectProperty<dev.berth.core.dev.SimpleFramebuffer> framebufferProperty() {
+    return framebuffer;
+  }
+
   /** Uptime, guest speed and host CPU use of the core, refreshed every second while running. */
   public ReadOnlyStringProperty statsProperty() {
     return stats;
@@ -222,6 +229,7 @@ public final class VmViewModel {
           }
         });
     machine = m;
+    framebuffer.set(m.framebuffer());
     initiator = Initiator.NONE;
     lifecycle.starting();
     beginRun();

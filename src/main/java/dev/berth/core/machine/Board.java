@@ -5,6 +5,7 @@ import dev.berth.core.dev.Clint;
 import dev.berth.core.dev.Plic;
 import dev.berth.core.dev.PowerManagement;
 import dev.berth.core.dev.SifiveTest;
+import dev.berth.core.dev.SimpleFramebuffer;
 import dev.berth.core.dev.Uart16550;
 import dev.berth.core.dev.VirtualClock;
 
@@ -20,6 +21,7 @@ public final class Board {
   public static final long CLINT_BASE = 0x0200_0000L;
   public static final long PLIC_BASE = 0x0C00_0000L;
   public static final long UART_BASE = 0x1000_0000L;
+  public static final long FB_BASE = 0x2800_0000L;
   public static final long RAM_BASE = 0x8000_0000L;
   public static final int UART_IRQ = 10;
   public static final int PM_IRQ = 12;
@@ -84,6 +86,11 @@ public final class Board {
     t.begin("serial@10000000").string("compatible", "ns16550a").reg(UART_BASE, Uart16550.SIZE);
     t.u32("clock-frequency", 3686400).u32("interrupt-parent", PLIC_PHANDLE);
     t.u32("interrupts", UART_IRQ).end();
+
+    t.begin("framebuffer@28000000").string("compatible", "simple-framebuffer");
+    t.reg(FB_BASE, SimpleFramebuffer.SIZE).u32("width", SimpleFramebuffer.WIDTH);
+    t.u32("height", SimpleFramebuffer.HEIGHT).u32("stride", SimpleFramebuffer.STRIDE);
+    t.string("format", SimpleFramebuffer.FORMAT).end();
     t.end();
 
     t.begin("reboot").string("compatible", "syscon-reboot").u32("regmap", TEST_PHANDLE);

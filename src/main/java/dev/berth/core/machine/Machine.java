@@ -13,6 +13,7 @@ import dev.berth.core.dev.PowerControl;
 import dev.berth.core.dev.PowerManagement;
 import dev.berth.core.dev.SerialSink;
 import dev.berth.core.dev.SifiveTest;
+import dev.berth.core.dev.SimpleFramebuffer;
 import dev.berth.core.dev.Uart16550;
 import dev.berth.core.dev.VirtualClock;
 import java.util.ArrayList;
@@ -62,6 +63,7 @@ public final class Machine {
   private final Clint clint;
   private final Uart16550 uart;
   private final PowerManagement pm;
+  private final SimpleFramebuffer framebuffer = new SimpleFramebuffer();
   private final HostInput serialInput;
   private final List<Segment> bootImages = new ArrayList<>();
   private final long entry;
@@ -100,6 +102,7 @@ public final class Machine {
     bus.map(Board.CLINT_BASE, Clint.SIZE, clint);
     bus.map(Board.PLIC_BASE, Plic.SIZE, plic);
     bus.map(Board.UART_BASE, Uart16550.SIZE, uart);
+    bus.map(Board.FB_BASE, SimpleFramebuffer.SIZE, framebuffer);
 
     long kernelBase = config.bios() == null ? Board.RAM_BASE : Board.KERNEL_BASE_WITH_FIRMWARE;
     KernelImage kernel = KernelImage.parse(config.kernel(), kernelBase);
@@ -158,6 +161,11 @@ public final class Machine {
 
   public MachineConfig config() {
     return config;
+  }
+
+  /** The board's framebuffer, for a display to render (see {@link SimpleFramebuffer}). */
+  public SimpleFramebuffer framebuffer() {
+    return framebuffer;
   }
 
   public long fdtAddress() {

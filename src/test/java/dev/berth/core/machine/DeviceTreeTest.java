@@ -71,6 +71,12 @@ class DeviceTreeTest {
           "compatible = \"sifive,clint0\", \"riscv,clint0\"",
           "compatible = \"sifive,test1\", \"sifive,test0\", \"syscon\"",
           "compatible = \"syscon-reboot\"",
+          "compatible = \"simple-framebuffer\"",
+          "reg = <0x00 0x28000000 0x00 0x300000>",
+          "width = <0x400>",
+          "height = <0x300>",
+          "stride = <0x1000>",
+          "format = \"x8r8g8b8\"",
         }) {
       assertTrue(dts.contains(expected), "missing " + expected + " in\n" + dts);
     }
