@@ -10,6 +10,7 @@
 #define CLINT_BASE       0x02000000UL
 #define PLIC_BASE        0x0C000000UL
 #define UART_BASE        0x10000000UL
+#define FB_BASE          0x28000000UL    /* Berth only: simple-framebuffer */
 #define RAM_BASE         0x80000000UL
 
 #define UART_IRQ 10
@@ -28,6 +29,11 @@
 #define PM1_SCI_EN   (1u << 0)
 #define PM1_SLP_TYP(x) (((x) & 7u) << 10)
 #define PM1_SLP_EN   (1u << 13)
+
+/* Framebuffer (Berth only): x8r8g8b8, each pixel a little-endian 32-bit 0x00RRGGBB */
+#define FB_WIDTH  1024
+#define FB_HEIGHT 768
+#define FB_STRIDE 4096UL                 /* bytes per row */
 
 /* CLINT */
 #define CLINT_MSIP     (CLINT_BASE + 0x0)
