@@ -1,0 +1,154 @@
+package dev.berth.qmp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.berth.core.GuestRun;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A plain socket client, not Berth's own code, speaks QMP to a running bundled-core VM. */
+class QmpServerTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  @TempDir Path dir;
+
+  /** A bare-bones QMP client: raw socket, one JSON line out, one line in. */
+  static final class RawClient implements AutoCloseable {
+    final SocketChannel ch;
+    final BufferedReader in;
+
+    RawClient(Path socket) throws IOException {
+      ch = SocketChannel.open(StandardProtocolFamily.UNIX);
+      ch.connect(UnixDomainSocketAddress.of(socket));
+      in =
+          new BufferedReader(
+              new InputStreamReader(Channels.newInputStream(ch), StandardCharsets.UTF_8));
+    }
+
+    void sendRaw(String text) throws IOException {
+      ByteBuffer b = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
+      while (b.hasRemaining()) {
+        ch.write(b);
+      }
+    }
+
+    JsonNode read() throws IOException {
+      String line = in.readLine();
+      if (line == null) {
+        return null;
+      }
+      return JSON.readTree(line);
+    }
+
+    JsonNode execute(String json) throws IOException {
+      sendRaw(json + "\n");
+      return read();
+    }
+
+    @Override
+    public void close() throws IOException {
+      ch.close();
+    }
+  }
+
+  @Test
+  void handshakeCommandsErrorsAndEventsInQemusFormat() throws Exception {
+    try (GuestRun run = GuestRun.start("pm_button");
+        QmpServer server = new QmpServer(run.machine, dir.resolve("qmp.sock"), "0.1.0")) {
+      assertEquals(
+          "rw-------",
+          PosixFilePermissions.toString(Files.getPosixFilePermissions(server.socket())));
+      run.awaitConsole("waiting");
+      try (RawClient a = new RawClient(server.socket());
+          RawClient b = new RawClient(server.socket())) {
+        JsonNode greeting = a.read();
+        assertTrue(greeting.at("/QMP/version/qemu").has("major"), greeting.toString());
+        assertTrue(greeting.at("/QMP/capabilities").isArray());
+        b.read();
+
+        JsonNode early = a.execute("{\"execute\": \"query-status\"}");
+        assertEquals("CommandNotFound", early.at("/error/class").asText());
+        assertEquals(
+            JSON.readTree("{\"return\": {}}"), a.execute("{\"execute\": \"qmp_capabilities\"}"));
+        assertEquals(
+            JSON.readTree("{\"return\": {}}"), b.execute("{\"execute\": \"qmp_capabilities\"}"));
+
+        JsonNode status = a.execute("{\"execute\": \"query-status\", \"id\": 7}");
+        assertEquals("running", status.at("/return/status").asText());
+        assertTrue(status.at("/return/running").asBoolean());
+        assertEquals(7, status.get("id").asInt());
+
+        JsonNode garbage = a.execute("{this is not json");
+        assertEquals("GenericError", garbage.at("/error/class").asText());
+        assertTrue(garbage.at("/error/desc").asText().startsWith("JSON parse error"));
+        assertEquals("GenericError", a.execute("[1, 2]").at("/error/class").asText());
+        assertEquals("GenericError", a.execute("{\"arguments\": {}}").at("/error/class").asText());
+        JsonNode unknown = a.execute("{\"execute\": \"no-such-command\", \"id\": \"x\"}");
+        assertEquals("CommandNotFound", unknown.at("/error/class").asText());
+        assertEquals("x", unknown.get("id").asText());
+        a.sendRaw("\u0000\u00ff\u0001garbage bytes\n");
+        assertEquals("GenericError", a.read().at("/error/class").asText());
+        JsonNode hmp =
+            a.execute(
+                "{\"execute\": \"human-monitor-command\", \"arguments\": {\"command-line\": \"info status\"}}");
+        assertEquals("VM status: running\r\n", hmp.get("return").asText());
+
+        assertEquals(
+            JSON.readTree("{\"return\": {}}"), a.execute("{\"execute\": \"system_powerdown\"}"));
+        for (RawClient c : new RawClient[] {a, b}) {
+          JsonNode powerdown = c.read();
+          if (powerdown.has("return")) {
+            powerdown = c.read(); // b's reply order: events only
+          }
+          assertEquals("POWERDOWN", powerdown.get("event").asText(), powerdown.toString());
+          assertTrue(powerdown.at("/timestamp/seconds").asLong() > 1_700_000_000L);
+          assertTrue(powerdown.at("/timestamp/microseconds").isIntegralNumber());
+          JsonNode shutdown = c.read();
+          assertEquals("SHUTDOWN", shutdown.get("event").asText());
+          assertEquals(
+              JSON.readTree("{\"guest\": true, \"reason\": \"guest-shutdown\"}"),
+              shutdown.get("data"));
+          assertEquals(null, c.read(), "the socket closes when the machine ends, as QEMU's does");
+        }
+      }
+      run.awaitExit();
+      assertFalse(Files.exists(server.socket()), "the socket is removed");
+    }
+  }
+
+  @Test
+  void quitFromQmp() throws Exception {
+    try (GuestRun run = GuestRun.start("pm_ignore");
+        QmpServer server = new QmpServer(run.machine, dir.resolve("q.sock"), "0.1.0");
+        RawClient c = new RawClient(server.socket())) {
+      c.read();
+      c.execute("{\"execute\": \"qmp_capabilities\"}");
+      assertEquals(
+          "GenericError",
+          c.execute("{\"execute\": \"system_wakeup\"}").at("/error/class").asText());
+      c.execute("{\"execute\": \"stop\"}");
+      assertEquals("STOP", c.read().get("event").asText());
+      assertEquals(
+          "paused", c.execute("{\"execute\": \"query-status\"}").at("/return/status").asText());
+      c.execute("{\"execute\": \"quit\"}");
+      JsonNode shutdown = c.read();
+      assertEquals(
+          JSON.readTree("{\"guest\": false, \"reason\": \"host-qmp-quit\"}"), shutdown.get("data"));
+    }
+  }
+}
