@@ -112,7 +112,7 @@ public final class QmpServer implements AutoCloseable {
       LOG.log(System.Logger.Level.DEBUG, "closing " + socket, e);
     }
     for (Session s : sessions) {
-      s.end();
+      s.finish();
     }
     try {
       Files.deleteIfExists(socket);
@@ -159,10 +159,23 @@ public final class QmpServer implements AutoCloseable {
       }
     }
 
+    /** The machine is gone: send what is queued (its last events), then close. */
+    void finish() {
+      sessions.remove(this);
+      if (!out.offer(END)) {
+        end();
+      }
+    }
+
+    /** Drops the client at once. */
     void end() {
       sessions.remove(this);
       out.clear();
       out.offer(END);
+      closeChannel();
+    }
+
+    private void closeChannel() {
       try {
         channel.close();
       } catch (IOException e) {
@@ -234,6 +247,7 @@ public final class QmpServer implements AutoCloseable {
         while (true) {
           String line = out.take();
           if (line == END) {
+            closeChannel();
             return;
           }
           ByteBuffer b = ByteBuffer.wrap((line + "\r\n").getBytes(StandardCharsets.UTF_8));
