@@ -33,11 +33,15 @@ public final class BerthApp extends Application {
 
   /** The VMs on disk, their run history, and the problems met loading them. */
   record Library(
-      Path config,
+      BerthDirs dirs,
       VmStore store,
       RunHistory history,
       List<VmViewModel> vms,
       List<String> problems) {
+    Path config() {
+      return dirs.config();
+    }
+
     static Library open(BerthDirs dirs) {
       VmStore store = new VmStore(dirs.config());
       RunHistory history = new RunHistory(dirs.state());
@@ -47,7 +51,7 @@ public final class BerthApp extends Application {
         store.ensureFirstRunDefaults();
         VmStore.LoadResult loaded = store.load();
         for (VmSpec spec : loaded.specs()) {
-          vms.add(new VmViewModel(spec, history));
+          vms.add(new VmViewModel(spec, history, dirs));
         }
         for (VmStore.LoadProblem p : loaded.problems()) {
           problems.add(
@@ -59,7 +63,7 @@ public final class BerthApp extends Application {
       } catch (IOException e) {
         problems.add("Cannot read the VM library in " + store.directory() + ": " + e.getMessage());
       }
-      return new Library(dirs.config(), store, history, vms, problems);
+      return new Library(dirs, store, history, vms, problems);
     }
   }
 

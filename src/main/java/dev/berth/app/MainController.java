@@ -417,7 +417,7 @@ public final class MainController {
         .ifPresent(
             spec -> {
               if (save(spec)) {
-                VmViewModel model = new VmViewModel(spec, library.history());
+                VmViewModel model = new VmViewModel(spec, library.history(), library.dirs());
                 watch(model);
                 synchronized (vms) {
                   vms.add(model);

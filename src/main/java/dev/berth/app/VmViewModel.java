@@ -8,15 +8,20 @@ import dev.berth.core.machine.MachineExit;
 import dev.berth.core.machine.MachineListener;
 import dev.berth.core.machine.RunState;
 import dev.berth.qmp.QmpJson;
+import dev.berth.qmp.QmpServer;
+import dev.berth.qmp.Version;
+import dev.berth.vm.BerthDirs;
 import dev.berth.vm.Lifecycle;
 import dev.berth.vm.LiveRun;
 import dev.berth.vm.Run;
 import dev.berth.vm.RunHistory;
 import dev.berth.vm.RunRecorder;
+import dev.berth.vm.VmSockets;
 import dev.berth.vm.VmSpec;
 import dev.berth.vm.VmState;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -63,6 +68,7 @@ public final class VmViewModel {
 
   private VmSpec spec;
   private final RunHistory history;
+  private final BerthDirs dirs;
   private final Lifecycle lifecycle = new Lifecycle();
   private final ObservableList<Run> runs = FXCollections.observableArrayList();
   private LiveRun liveRun;
@@ -91,9 +97,10 @@ public final class VmViewModel {
     void write(byte[] b, int off, int len);
   }
 
-  public VmViewModel(VmSpec spec, RunHistory history) {
+  public VmViewModel(VmSpec spec, RunHistory history, BerthDirs dirs) {
     this.spec = spec;
     this.history = history;
+    this.dirs = dirs;
     runs.setAll(history.runs(spec.name()));
     for (int i = runs.size() - 1; i >= 0; i--) {
       if (runs.get(i).end() != null) {
@@ -228,6 +235,11 @@ public final class VmViewModel {
             Platform.runLater(() -> exited(exit));
           }
         });
+    Path socket = VmSockets.qmp(dirs, name);
+    if (VmSockets.isLive(socket)) {
+      message.set("Cannot start " + name + ": it is already running (" + socket + " answers)");
+      return;
+    }
     machine = m;
     framebuffer.set(m.framebuffer());
     initiator = Initiator.NONE;
@@ -239,9 +251,20 @@ public final class VmViewModel {
     lastCpuNanos = 0;
     lastInstructions = 0;
     m.start();
+    serveQmp(m, socket);
     lifecycle.started();
     sync();
     message.set(name + " started");
+  }
+
+  /** Scripts and the CLI reach the VM through QMP while it runs; it closes with the run. */
+  private void serveQmp(Machine m, Path socket) {
+    try {
+      VmSockets.vmDir(dirs, name());
+      new QmpServer(m, socket, Version.current());
+    } catch (java.io.IOException e) {
+      events.add(time() + "  (no QMP socket: " + e.getMessage() + ")");
+    }
   }
 
   /** Presses the ACPI power button and waits for the guest, showing how long it takes. */

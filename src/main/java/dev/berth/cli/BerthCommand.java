@@ -9,7 +9,16 @@ import picocli.CommandLine.Command;
     description = "Berth: a desktop virtual machine manager with its own RISC-V emulator core.",
     mixinStandardHelpOptions = true,
     versionProvider = BerthCommand.Version.class,
-    subcommands = {RunCommand.class, BenchCommand.class})
+    subcommands = {
+      RunCommand.class,
+      StartCommand.class,
+      PowerCommand.class,
+      StatusCommand.class,
+      ListCommand.class,
+      EventsCommand.class,
+      BenchCommand.class,
+      picocli.AutoComplete.GenerateCompletion.class
+    })
 public final class BerthCommand implements Runnable {
   @Override
   public void run() {

@@ -4,16 +4,7 @@ import dev.berth.core.boot.ImageException;
 import dev.berth.core.boot.ImageSource;
 import dev.berth.core.machine.Machine;
 import dev.berth.core.machine.MachineConfig;
-import dev.berth.core.machine.MachineEvent;
-import dev.berth.core.machine.MachineExit;
-import dev.berth.core.machine.MachineListener;
-import dev.berth.qmp.QmpJson;
-import java.io.FileOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -69,32 +60,14 @@ public final class RunCommand implements Callable<Integer> {
       description = "write QMP-shaped events as JSON lines to FILE, or - for stderr")
   String events;
 
-  private final Io io;
-
-  /** The streams a run uses; tests pass their own. */
-  record Io(InputStream in, OutputStream out, PrintStream err, boolean terminal) {
-    static Io system() {
-      return new Io(
-          System.in,
-          new FileOutputStream(java.io.FileDescriptor.out),
-          System.err,
-          RawTerminal.stdinIsTerminal());
-    }
-  }
+  private final ConsoleIo io;
 
   public RunCommand() {
-    this(Io.system());
+    this(ConsoleIo.system());
   }
 
-  RunCommand(Io io) {
+  RunCommand(ConsoleIo io) {
     this.io = io;
-  }
-
-  private volatile Machine machine;
-
-  /** The running machine, once booted. */
-  Machine machine() {
-    return machine;
   }
 
   @Override
@@ -121,86 +94,10 @@ public final class RunCommand implements Callable<Integer> {
       io.err().println("berth: " + e.getMessage());
       return 1;
     }
-    PrintStream eventOut = openEvents();
+    PrintStream eventOut = events == null ? null : Foreground.openEvents(events, io);
     if (events != null && eventOut == null) {
       return 1;
     }
-    OutputStream out = io.out();
-    m.setSerialSink(
-        (b, off, len) -> {
-          try {
-            out.write(b, off, len);
-            out.flush();
-          } catch (IOException e) {
-            // The terminal went away; the guest keeps running, as QEMU's does.
-          }
-        });
-    if (eventOut != null) {
-      m.addListener(
-          new MachineListener() {
-            @Override
-            public void onEvent(MachineEvent e) {
-              eventOut.println(QmpJson.eventLine(e));
-              eventOut.flush();
-            }
-          });
-    }
-    RawTerminal tty = new RawTerminal();
-    if (io.terminal()) {
-      tty.enter();
-    }
-    try {
-      machine = m;
-      Signals.running(m, tty::restore);
-      m.start();
-      startInputPump(m);
-      MachineExit exit = m.exit().get();
-      if (exit.kind() == MachineExit.Kind.CRASHED) {
-        io.err().println("berth: " + exit.describe());
-      }
-      return exit.exitStatus();
-    } finally {
-      tty.restore();
-      if (eventOut != null && eventOut != io.err()) {
-        eventOut.close();
-      }
-    }
-  }
-
-  private PrintStream openEvents() {
-    if (events == null) {
-      return null;
-    }
-    if ("-".equals(events)) {
-      return io.err();
-    }
-    try {
-      return new PrintStream(new FileOutputStream(events), true, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      io.err().println("berth: " + events + ": cannot write events: " + e.getMessage());
-      return null;
-    }
-  }
-
-  private void startInputPump(Machine m) {
-    SerialMonitor monitor = new SerialMonitor(m, io.err());
-    Thread t =
-        new Thread(
-            () -> {
-              byte[] buf = new byte[4096];
-              try {
-                int n;
-                while ((n = io.in().read(buf)) > 0) {
-                  monitor.feed(buf, n);
-                }
-              } catch (IOException e) {
-                // stdin closed: the guest keeps running without input, as under QEMU
-              } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-              }
-            },
-            "berth-stdin");
-    t.setDaemon(true);
-    t.start();
+    return Foreground.run(m, io, eventOut);
   }
 }

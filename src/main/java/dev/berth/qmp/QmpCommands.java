@@ -26,7 +26,9 @@ final class QmpCommands {
           "stop",
           "cont",
           "send-key",
-          "human-monitor-command");
+          "human-monitor-command",
+          "x-berth-terminate",
+          "x-berth-kill");
 
   private final Machine machine;
   private final String version;
@@ -94,6 +96,9 @@ final class QmpCommands {
       case "send-key" ->
           error(id, "GenericError", "This machine has no keyboard device to send keys to");
       case "human-monitor-command" -> hmp(id, args.path("command-line").asText(""));
+      // The signal analogues, for VMs that live inside a Berth process rather than their own.
+      case "x-berth-terminate" -> ok(id, machine::terminate);
+      case "x-berth-kill" -> ok(id, machine::kill);
       default -> error(id, "CommandNotFound", "The command " + name + " has not been found");
     };
   }

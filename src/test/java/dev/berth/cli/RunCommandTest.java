@@ -65,7 +65,7 @@ class RunCommandTest {
             return data.read(b, off, len);
           }
         };
-    RunCommand.Io io = new RunCommand.Io(in, out, errStream, false);
+    ConsoleIo io = new ConsoleIo(in, out, errStream, false);
     CommandLine cli = new CommandLine(new RunCommand(io));
     cli.setErr(new java.io.PrintWriter(errStream, true));
     int status = cli.execute(args);

@@ -1,0 +1,98 @@
+package dev.berth.cli;
+
+import dev.berth.core.machine.Machine;
+import dev.berth.core.machine.MachineEvent;
+import dev.berth.core.machine.MachineExit;
+import dev.berth.core.machine.MachineListener;
+import dev.berth.qmp.QmpJson;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Runs a machine in the foreground of this terminal, as QEMU's {@code -nographic} does: serial
+ * console on stdin/stdout (raw mode on a TTY), Ctrl+A escapes for the power paths, optional events
+ * as JSON lines, SIGINT/SIGTERM as host-signal. Returns the exit status QEMU would have.
+ */
+final class Foreground {
+  private Foreground() {}
+
+  /** Opens the events target: a file, "-" for stderr, or null for none; null on failure. */
+  static PrintStream openEvents(String target, ConsoleIo io) {
+    if ("-".equals(target)) {
+      return io.err();
+    }
+    try {
+      return new PrintStream(new FileOutputStream(target), true, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      io.err().println("berth: " + target + ": cannot write events: " + e.getMessage());
+      return null;
+    }
+  }
+
+  static int run(Machine m, ConsoleIo io, PrintStream eventOut) throws Exception {
+    OutputStream out = io.out();
+    m.setSerialSink(
+        (b, off, len) -> {
+          try {
+            out.write(b, off, len);
+            out.flush();
+          } catch (IOException e) {
+            // The terminal went away; the guest keeps running, as QEMU's does.
+          }
+        });
+    if (eventOut != null) {
+      m.addListener(
+          new MachineListener() {
+            @Override
+            public void onEvent(MachineEvent e) {
+              eventOut.println(QmpJson.eventLine(e));
+              eventOut.flush();
+            }
+          });
+    }
+    RawTerminal tty = new RawTerminal();
+    if (io.terminal()) {
+      tty.enter();
+    }
+    try {
+      Signals.running(m, tty::restore);
+      m.start();
+      startInputPump(m, io);
+      MachineExit exit = m.exit().get();
+      if (exit.kind() == MachineExit.Kind.CRASHED) {
+        io.err().println("berth: " + exit.describe());
+      }
+      return exit.exitStatus();
+    } finally {
+      tty.restore();
+      if (eventOut != null && eventOut != io.err()) {
+        eventOut.close();
+      }
+    }
+  }
+
+  private static void startInputPump(Machine m, ConsoleIo io) {
+    SerialMonitor monitor = new SerialMonitor(m, io.err());
+    Thread t =
+        new Thread(
+            () -> {
+              byte[] buf = new byte[4096];
+              try {
+                int n;
+                while ((n = io.in().read(buf)) > 0) {
+                  monitor.feed(buf, n);
+                }
+              } catch (IOException e) {
+                // stdin closed: the guest keeps running without input, as under QEMU
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            },
+            "berth-stdin");
+    t.setDaemon(true);
+    t.start();
+  }
+}

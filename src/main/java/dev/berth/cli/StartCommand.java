@@ -1,0 +1,106 @@
+package dev.berth.cli;
+
+import dev.berth.backend.bundled.BundledMachines;
+import dev.berth.core.boot.ImageException;
+import dev.berth.core.machine.Machine;
+import dev.berth.core.machine.MachineEvent;
+import dev.berth.core.machine.MachineExit;
+import dev.berth.core.machine.MachineListener;
+import dev.berth.qmp.QmpServer;
+import dev.berth.qmp.Version;
+import dev.berth.vm.BerthDirs;
+import dev.berth.vm.Lifecycle;
+import dev.berth.vm.RunHistory;
+import dev.berth.vm.RunRecorder;
+import dev.berth.vm.VmSockets;
+import dev.berth.vm.VmSpec;
+import dev.berth.vm.VmState;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code berth start NAME --headless}: runs a VM from the library in this terminal. */
+@Command(
+    name = "start",
+    description = {
+      "Start a VM from the library in the foreground of this terminal (serial console here,"
+          + " Ctrl+A h for the power keys). While it runs, 'berth power/status/events' and any"
+          + " QMP client reach it through its socket. Ctrl+C ends it with host-signal."
+    },
+    mixinStandardHelpOptions = true)
+public final class StartCommand implements Callable<Integer> {
+  @Parameters(paramLabel = "NAME", description = "the VM to start")
+  String name;
+
+  @Option(
+      names = "--headless",
+      description = "no window: the console is this terminal (the only mode for now)")
+  boolean headless;
+
+  @Option(
+      names = "--events",
+      paramLabel = "FILE|-",
+      description = "also write events as JSON lines")
+  String events;
+
+  /** Runs started here appear in the app's timeline and in 'berth status' like any other. */
+  private static void record(Machine m, RunRecorder recorder) {
+    recorder.state(VmState.RUNNING, System.currentTimeMillis() * 1000);
+    m.addListener(
+        new MachineListener() {
+          @Override
+          public void onEvent(MachineEvent e) {
+            recorder.event(e);
+            if (e.name().equals(MachineEvent.STOP)) {
+              recorder.state(VmState.PAUSED, e.timestampMicros());
+            } else if (e.name().equals(MachineEvent.RESUME)) {
+              recorder.state(VmState.RUNNING, e.timestampMicros());
+            } else if (e.name().equals(MachineEvent.SHUTDOWN)) {
+              recorder.state(
+                  e.cause() != null && e.cause().isGuest()
+                      ? VmState.SHUTTING_DOWN
+                      : VmState.STOPPING,
+                  e.timestampMicros());
+            }
+          }
+
+          @Override
+          public void onExit(MachineExit exit) {
+            recorder.end(exit, Lifecycle.describe(exit));
+          }
+        });
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    ConsoleIo io = ConsoleIo.system();
+    BerthDirs dirs = VmLookup.dirs();
+    VmSpec spec;
+    Machine m;
+    try {
+      spec = VmLookup.find(dirs, name);
+      if (spec.backend() != VmSpec.Backend.BUNDLED) {
+        throw new VmLookup.CliError(name + ": the QEMU backend is not available in this build yet");
+      }
+      Path socket = VmSockets.qmp(dirs, name);
+      if (VmSockets.isLive(socket)) {
+        throw new VmLookup.CliError(name + " is already running (" + socket + " answers)");
+      }
+      m = new Machine(BundledMachines.config(spec));
+      VmSockets.vmDir(dirs, name);
+      new QmpServer(m, socket, Version.current());
+      record(m, new RunHistory(dirs.state()).startRun(name));
+    } catch (VmLookup.CliError | ImageException | java.io.IOException e) {
+      io.err().println("berth: " + e.getMessage());
+      return 1;
+    }
+    PrintStream eventOut = events == null ? null : Foreground.openEvents(events, io);
+    if (events != null && eventOut == null) {
+      return 1;
+    }
+    return Foreground.run(m, io, eventOut);
+  }
+}

@@ -1,0 +1,80 @@
+package dev.berth.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.berth.qmp.QmpClient;
+import dev.berth.vm.BerthDirs;
+import dev.berth.vm.Run;
+import dev.berth.vm.RunHistory;
+import dev.berth.vm.VmSockets;
+import dev.berth.vm.VmSpec;
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code berth status NAME} and {@code berth list}: what each VM is doing now. */
+@Command(
+    name = "status",
+    description =
+        "Show a VM's state (QEMU's run-state names while it runs) and how its last run ended.",
+    mixinStandardHelpOptions = true)
+public final class StatusCommand implements Callable<Integer> {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Parameters(paramLabel = "NAME", description = "the VM")
+  String name;
+
+  @Option(names = "--json", description = "print JSON")
+  boolean json;
+
+  @Override
+  public Integer call() throws IOException {
+    BerthDirs dirs = VmLookup.dirs();
+    VmSpec spec;
+    try {
+      spec = VmLookup.find(dirs, name);
+    } catch (VmLookup.CliError e) {
+      System.err.println("berth: " + e.getMessage());
+      return 1;
+    }
+    ObjectNode s = describe(dirs, spec);
+    System.out.println(json ? JSON.writeValueAsString(s) : line(s));
+    return 0;
+  }
+
+  /** One VM's name, backend, state and last end, as JSON. */
+  static ObjectNode describe(BerthDirs dirs, VmSpec spec) {
+    ObjectNode s = JSON.createObjectNode();
+    s.put("name", spec.name());
+    s.put("backend", spec.backend() == VmSpec.Backend.BUNDLED ? "bundled" : "qemu");
+    String state = "shut off";
+    try (QmpClient qmp = new QmpClient(VmSockets.qmp(dirs, spec.name()), 2000)) {
+      JsonNode st = qmp.execute("query-status", null);
+      state = st.path("status").asText();
+    } catch (IOException notRunning) {
+      // no socket answering: the VM is shut off
+    }
+    s.put("state", state);
+    List<Run> runs = new RunHistory(dirs.state()).runs(spec.name());
+    for (int i = runs.size() - 1; i >= 0; i--) {
+      if (runs.get(i).end() != null) {
+        s.put("lastEnd", runs.get(i).end().words());
+        break;
+      }
+    }
+    return s;
+  }
+
+  static String line(ObjectNode s) {
+    return String.format(
+        "%-20s %-8s %-12s %s",
+        s.get("name").asText(),
+        s.get("backend").asText(),
+        s.get("state").asText(),
+        s.path("lastEnd").asText(""));
+  }
+}

@@ -1,0 +1,49 @@
+package dev.berth.vm;
+
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+
+/**
+ * Where a running VM's sockets live: {@code <runtime>/<vm>/qmp.sock}, in a 0700 directory, for
+ * every backend, so one client code path serves them all.
+ */
+public final class VmSockets {
+  private VmSockets() {}
+
+  /** The VM's runtime directory, created 0700 if missing. */
+  public static Path vmDir(BerthDirs dirs, String vm) throws IOException {
+    Path dir = dirs.createRuntime().resolve(vm);
+    if (!Files.isDirectory(dir)) {
+      Files.createDirectories(dir);
+    }
+    try {
+      Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+    } catch (UnsupportedOperationException e) {
+      // not POSIX: nothing finer to set
+    }
+    return dir;
+  }
+
+  /** The QMP socket path (not created). */
+  public static Path qmp(BerthDirs dirs, String vm) {
+    return dirs.runtime().resolve(vm).resolve("qmp.sock");
+  }
+
+  /** True if something accepts connections on {@code socket}: the VM is running somewhere. */
+  public static boolean isLive(Path socket) {
+    if (!Files.exists(socket)) {
+      return false;
+    }
+    try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+      ch.connect(UnixDomainSocketAddress.of(socket));
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+}

@@ -1,0 +1,113 @@
+package dev.berth.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The CLI as a user runs it, in real processes: one terminal starts a VM headless, a second one
+ * lists it, asks its status, follows its events and presses its power button.
+ */
+class VmCommandsTest {
+  @TempDir Path home;
+
+  private ProcessBuilder berth(String... args) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.add("-cp");
+    cmd.add(System.getProperty("java.class.path"));
+    cmd.add("dev.berth.Main");
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd);
+    Map<String, String> env = pb.environment();
+    env.keySet().removeIf(k -> k.startsWith("XDG_"));
+    env.put("HOME", home.toString());
+    env.put("TMPDIR", home.toString());
+    return pb;
+  }
+
+  private record Result(int status, String out, String err) {}
+
+  private Result run(String... args) throws Exception {
+    Process p = berth(args).start();
+    p.getOutputStream().close();
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS), "berth " + String.join(" ", args) + " hung");
+    return new Result(
+        p.exitValue(),
+        new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8),
+        new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void startHeadlessThenDriveItFromASecondTerminal() throws Exception {
+    Result none = run("status", "demo");
+    assertEquals(0, none.status(), none.err());
+    assertTrue(none.out().contains("shut off"), none.out());
+    assertEquals(1, run("power", "demo", "button").status(), "not running yet");
+
+    Process vm = berth("start", "demo", "--headless", "--events", "-").start();
+    try (BufferedReader console =
+        new BufferedReader(new InputStreamReader(vm.getInputStream(), StandardCharsets.UTF_8))) {
+      String line;
+      do {
+        line = console.readLine();
+      } while (line != null && !line.contains("demo login-free shell ready"));
+      assertTrue(line != null, "the demo guest never came up");
+
+      Result list = run("list", "--json");
+      JsonNode vms = new ObjectMapper().readTree(list.out());
+      assertEquals("demo", vms.get(0).get("name").asText());
+      assertEquals("running", vms.get(0).get("state").asText());
+      assertEquals("bundled", vms.get(0).get("backend").asText());
+      assertEquals(1, run("start", "demo", "--headless").status(), "one VM, one instance");
+
+      Process follow = berth("events", "demo", "--follow", "--json").start();
+      BufferedReader followErr =
+          new BufferedReader(
+              new InputStreamReader(follow.getErrorStream(), StandardCharsets.UTF_8));
+      String following = followErr.readLine();
+      assertTrue(following != null && following.contains("following demo"), following);
+      Result pause = run("power", "demo", "pause");
+      assertEquals(0, pause.status(), pause.err());
+      assertTrue(run("status", "demo").out().contains("paused"));
+      assertEquals(1, run("power", "demo", "wakeup").status(), "not suspended: a clear error");
+      assertEquals(0, run("power", "demo", "resume").status());
+      Result button = run("power", "demo", "button", "--wait", "--timeout", "20");
+      assertEquals(0, button.status(), button.err());
+      assertTrue(vm.waitFor(20, TimeUnit.SECONDS));
+      assertEquals(0, vm.exitValue());
+      assertTrue(follow.waitFor(20, TimeUnit.SECONDS), "events --follow ends with the VM");
+      String events = new String(follow.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      List<String> names = new ArrayList<>();
+      for (String e : events.strip().split("\n")) {
+        names.add(new ObjectMapper().readTree(e).get("event").asText());
+      }
+      assertEquals(List.of("STOP", "RESUME", "POWERDOWN", "SHUTDOWN"), names, events);
+    } finally {
+      vm.destroyForcibly();
+    }
+    Result after = run("status", "demo");
+    assertTrue(after.out().contains("shut off"), after.out());
+    assertTrue(after.out().contains("Guest powered off (guest-shutdown)"), after.out());
+    Result history = run("events", "demo");
+    assertTrue(history.out().contains("POWERDOWN"), history.out());
+    assertTrue(history.out().contains("end: Guest powered off (guest-shutdown)"), history.out());
+    Result unknown = run("power", "nosuchvm", "button");
+    assertEquals(1, unknown.status());
+    assertEquals(1, unknown.err().lines().count(), unknown.err());
+    Result bad = run("power", "demo", "explode");
+    assertEquals(2, bad.status());
+  }
+}
