@@ -38,6 +38,10 @@ xdotool mousemove 700 400 click 1   # focus the console
 xdotool type --delay 40 'help'
 key Return
 shot running 1.5
+key alt+2                 # Display: what the guest draws on its framebuffer
+shot display 1
+key alt+1
+xdotool mousemove 700 400 click 1
 xdotool type --delay 40 'button ignore'
 key Return
 sleep 0.5

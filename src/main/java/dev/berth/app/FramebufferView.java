@@ -58,6 +58,27 @@ public final class FramebufferView extends StackPane {
             });
   }
 
+  // The image follows the view's size, so the view must not take its minimum from the image.
+  @Override
+  protected double computeMinWidth(double height) {
+    return 0;
+  }
+
+  @Override
+  protected double computeMinHeight(double width) {
+    return 0;
+  }
+
+  @Override
+  protected double computePrefWidth(double height) {
+    return SimpleFramebuffer.WIDTH;
+  }
+
+  @Override
+  protected double computePrefHeight(double width) {
+    return SimpleFramebuffer.HEIGHT;
+  }
+
   /** Fit the window (keeping the aspect ratio) or show pixels 1:1 with scroll bars. */
   public void setFit(boolean fit) {
     this.fit = fit;
