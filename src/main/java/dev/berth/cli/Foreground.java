@@ -19,8 +19,17 @@ import java.nio.charset.StandardCharsets;
 final class Foreground {
   private Foreground() {}
 
-  /** Opens the events target: a file, "-" for stderr, or null for none; null on failure. */
-  static PrintStream openEvents(String target, ConsoleIo io) {
+  /** Runs {@code m} with its events written to {@code eventsTarget} (a file, "-", or null). */
+  static int run(Machine m, ConsoleIo io, String eventsTarget) throws Exception {
+    PrintStream eventOut = eventsTarget == null ? null : openEvents(eventsTarget, io);
+    if (eventsTarget != null && eventOut == null) {
+      return 1;
+    }
+    return run(m, io, eventOut);
+  }
+
+  /** Opens the events target: a file or "-" for stderr; null (after saying why) on failure. */
+  private static PrintStream openEvents(String target, ConsoleIo io) {
     if ("-".equals(target)) {
       return io.err();
     }
@@ -32,7 +41,7 @@ final class Foreground {
     }
   }
 
-  static int run(Machine m, ConsoleIo io, PrintStream eventOut) throws Exception {
+  private static int run(Machine m, ConsoleIo io, PrintStream eventOut) throws Exception {
     OutputStream out = io.out();
     m.setSerialSink(
         (b, off, len) -> {

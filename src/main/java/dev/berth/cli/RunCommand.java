@@ -4,7 +4,6 @@ import dev.berth.core.boot.ImageException;
 import dev.berth.core.boot.ImageSource;
 import dev.berth.core.machine.Machine;
 import dev.berth.core.machine.MachineConfig;
-import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -94,10 +93,6 @@ public final class RunCommand implements Callable<Integer> {
       io.err().println("berth: " + e.getMessage());
       return 1;
     }
-    PrintStream eventOut = events == null ? null : Foreground.openEvents(events, io);
-    if (events != null && eventOut == null) {
-      return 1;
-    }
-    return Foreground.run(m, io, eventOut);
+    return Foreground.run(m, io, events);
   }
 }

@@ -15,7 +15,6 @@ import dev.berth.vm.RunRecorder;
 import dev.berth.vm.VmSockets;
 import dev.berth.vm.VmSpec;
 import dev.berth.vm.VmState;
-import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -97,10 +96,6 @@ public final class StartCommand implements Callable<Integer> {
       io.err().println("berth: " + e.getMessage());
       return 1;
     }
-    PrintStream eventOut = events == null ? null : Foreground.openEvents(events, io);
-    if (events != null && eventOut == null) {
-      return 1;
-    }
-    return Foreground.run(m, io, eventOut);
+    return Foreground.run(m, io, events);
   }
 }
