@@ -8,8 +8,7 @@ import dev.berth.core.machine.MachineExit;
 import dev.berth.core.machine.MachineListener;
 import dev.berth.core.machine.RunState;
 import dev.berth.qmp.QmpJson;
-import dev.berth.qmp.QmpServer;
-import dev.berth.qmp.Version;
+import dev.berth.qmp.VmEndpoints;
 import dev.berth.vm.BerthDirs;
 import dev.berth.vm.Lifecycle;
 import dev.berth.vm.LiveRun;
@@ -251,17 +250,16 @@ public final class VmViewModel {
     lastCpuNanos = 0;
     lastInstructions = 0;
     m.start();
-    serveQmp(m, socket);
+    serveQmp(m);
     lifecycle.started();
     sync();
     message.set(name + " started");
   }
 
-  /** Scripts and the CLI reach the VM through QMP while it runs; it closes with the run. */
-  private void serveQmp(Machine m, Path socket) {
+  /** Scripts and the CLI reach the VM (QMP, serial console) while it runs; closed with the run. */
+  private void serveQmp(Machine m) {
     try {
-      VmSockets.vmDir(dirs, name());
-      new QmpServer(m, socket, Version.current());
+      VmEndpoints.open(m, dirs, name());
     } catch (java.io.IOException e) {
       events.add(time() + "  (no QMP socket: " + e.getMessage() + ")");
     }

@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
       StatusCommand.class,
       ListCommand.class,
       EventsCommand.class,
+      ConsoleCommand.class,
       BenchCommand.class,
       picocli.AutoComplete.GenerateCompletion.class
     })

@@ -6,8 +6,7 @@ import dev.berth.core.machine.Machine;
 import dev.berth.core.machine.MachineEvent;
 import dev.berth.core.machine.MachineExit;
 import dev.berth.core.machine.MachineListener;
-import dev.berth.qmp.QmpServer;
-import dev.berth.qmp.Version;
+import dev.berth.qmp.VmEndpoints;
 import dev.berth.vm.BerthDirs;
 import dev.berth.vm.Lifecycle;
 import dev.berth.vm.RunHistory;
@@ -89,8 +88,7 @@ public final class StartCommand implements Callable<Integer> {
         throw new VmLookup.CliError(name + " is already running (" + socket + " answers)");
       }
       m = new Machine(BundledMachines.config(spec));
-      VmSockets.vmDir(dirs, name);
-      new QmpServer(m, socket, Version.current());
+      VmEndpoints.open(m, dirs, name);
       record(m, new RunHistory(dirs.state()).startRun(name));
     } catch (VmLookup.CliError | ImageException | java.io.IOException e) {
       io.err().println("berth: " + e.getMessage());

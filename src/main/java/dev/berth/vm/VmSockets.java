@@ -34,6 +34,11 @@ public final class VmSockets {
     return dirs.runtime().resolve(vm).resolve("qmp.sock");
   }
 
+  /** The serial console socket path (not created). */
+  public static Path serial(BerthDirs dirs, String vm) {
+    return dirs.runtime().resolve(vm).resolve("serial.sock");
+  }
+
   /** True if something accepts connections on {@code socket}: the VM is running somewhere. */
   public static boolean isLive(Path socket) {
     if (!Files.exists(socket)) {

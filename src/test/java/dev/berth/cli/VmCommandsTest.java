@@ -73,6 +73,26 @@ class VmCommandsTest {
       assertEquals("bundled", vms.get(0).get("backend").asText());
       assertEquals(1, run("start", "demo", "--headless").status(), "one VM, one instance");
 
+      Process attached = berth("console", "demo").start();
+      BufferedReader consoleErr =
+          new BufferedReader(
+              new InputStreamReader(attached.getErrorStream(), StandardCharsets.UTF_8));
+      assertTrue(consoleErr.readLine().contains("Ctrl+] detaches"));
+      attached.getOutputStream().write("uptime\r".getBytes(StandardCharsets.UTF_8));
+      attached.getOutputStream().flush();
+      BufferedReader consoleOut =
+          new BufferedReader(
+              new InputStreamReader(attached.getInputStream(), StandardCharsets.UTF_8));
+      String seen;
+      do {
+        seen = consoleOut.readLine();
+      } while (seen != null && !seen.startsWith("up "));
+      assertTrue(seen != null, "the guest answered through the console socket");
+      attached.getOutputStream().write(0x1d); // Ctrl+]
+      attached.getOutputStream().flush();
+      assertTrue(attached.waitFor(10, TimeUnit.SECONDS), "Ctrl+] detaches");
+      assertEquals(0, attached.exitValue());
+
       Process follow = berth("events", "demo", "--follow", "--json").start();
       BufferedReader followErr =
           new BufferedReader(

@@ -73,6 +73,7 @@ public final class Machine {
   private final List<MachineListener> listeners = new CopyOnWriteArrayList<>();
   private final CompletableFuture<MachineExit> exit = new CompletableFuture<>();
   private volatile SerialSink serialSink = (b, off, len) -> {};
+  private final List<SerialSink> serialTaps = new CopyOnWriteArrayList<>();
   private volatile boolean killed;
   private volatile RunState state = RunState.PRELAUNCH;
   private volatile long instructionsRetired;
@@ -93,9 +94,7 @@ public final class Machine {
     this.clint = new Clint(hart, clock);
     this.serialInput = new HostInput(1 << 16, this::wake);
     PowerControl power = new GuestPower();
-    this.uart =
-        new Uart16550(
-            plic, Board.UART_IRQ, serialInput, (b, off, len) -> serialSink.write(b, off, len));
+    this.uart = new Uart16550(plic, Board.UART_IRQ, serialInput, this::serialOutput);
     this.pm = new PowerManagement(plic, Board.PM_IRQ, power);
     bus.map(Board.TEST_BASE, SifiveTest.SIZE, new SifiveTest(power));
     bus.map(Board.PM_BASE, PowerManagement.SIZE, pm);
@@ -207,6 +206,25 @@ public final class Machine {
   /** Where the serial console's output goes (called on the worker thread). */
   public void setSerialSink(SerialSink sink) {
     this.serialSink = sink;
+  }
+
+  /**
+   * Adds a second reader of the serial console (a console socket's clients): it gets every byte the
+   * main sink gets, on the worker thread, and must not block.
+   */
+  public void addSerialTap(SerialSink tap) {
+    serialTaps.add(tap);
+  }
+
+  public void removeSerialTap(SerialSink tap) {
+    serialTaps.remove(tap);
+  }
+
+  private void serialOutput(byte[] b, int off, int len) {
+    serialSink.write(b, off, len);
+    for (SerialSink tap : serialTaps) {
+      tap.write(b, off, len);
+    }
   }
 
   /** Queues bytes for the serial console; returns how many fit (the rest can be retried). */

@@ -1,0 +1,20 @@
+package dev.berth.qmp;
+
+import dev.berth.core.machine.Machine;
+import dev.berth.vm.BerthDirs;
+import dev.berth.vm.VmSockets;
+import java.io.IOException;
+
+/**
+ * The sockets a running bundled-core VM serves, in its runtime directory: QMP and the serial
+ * console. Both close when the machine's run ends.
+ */
+public final class VmEndpoints {
+  private VmEndpoints() {}
+
+  public static void open(Machine machine, BerthDirs dirs, String vm) throws IOException {
+    VmSockets.vmDir(dirs, vm);
+    new QmpServer(machine, VmSockets.qmp(dirs, vm), Version.current());
+    new SerialServer(machine, VmSockets.serial(dirs, vm));
+  }
+}
