@@ -185,8 +185,8 @@ packages they were built from (rebuild: resources/guests/linux/build.sh):
                      libc6-dev-riscv64-cross $(ver libc6-dev-riscv64-cross)
                      (source package cross-toolchain-base), and libgcc (GPL-3.0 with the
                      GCC Runtime Library Exception)
-                     e2fsck from e2fsprogs 1.47.0, GPL-2.0, source package e2fsprogs $e2v
-                     (only if present in the image: see resources/guests/linux/README.md)
+                     e2fsck (/sbin/e2fsck, static) from e2fsprogs 1.47.0, GPL-2.0,
+                     source package e2fsprogs $e2v
                      berth-ga (guest agent) and the init scripts: Berth's own code
   fw_jump.bin        OpenSBI 1.1 generic fw_jump, BSD-2-Clause, package opensbi $(ver opensbi)
   data.img.gz        an empty ext2 filesystem made by mkfs.ext2 (e2fsprogs $(ver e2fsprogs));
