@@ -28,7 +28,7 @@ GCC_VERSION=${GCC_VERSION:-4:12.2.0-5}
 LIBC_CROSS_VERSION=${LIBC_CROSS_VERSION:-2.36-8cross1}
 LINUX_SOURCE_VERSION=${LINUX_SOURCE_VERSION:-6.1.192-2}
 OPENSBI_VERSION=${OPENSBI_VERSION:-1.1-2}
-BUSYBOX_VERSION=${BUSYBOX_VERSION:-1.35.0-4+deb12u1}
+BUSYBOX_VERSION=${BUSYBOX_VERSION:-1:1.35.0-4+deb12u1}
 E2FSPROGS_VERSION=${E2FSPROGS_VERSION:-1.47.0-2}
 
 export LC_ALL=C TZ=UTC SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-1767225600}  # 2026-01-01
@@ -107,7 +107,7 @@ stage_e2fsck() {
     if [ ! -f "$b/Makefile" ]; then
         (cd "$b" && "$s/configure" --host=riscv64-linux-gnu --disable-nls --disable-fuse2fs \
             --disable-uuidd --disable-defrag --disable-imager --disable-debugfs \
-            --disable-resizer --disable-elf-shlibs --without-libarchive \
+            --disable-resizer --disable-elf-shlibs \
             LDFLAGS=-static >/dev/null)
     fi
     make -C "$b" -j"$JOBS" libs >/dev/null
