@@ -168,15 +168,15 @@ Berth — third-party components shipped in resources/
 
 Berth's own code (the app, the bare-metal guests in resources/guests/bare, the
 Linux guest's scripts in resources/guests/linux/rootfs and its guest agent
-resources/guests/linux/agent/berth-ga.c) is the project's own work, under the
-project's licence. The Berth power-management kernel driver
+resources/guests/linux/agent/berth-ga.c) is the Berth project's own work, under
+the project's licence (the repository does not declare one yet). The Berth power-management kernel driver
 (resources/guests/linux/kernel/drivers/platform/berth/berth-pm.c) is GPL-2.0,
 as it is built into Linux.
 
 Binaries in resources/guests/linux/images/ and the Debian 12 (bookworm)
 packages they were built from (rebuild: resources/guests/linux/build.sh):
 
-  Image.gz           Linux kernel, GPL-2.0 (with the Berth berth-pm driver, GPL-2.0)
+  Image.gz           Linux kernel, GPL-2.0-only with the syscall note (with the Berth berth-pm driver, GPL-2.0)
                      source package linux (binary linux-source-6.1 $(ver linux-source-6.1))
                      compiled with gcc-riscv64-linux-gnu $(ver gcc-riscv64-linux-gnu)
                      (cpp/gcc-12-riscv64-linux-gnu $(ver gcc-12-riscv64-linux-gnu))
@@ -186,7 +186,9 @@ packages they were built from (rebuild: resources/guests/linux/build.sh):
                      (source package cross-toolchain-base), and libgcc (GPL-3.0 with the
                      GCC Runtime Library Exception)
                      e2fsck (/sbin/e2fsck, static) from e2fsprogs 1.47.0, GPL-2.0,
-                     source package e2fsprogs $e2v
+                     source package e2fsprogs $e2v, with e2fsprogs' own libraries
+                     libext2fs and libe2p (LGPL-2.0), libcom_err (MIT), libuuid
+                     (BSD-3-Clause) and libblkid (LGPL-2.1)
                      berth-ga (guest agent) and the init scripts: Berth's own code
   fw_jump.bin        OpenSBI 1.1 generic fw_jump, BSD-2-Clause, package opensbi $(ver opensbi)
   data.img.gz        an empty ext2 filesystem made by mkfs.ext2 (e2fsprogs $(ver e2fsprogs));
