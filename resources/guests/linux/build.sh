@@ -188,7 +188,7 @@ packages they were built from (rebuild: resources/guests/linux/build.sh):
                      e2fsck (/sbin/e2fsck, static) from e2fsprogs 1.47.0, GPL-2.0,
                      source package e2fsprogs $e2v, with e2fsprogs' own libraries
                      libext2fs and libe2p (LGPL-2.0), libcom_err (MIT), libuuid
-                     (BSD-3-Clause) and libblkid (LGPL-2.1)
+                     (BSD-3-Clause) and libblkid (LGPL)
                      berth-ga (guest agent) and the init scripts: Berth's own code
   fw_jump.bin        OpenSBI 1.1 generic fw_jump, BSD-2-Clause, package opensbi $(ver opensbi)
   data.img.gz        an empty ext2 filesystem made by mkfs.ext2 (e2fsprogs $(ver e2fsprogs));
