@@ -17,6 +17,9 @@ import picocli.CommandLine.Command;
       ListCommand.class,
       EventsCommand.class,
       ConsoleCommand.class,
+      SpecCommands.Create.class,
+      SpecCommands.Edit.class,
+      SpecCommands.Delete.class,
       BenchCommand.class,
       picocli.AutoComplete.GenerateCompletion.class
     })

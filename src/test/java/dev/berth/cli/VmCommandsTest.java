@@ -130,4 +130,35 @@ class VmCommandsTest {
     Result bad = run("power", "demo", "explode");
     assertEquals(2, bad.status());
   }
+
+  @Test
+  void createEditAndDeleteTheAppsJsonSpecs() throws Exception {
+    Result created = run("create", "scratch", "--memory", "64", "--button-timeout", "10");
+    assertEquals(0, created.status(), created.err());
+    Path json = home.resolve(".config/berth/vms/scratch.json");
+    assertTrue(
+        java.nio.file.Files.readString(json).contains("\"memoryMiB\" : 64"),
+        java.nio.file.Files.readString(json));
+
+    Result bad = run("create", "scratch", "--memory", "99999", "--kernel", "/no/such/file");
+    assertEquals(1, bad.status());
+    assertEquals(1, bad.err().lines().count(), bad.err());
+    assertTrue(
+        bad.err().contains("name:")
+            && bad.err().contains("memoryMiB:")
+            && bad.err().contains("kernel:"),
+        bad.err());
+
+    Result edited = run("edit", "scratch", "--append", "hello=1");
+    assertEquals(0, edited.status(), edited.err());
+    Result rejected = run("edit", "scratch", "--button-timeout", "600");
+    assertEquals(1, rejected.status());
+    String now = java.nio.file.Files.readString(json);
+    assertTrue(now.contains("hello=1") && now.contains("\"powerButtonTimeoutSeconds\" : 10"), now);
+
+    assertTrue(run("list").out().contains("scratch"));
+    assertEquals(0, run("delete", "scratch").status());
+    assertEquals(1, run("delete", "scratch").status());
+    assertTrue(!java.nio.file.Files.exists(json));
+  }
 }

@@ -1,0 +1,68 @@
+package dev.berth.cli;
+
+import dev.berth.vm.VmSpec;
+import picocli.CommandLine.Option;
+
+/** The spec fields as options, shared by {@code create} and {@code edit}; unset means unchanged. */
+final class SpecOptions {
+  @Option(
+      names = "--backend",
+      paramLabel = "bundled|qemu",
+      description = "the emulator (default bundled)")
+  String backend;
+
+  @Option(
+      names = "--kernel",
+      paramLabel = "REF",
+      description = "bundled:demo, or an absolute path to an ELF or Linux Image")
+  String kernel;
+
+  @Option(
+      names = {"-m", "--memory"},
+      paramLabel = "MIB",
+      description = "guest RAM in MiB")
+  Integer memory;
+
+  @Option(
+      names = "--initrd",
+      paramLabel = "FILE",
+      description = "initial ramdisk (absolute path; empty to remove)")
+  String initrd;
+
+  @Option(names = "--append", paramLabel = "CMDLINE", description = "kernel command line")
+  String append;
+
+  @Option(
+      names = "--bios",
+      paramLabel = "FILE|none",
+      description = "firmware (absolute path) or none")
+  String bios;
+
+  @Option(
+      names = "--button-timeout",
+      paramLabel = "S",
+      description = "seconds to wait for the guest after the power button (5-60)")
+  Integer timeout;
+
+  /** {@code base} with every option the user gave applied. */
+  VmSpec applyTo(VmSpec base) {
+    VmSpec.Backend b = base.backend();
+    if (backend != null) {
+      b =
+          backend.equalsIgnoreCase("qemu")
+              ? VmSpec.Backend.QEMU
+              : backend.equalsIgnoreCase("bundled") ? VmSpec.Backend.BUNDLED : null;
+    }
+    return new VmSpec(
+        base.name(),
+        b,
+        memory != null ? memory : base.memoryMiB(),
+        kernel != null ? kernel : base.kernel(),
+        initrd != null ? initrd : base.initrd(),
+        append != null ? append : base.append(),
+        bios != null ? bios : base.bios(),
+        base.disks(),
+        timeout != null ? timeout : base.powerButtonTimeoutSeconds(),
+        base.schemaVersion());
+  }
+}
