@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
       SpecCommands.Edit.class,
       SpecCommands.Delete.class,
       BenchCommand.class,
+      SelfTestCommand.class,
       picocli.AutoComplete.GenerateCompletion.class
     })
 public final class BerthCommand implements Runnable {
