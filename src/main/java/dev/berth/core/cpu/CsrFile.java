@@ -148,9 +148,11 @@ final class CsrFile {
         if (priv == Priv.S && (mstatus & TVM) != 0) {
           throw hart.illegal(insn);
         }
-        // Only Bare translation exists yet; other modes are ignored, as the spec allows.
-        if ((v >>> 60) == 0) {
-          satp = 0;
+        // Bare and Sv39 exist; a write of any other mode is ignored, as the spec allows.
+        long mode = v >>> 60;
+        if (mode == 0 || mode == 8) {
+          satp = v & (0xfL << 60 | 0xffffL << 44 | (1L << 44) - 1);
+          hart.flushTranslations();
         }
       }
       case MSTATUS -> setMstatus((mstatus & ~MSTATUS_WRITABLE) | (v & MSTATUS_WRITABLE));

@@ -13,7 +13,7 @@ import dev.berth.core.bus.Ram;
  * and D extensions plug into.
  */
 public final class Hart {
-  private static final int FETCH = 0, LOAD = 1, STORE = 2;
+  private static final int FETCH = Mmu.FETCH, LOAD = Mmu.LOAD, STORE = Mmu.STORE;
 
   /** Integer registers; x0 is kept at zero by never writing it. */
   final long[] x = new long[32];
@@ -23,6 +23,7 @@ public final class Hart {
   long instret;
 
   final CsrFile csr;
+  private final Mmu mmu;
   private final Bus bus;
   private final byte[] ram;
   private final long ramBase;
@@ -40,6 +41,7 @@ public final class Hart {
     this.ramBase = bus.ram().base;
     this.ramSize = bus.ram().size();
     this.csr = new CsrFile(this, time);
+    this.mmu = new Mmu(this, bus.ram());
   }
 
   /** Power-on reset: M-mode at {@code entry}, with a0 = hart id (0) and a1 = {@code a1}. */
@@ -53,6 +55,7 @@ public final class Hart {
     reservation = -1;
     waitingForInterrupt = false;
     endSlice = false;
+    mmu.flush();
     interruptCheck = true;
   }
 
@@ -268,13 +271,45 @@ public final class Hart {
 
   /** The one place virtual addresses become physical: Bare mode only until Sv39 arrives. */
   private long translate(long va, int access) {
-    return va;
+    if ((csr.satp >>> 60) == 0) {
+      return va;
+    }
+    int p = priv;
+    if (access != FETCH && p == Priv.M && (csr.mstatus & MPRV) != 0) {
+      p = (int) ((csr.mstatus & MPP) >>> MPP_SHIFT);
+    }
+    return p == Priv.M ? va : mmu.translate(va, access, p);
+  }
+
+  /** True while instruction fetches and data accesses may be translated (for split checks). */
+  private boolean paging() {
+    return (csr.satp >>> 60) != 0;
+  }
+
+  Trap pageFault(int access, long va) {
+    return trap.set(
+        access == FETCH
+            ? Cause.INSN_PAGE_FAULT
+            : access == LOAD ? Cause.LOAD_PAGE_FAULT : Cause.STORE_PAGE_FAULT,
+        va);
+  }
+
+  Trap accessFault(int access, long va) {
+    return trap.set(
+        access == FETCH
+            ? Cause.INSN_ACCESS
+            : access == LOAD ? Cause.LOAD_ACCESS : Cause.STORE_ACCESS,
+        va);
+  }
+
+  void flushTranslations() {
+    mmu.flush();
   }
 
   private int fetch(long va) {
     long pa = translate(va, FETCH);
     long off = pa - ramBase;
-    if (off >= 0 && off <= ramSize - 4) {
+    if (off >= 0 && off <= ramSize - 4 && ((va & 0xfff) != 0xffe || !paging())) {
       return Ram.read32(ram, (int) off);
     }
     int lo = fetchHalf(pa, va);
@@ -293,6 +328,9 @@ public final class Hart {
   }
 
   private long load(long va, int size) {
+    if ((va & 0xfff) > 0x1000 - size && paging()) {
+      return loadAcrossPages(va, size);
+    }
     long pa = translate(va, LOAD);
     long off = pa - ramBase;
     if (off >= 0 && off <= ramSize - size) {
@@ -306,6 +344,10 @@ public final class Hart {
   }
 
   private void store(long va, int size, long value) {
+    if ((va & 0xfff) > 0x1000 - size && paging()) {
+      storeAcrossPages(va, size, value);
+      return;
+    }
     long pa = translate(va, STORE);
     long off = pa - ramBase;
     if (off >= 0 && off <= ramSize - size) {
@@ -316,6 +358,28 @@ public final class Hart {
       bus.write(pa, size, value);
     } catch (BusFault f) {
       throw fault(f == BusFault.MISALIGNED ? Cause.STORE_MISALIGNED : Cause.STORE_ACCESS, va);
+    }
+  }
+
+  /**
+   * A misaligned access that spans two pages: both are translated first (so a fault leaves memory
+   * untouched), then the bytes go one by one, as QEMU splits such accesses.
+   */
+  private long loadAcrossPages(long va, int size) {
+    translate(va, LOAD);
+    translate(va + size - 1, LOAD);
+    long v = 0;
+    for (int k = 0; k < size; k++) {
+      v |= (load(va + k, 1) & 0xff) << (8 * k);
+    }
+    return size == 8 ? v : (v << (64 - 8 * size)) >> (64 - 8 * size);
+  }
+
+  private void storeAcrossPages(long va, int size, long value) {
+    translate(va, STORE);
+    translate(va + size - 1, STORE);
+    for (int k = 0; k < size; k++) {
+      store(va + k, 1, value >>> (8 * k));
     }
   }
 
@@ -727,7 +791,8 @@ public final class Hart {
           if (priv == Priv.U || (priv == Priv.S && (csr.mstatus & TVM) != 0)) {
             throw illegal(i);
           }
-          yield next; // SFENCE.VMA: nothing cached while translation is Bare
+          mmu.flush(); // SFENCE.VMA: every address space, every page (the cache is small)
+          yield next;
         }
       };
     }
