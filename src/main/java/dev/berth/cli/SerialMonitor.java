@@ -110,6 +110,8 @@ final class SerialMonitor {
                   + machine.state().qapiName()
                   + ", instructions: "
                   + machine.instructionsRetired()
+                  + ", "
+                  + machine.cpuSummary()
                   + ", power button "
                   + (machine.guestListensToButton() ? "enabled by the guest" : "not enabled"));
       case 'a', ESCAPE -> forward(new byte[] {ESCAPE}, 0, 1);

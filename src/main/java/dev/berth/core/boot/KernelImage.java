@@ -25,8 +25,8 @@ public record KernelImage(String name, long entry, List<Segment> segments) {
   }
 
   /**
-   * Parses {@code src}: an ELF is placed by its headers; a Linux Image at {@code rawBase} plus its
-   * text offset. Anything else is rejected with a message naming the file.
+   * Parses {@code src}: an ELF is placed by its headers; a Linux Image at {@code rawBase}. Anything
+   * else is rejected with a message naming the file.
    */
   public static KernelImage parse(ImageSource src, long rawBase) throws ImageException {
     byte[] b = src.bytes();
@@ -34,9 +34,9 @@ public record KernelImage(String name, long entry, List<Segment> segments) {
       return parseElf(src);
     }
     if (isLinuxImage(b)) {
-      long textOffset = ByteBuffer.wrap(b, 8, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
-      long at = rawBase + textOffset;
-      return new KernelImage(src.name(), at, List.of(new Segment(at, b, 0)));
+      // As QEMU does: at the kernel start address itself. (The header's text_offset, 2 MiB on
+      // RV64, counts from the start of RAM, which is where that address already is.)
+      return new KernelImage(src.name(), rawBase, List.of(new Segment(rawBase, b, 0)));
     }
     throw new ImageException(src.name() + ": not an ELF file or a RISC-V Linux Image");
   }

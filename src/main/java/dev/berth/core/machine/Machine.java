@@ -77,6 +77,8 @@ public final class Machine {
   private volatile boolean killed;
   private volatile RunState state = RunState.PRELAUNCH;
   private volatile long instructionsRetired;
+  private volatile long pcSnapshot;
+  private volatile int privilegeSnapshot;
   private volatile boolean guestListensToButton;
   private Thread worker;
 
@@ -178,6 +180,16 @@ public final class Machine {
   /** Guest instructions retired so far, updated after every slice. */
   public long instructionsRetired() {
     return instructionsRetired;
+  }
+
+  /** Where the hart was at the end of the last slice, e.g. "pc=0x80200000 priv=S". */
+  public String cpuSummary() {
+    return String.format(
+        "pc=0x%x priv=%s%s, last M trap: %s",
+        pcSnapshot,
+        dev.berth.core.cpu.Priv.name(privilegeSnapshot),
+        hart.isWaiting() ? " (in WFI)" : "",
+        hart.lastMachineTrap());
   }
 
   /** Whether the guest has enabled the power button (PWRBTN_EN), as of the last slice. */
@@ -383,6 +395,8 @@ public final class Machine {
       }
       hart.run(SLICE);
       instructionsRetired = hart.instructionsRetired();
+      pcSnapshot = hart.pc();
+      privilegeSnapshot = hart.privilege();
       guestListensToButton = pm.buttonEnabled();
       uart.flushOutput();
     }
