@@ -152,7 +152,7 @@ final class CsrFile {
         long mode = v >>> 60;
         if (mode == 0 || mode == 8) {
           satp = v & (0xfL << 60 | 0xffffL << 44 | (1L << 44) - 1);
-          hart.flushTranslations();
+          hart.satpChanged();
         }
       }
       case MSTATUS -> setMstatus((mstatus & ~MSTATUS_WRITABLE) | (v & MSTATUS_WRITABLE));

@@ -31,6 +31,10 @@ public final class Hart {
   private final Trap trap = new Trap();
 
   private boolean interruptCheck = true;
+
+  /** satp's mode is Sv39: read on every access, so kept here rather than decoded from satp. */
+  private boolean sv39;
+
   private boolean waitingForInterrupt;
   private boolean endSlice;
   private long reservation = -1;
@@ -55,7 +59,7 @@ public final class Hart {
     reservation = -1;
     waitingForInterrupt = false;
     endSlice = false;
-    mmu.flush();
+    satpChanged();
     interruptCheck = true;
   }
 
@@ -276,7 +280,7 @@ public final class Hart {
 
   /** The one place virtual addresses become physical: Bare mode only until Sv39 arrives. */
   private long translate(long va, int access) {
-    if ((csr.satp >>> 60) == 0) {
+    if (!sv39) {
       return va;
     }
     int p = priv;
@@ -288,7 +292,7 @@ public final class Hart {
 
   /** True while instruction fetches and data accesses may be translated (for split checks). */
   private boolean paging() {
-    return (csr.satp >>> 60) != 0;
+    return sv39;
   }
 
   Trap pageFault(int access, long va) {
@@ -307,7 +311,9 @@ public final class Hart {
         va);
   }
 
-  void flushTranslations() {
+  /** satp changed: translation on or off, and nothing cached is valid any more. */
+  void satpChanged() {
+    sv39 = (csr.satp >>> 60) != 0;
     mmu.flush();
   }
 
