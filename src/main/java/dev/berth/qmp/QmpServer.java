@@ -10,8 +10,6 @@ import dev.berth.core.machine.MachineListener;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.ServerSocketChannel;
@@ -19,7 +17,6 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -51,14 +48,7 @@ public final class QmpServer implements AutoCloseable {
     this.machine = machine;
     this.socket = socket;
     this.commands = new QmpCommands(machine, version);
-    Files.deleteIfExists(socket); // a stale socket of a run that ended
-    this.server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-    server.bind(UnixDomainSocketAddress.of(socket));
-    try {
-      Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
-    } catch (UnsupportedOperationException e) {
-      // not a POSIX file system: the directory's permissions protect it
-    }
+    this.server = dev.berth.vm.VmSockets.bindPrivate(socket);
     machine.addListener(
         new MachineListener() {
           @Override

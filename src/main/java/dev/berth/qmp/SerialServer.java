@@ -6,14 +6,11 @@ import dev.berth.core.machine.MachineEvent;
 import dev.berth.core.machine.MachineExit;
 import dev.berth.core.machine.MachineListener;
 import java.io.IOException;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 
@@ -35,14 +32,7 @@ public final class SerialServer implements AutoCloseable {
   public SerialServer(Machine machine, Path socket) throws IOException {
     this.machine = machine;
     this.socket = socket;
-    Files.deleteIfExists(socket);
-    server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-    server.bind(UnixDomainSocketAddress.of(socket));
-    try {
-      Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
-    } catch (UnsupportedOperationException e) {
-      // not POSIX: the directory protects it
-    }
+    server = dev.berth.vm.VmSockets.bindPrivate(socket);
     machine.addListener(
         new MachineListener() {
           @Override

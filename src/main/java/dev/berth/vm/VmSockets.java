@@ -39,6 +39,23 @@ public final class VmSockets {
     return dirs.runtime().resolve(vm).resolve("serial.sock");
   }
 
+  /**
+   * Binds a server socket at {@code socket}, replacing a stale one a finished run left, readable
+   * and writable by the owner only (0600; the 0700 directory protects it where there is no POSIX).
+   */
+  public static java.nio.channels.ServerSocketChannel bindPrivate(Path socket) throws IOException {
+    Files.deleteIfExists(socket);
+    java.nio.channels.ServerSocketChannel server =
+        java.nio.channels.ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+    server.bind(UnixDomainSocketAddress.of(socket));
+    try {
+      Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
+    } catch (UnsupportedOperationException e) {
+      // not a POSIX file system
+    }
+    return server;
+  }
+
   /** True if something accepts connections on {@code socket}: the VM is running somewhere. */
   public static boolean isLive(Path socket) {
     if (!Files.exists(socket)) {
