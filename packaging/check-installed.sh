@@ -14,7 +14,10 @@ berth --version
 home=$(mktemp -d)
 HOME=$home berth self-test
 
-export DISPLAY=:58
+# A display number no other X server (or a stale lock) holds.
+n=58
+while [ -e /tmp/.X$n-lock ] || [ -e /tmp/.X11-unix/X$n ]; do n=$((n + 1)); done
+export DISPLAY=:$n
 Xvfb "$DISPLAY" -screen 0 1280x800x24 >/dev/null 2>&1 &
 xvfb=$!
 sleep 1

@@ -7,7 +7,9 @@ cd "$(dirname "$0")/.."
 out=docs/screenshots
 mkdir -p "$out"
 home=$(mktemp -d)
-export DISPLAY=:57
+n=57
+while [ -e /tmp/.X$n-lock ] || [ -e /tmp/.X11-unix/X$n ]; do n=$((n + 1)); done
+export DISPLAY=:$n
 Xvfb "$DISPLAY" -screen 0 1280x800x24 >/dev/null 2>&1 &
 xvfb=$!
 trap 'kill $app $xvfb 2>/dev/null || true; rm -rf "$home"' EXIT
