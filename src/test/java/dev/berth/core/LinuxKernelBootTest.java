@@ -45,6 +45,8 @@ class LinuxKernelBootTest {
       run.awaitConsole("is a 16550A");
       run.awaitConsole("input: Berth Power Button");
       run.awaitConsole("power button and S5 soft-off enabled");
+      run.awaitConsole("goldfish_rtc 101000.rtc: registered as rtc0");
+      run.awaitConsole("setting system clock to 20");
       run.awaitConsole("Run /init as init process");
     }
   }

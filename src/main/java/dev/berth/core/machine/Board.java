@@ -2,6 +2,7 @@ package dev.berth.core.machine;
 
 import dev.berth.core.boot.Fdt;
 import dev.berth.core.dev.Clint;
+import dev.berth.core.dev.GoldfishRtc;
 import dev.berth.core.dev.Plic;
 import dev.berth.core.dev.PowerManagement;
 import dev.berth.core.dev.SifiveTest;
@@ -17,6 +18,7 @@ public final class Board {
   private Board() {}
 
   public static final long TEST_BASE = 0x0010_0000L;
+  public static final long RTC_BASE = 0x0010_1000L;
   public static final long PM_BASE = 0x0010_2000L;
   public static final long CLINT_BASE = 0x0200_0000L;
   public static final long PLIC_BASE = 0x0C00_0000L;
@@ -24,6 +26,7 @@ public final class Board {
   public static final long FB_BASE = 0x2800_0000L;
   public static final long RAM_BASE = 0x8000_0000L;
   public static final int UART_IRQ = 10;
+  public static final int RTC_IRQ = 11;
   public static final int PM_IRQ = 12;
 
   /** Where a kernel goes when firmware occupies the start of RAM (OpenSBI's FW_JUMP_ADDR). */
@@ -72,6 +75,11 @@ public final class Board {
 
     t.begin("test@100000").string("compatible", "sifive,test1", "sifive,test0", "syscon");
     t.reg(TEST_BASE, SifiveTest.SIZE).u32("phandle", TEST_PHANDLE).end();
+
+    t.begin("rtc@101000")
+        .string("compatible", "google,goldfish-rtc")
+        .reg(RTC_BASE, GoldfishRtc.SIZE);
+    t.u32("interrupt-parent", PLIC_PHANDLE).u32("interrupts", RTC_IRQ).end();
 
     t.begin("pm@102000").string("compatible", "berth,pm1").reg(PM_BASE, PowerManagement.SIZE);
     t.u32("interrupt-parent", PLIC_PHANDLE).u32("interrupts", PM_IRQ).end();

@@ -7,6 +7,7 @@ import dev.berth.core.bus.Bus;
 import dev.berth.core.bus.Ram;
 import dev.berth.core.cpu.Hart;
 import dev.berth.core.dev.Clint;
+import dev.berth.core.dev.GoldfishRtc;
 import dev.berth.core.dev.HostInput;
 import dev.berth.core.dev.Plic;
 import dev.berth.core.dev.PowerControl;
@@ -64,6 +65,7 @@ public final class Machine {
   private final Uart16550 uart;
   private final PowerManagement pm;
   private final SimpleFramebuffer framebuffer = new SimpleFramebuffer();
+  private final GoldfishRtc rtc;
   private final HostInput serialInput;
   private final List<Segment> bootImages = new ArrayList<>();
   private final long entry;
@@ -100,6 +102,8 @@ public final class Machine {
     this.pm = new PowerManagement(plic, Board.PM_IRQ, power);
     bus.map(Board.TEST_BASE, SifiveTest.SIZE, new SifiveTest(power));
     bus.map(Board.PM_BASE, PowerManagement.SIZE, pm);
+    this.rtc = new GoldfishRtc(plic, Board.RTC_IRQ);
+    bus.map(Board.RTC_BASE, GoldfishRtc.SIZE, rtc);
     bus.map(Board.CLINT_BASE, Clint.SIZE, clint);
     bus.map(Board.PLIC_BASE, Plic.SIZE, plic);
     bus.map(Board.UART_BASE, Uart16550.SIZE, uart);
@@ -387,6 +391,7 @@ public final class Machine {
         continue;
       }
       clint.tick();
+      rtc.tick();
       uart.pumpInput();
       if (hart.isWaiting() && !hart.hasWakeUp()) {
         uart.flushOutput();
