@@ -33,7 +33,6 @@ public final class QmpClient implements AutoCloseable {
   private final BlockingQueue<JsonNode> events = new LinkedBlockingQueue<>();
   private final AtomicLong ids = new AtomicLong();
   private final long timeoutMillis;
-  private final JsonNode greeting;
 
   /** Connects, reads the greeting and negotiates capabilities. */
   public QmpClient(Path socket, long timeoutMillis) throws IOException {
@@ -48,16 +47,12 @@ public final class QmpClient implements AutoCloseable {
     Thread reader = new Thread(this::read, "qmp-client");
     reader.setDaemon(true);
     reader.start();
-    this.greeting = take(replies, "the QMP greeting");
+    JsonNode greeting = take(replies, "the QMP greeting");
     if (!greeting.has("QMP")) {
       close();
       throw new IOException(socket + ": not a QMP server (greeting " + greeting + ")");
     }
     execute("qmp_capabilities", null);
-  }
-
-  public JsonNode greeting() {
-    return greeting;
   }
 
   private void read() {

@@ -60,8 +60,4 @@ public final class Ram {
   public static void write64(byte[] b, int off, long v) {
     I64.set(b, off, v);
   }
-
-  public static void write32(byte[] b, int off, int v) {
-    I32.set(b, off, v);
-  }
 }

@@ -73,10 +73,6 @@ public final class Hart {
     return priv;
   }
 
-  public long register(int i) {
-    return x[i];
-  }
-
   /** The last trap taken into M-mode: "mcause=… mepc=… mtval=…" (diagnostics). */
   public String lastMachineTrap() {
     return String.format("mcause=0x%x mepc=0x%x mtval=0x%x", csr.mcause, csr.mepc, csr.mtval);

@@ -26,7 +26,7 @@ public final class Uart16550 implements Device {
   private final HostInput input;
   private final byte[] out = new byte[8192];
   private int outLen;
-  private SerialSink sink;
+  private final SerialSink sink;
 
   private final byte[] rx = new byte[FIFO_SIZE];
   private int rxHead;
@@ -39,10 +39,6 @@ public final class Uart16550 implements Device {
     this.plic = plic;
     this.irq = irq;
     this.input = input;
-    this.sink = sink;
-  }
-
-  public void setSink(SerialSink sink) {
     this.sink = sink;
   }
 

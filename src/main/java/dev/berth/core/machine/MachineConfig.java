@@ -39,8 +39,4 @@ public record MachineConfig(
   public static MachineConfig of(String name, ImageSource kernel) {
     return new MachineConfig(name, DEFAULT_MEMORY, kernel, null, "", null);
   }
-
-  public MachineConfig withMemory(long bytes) {
-    return new MachineConfig(name, bytes, kernel, initrd, append, bios);
-  }
 }
