@@ -45,6 +45,8 @@ public final class MainController {
   @FXML private Label messageLabel;
   @FXML private Label overviewSpec;
   @FXML private Label overviewStats;
+  @FXML private Label overviewAgent;
+  @FXML private MenuItem ctrlAltDelItem;
   @FXML private HBox waitBox;
   @FXML private Label waitLabel;
   @FXML private ProgressBar waitProgress;
@@ -96,6 +98,7 @@ public final class MainController {
     vmList.setItems(vms);
     vmList.setCellFactory(list -> new VmCell());
     vms.forEach(this::watch);
+    vms.forEach(VmViewModel::reattach);
     vmList.getSelectionModel().selectedItemProperty().addListener((o, was, is) -> select(is));
     vmList.getSelectionModel().selectFirst();
 
@@ -280,6 +283,15 @@ public final class MainController {
     lastEndLabel.textProperty().bind(model.lastEndProperty());
     messageLabel.textProperty().bind(model.messageProperty());
     overviewStats.textProperty().bind(model.statsProperty());
+    overviewAgent
+        .textProperty()
+        .bind(
+            Bindings.createStringBinding(
+                () ->
+                    model.agentProperty().get().isEmpty()
+                        ? "Guest agent: shown while the VM runs"
+                        : model.agentProperty().get(),
+                model.agentProperty()));
     overviewSpec.setText(describeSpec(model));
     stateBadge
         .textProperty()
@@ -297,7 +309,9 @@ public final class MainController {
         "Name:      %s%nBackend:   %s%nMemory:    %d MiB%n"
             + "Kernel:    %s%nCommand:   %s%nPower-button timeout: %d s",
         model.name(),
-        c.backend() == VmSpec.Backend.BUNDLED ? "bundled core (RV64IMAC, Berth board)" : "QEMU",
+        c.backend() == VmSpec.Backend.BUNDLED
+            ? "bundled core (RV64IMAC, Berth board)"
+            : "QEMU, " + c.arch() + " " + (c.machine() == null ? "(default machine)" : c.machine()),
         c.memoryMiB(),
         c.kernel(),
         c.append().isEmpty() ? "(none)" : c.append(),
@@ -359,6 +373,21 @@ public final class MainController {
     for (MenuItem m : List.of(quitItem, forceItem, resetItem, pauseItem)) {
       m.disableProperty().bind(off);
     }
+    ctrlAltDelItem
+        .disableProperty()
+        .bind(
+            Bindings.createBooleanBinding(
+                () -> model.stateProperty().get() != VmState.RUNNING || !model.hasKeyboard(),
+                model.stateProperty()));
+    ctrlAltDelItem
+        .textProperty()
+        .bind(
+            Bindings.createStringBinding(
+                () ->
+                    model.spec().backend() == VmSpec.Backend.QEMU
+                        ? "Ctrl+Alt+Del"
+                        : "Ctrl+Alt+Del (the bundled board has no keyboard for it)",
+                model.stateProperty()));
     pauseButton
         .textProperty()
         .bind(
@@ -546,9 +575,15 @@ public final class MainController {
     vm.togglePause();
   }
 
+  @FXML
+  void sendCtrlAltDel() {
+    vm.sendCtrlAltDel();
+  }
+
   /** Closing with VMs running asks what to do with them, as VirtualBox's close dialog does. */
   private void closeRequested(WindowEvent e) {
-    List<VmViewModel> running = allVms().stream().filter(VmViewModel::isActive).toList();
+    // QEMU VMs run in their own session: they go on without the app and are reattached later.
+    List<VmViewModel> running = allVms().stream().filter(VmViewModel::diesWithApp).toList();
     if (running.isEmpty()) {
       return;
     }
@@ -576,7 +611,7 @@ public final class MainController {
   }
 
   private void closeWhenAllStopped() {
-    if (allVms().stream().noneMatch(VmViewModel::isActive)) {
+    if (allVms().stream().noneMatch(VmViewModel::diesWithApp)) {
       stage.close();
       Platform.exit();
     }

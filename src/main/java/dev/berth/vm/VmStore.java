@@ -193,8 +193,8 @@ public final class VmStore {
     if (nameProblem != null) {
       return "Invalid name: " + nameProblem;
     }
-    if (spec.kernel().isBlank()) {
-      return "No kernel";
+    if (spec.kernel() == null && spec.disks().isEmpty() && spec.cdrom() == null) {
+      return "Nothing to boot: no kernel, disk or CD-ROM";
     }
     if (spec.schemaVersion() < 1) {
       return "Invalid schemaVersion " + spec.schemaVersion();

@@ -31,7 +31,20 @@ class VmStoreTest {
 
   private static VmSpec spec(String name, int mib) {
     return new VmSpec(
-        name, VmSpec.Backend.BUNDLED, mib, "bundled:demo", null, "x", null, List.of(), 30, 1);
+        name,
+        VmSpec.Backend.BUNDLED,
+        mib,
+        "bundled:demo",
+        null,
+        "x",
+        null,
+        List.of(),
+        30,
+        1,
+        "riscv64",
+        null,
+        1,
+        null);
   }
 
   private List<String> filesIn(Path dir) throws IOException {
