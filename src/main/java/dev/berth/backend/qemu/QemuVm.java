@@ -75,6 +75,7 @@ public final class QemuVm implements RunningVm {
   private volatile ConsoleSink consoleSink;
   private volatile SocketChannel serial;
   private boolean watching;
+  private volatile boolean detached;
 
   private QemuVm(
       VmSpec spec,
@@ -145,7 +146,24 @@ public final class QemuVm implements RunningVm {
       }
       sleepBriefly(); // QEMU creates the socket when ready; there is nothing to wait on
     }
-    QmpClient monitor = new QmpClient(rt.monitor(), COMMAND_MILLIS);
+    QmpClient monitor;
+    try {
+      monitor = new QmpClient(rt.monitor(), COMMAND_MILLIS);
+    } catch (IOException e) {
+      // QEMU opens its monitor before it loads the kernel: a bad image ends it right after
+      try {
+        p.waitFor(2, TimeUnit.SECONDS);
+      } catch (InterruptedException ie) {
+        Thread.currentThread().interrupt();
+      }
+      if (p.isAlive()) {
+        p.destroyForcibly();
+        throw e;
+      }
+      rt.clean();
+      throw new IOException(
+          "QEMU did not start (exit status " + p.exitValue() + "): " + lastLine(rt), e);
+    }
     return new QemuVm(spec, qemu, rt, accel, p, p.toHandle(), monitor, RunState.RUNNING);
   }
 
@@ -202,6 +220,21 @@ public final class QemuVm implements RunningVm {
     console.start();
   }
 
+  /**
+   * Lets go of QEMU without stopping it, as a closing app does: the monitor and console connections
+   * close, QEMU runs on and a later {@link #attach} finds it.
+   */
+  public void detach() {
+    detached = true;
+    try {
+      monitor.close();
+    } catch (IOException e) {
+      // already closed
+    }
+    closeConsole();
+    control.shutdown();
+  }
+
   public QemuRuntime runtime() {
     return rt;
   }
@@ -229,9 +262,11 @@ public final class QemuVm implements RunningVm {
         }
       }
     } catch (IOException closed) {
-      // QEMU closed its monitor: it is exiting (or was killed)
+      // QEMU closed its monitor: it is exiting (or was killed), or we detached
     }
-    finish();
+    if (!detached) {
+      finish();
+    }
   }
 
   private void publish(MachineEvent e) {
@@ -483,24 +518,10 @@ public final class QemuVm implements RunningVm {
   private CompletableFuture<Void> signal(String name) {
     return CompletableFuture.runAsync(
         () -> {
-          switch (name) {
-            case "TERM" -> handle.destroy();
-            case "KILL" -> handle.destroyForcibly();
-            default -> {
-              try {
-                Process k =
-                    new ProcessBuilder("kill", "-" + name, Long.toString(handle.pid()))
-                        .redirectErrorStream(true)
-                        .start();
-                if (!k.waitFor(5, TimeUnit.SECONDS) || k.exitValue() != 0) {
-                  throw new IOException(new String(k.getInputStream().readAllBytes()).trim());
-                }
-              } catch (IOException e) {
-                throw new java.io.UncheckedIOException("kill -" + name + ": " + e.getMessage(), e);
-              } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-              }
-            }
+          try {
+            ProcessSignals.send(handle, name);
+          } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e.getMessage(), e);
           }
         },
         control);
