@@ -56,6 +56,9 @@ public final class VmViewModel {
   /** libvirt's destroy: SIGTERM, then SIGKILL if the VM is still there 10 s later. */
   static final long FORCE_OFF_KILL_SECONDS = 10;
 
+  /** How often (in statistics samples, one a second) the Overview asks the agent again. */
+  private static final int AGENT_PROBE_SECONDS = 5;
+
   private static final System.Logger LOG = System.getLogger(VmViewModel.class.getName());
 
   /** Where blocking backend work (starting QEMU, probing the agent) runs, off the FX thread. */
@@ -104,6 +107,7 @@ public final class VmViewModel {
   private volatile RunningVm vm;
   private ShutdownPath lastShutdownPath;
   private final StringProperty agent = new SimpleStringProperty("");
+  private long samples;
 
   /** Receives console bytes on the core's worker thread. */
   public interface ConsoleSink {
@@ -641,6 +645,10 @@ public final class VmViewModel {
   void sampleStats() {
     RunningVm v = vm;
     stats.set(v == null || !isActive() ? "" : v.sampleStats());
+    // the agent starts late in the guest's boot and may stop: look again every few seconds
+    if (v != null && isActive() && ++samples % AGENT_PROBE_SECONDS == 0) {
+      refreshAgent();
+    }
   }
 
   private void eventArrived(MachineEvent e) {

@@ -12,13 +12,13 @@ import java.util.concurrent.TimeUnit;
  * qemu-ga, built once per checkout by {@code resources/guests/x86-test/build.sh} into {@code
  * target/x86-guest}.
  */
-final class X86TestGuest {
-  static final Path DIR = Path.of("target", "x86-guest").toAbsolutePath();
+public final class X86TestGuest {
+  public static final Path DIR = Path.of("target", "x86-guest").toAbsolutePath();
   private static boolean built;
 
   private X86TestGuest() {}
 
-  static synchronized void ensureBuilt() throws IOException, InterruptedException {
+  public static synchronized void ensureBuilt() throws IOException, InterruptedException {
     if (built) {
       return;
     }
@@ -34,7 +34,7 @@ final class X86TestGuest {
   }
 
   /** A spec for the guest on QEMU x86_64; {@code params} go on the kernel command line. */
-  static VmSpec spec(String name, String machine, String params) {
+  public static VmSpec spec(String name, String machine, String params) {
     return new VmSpec(
         name,
         VmSpec.Backend.QEMU,
