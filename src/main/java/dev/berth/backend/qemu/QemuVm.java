@@ -125,7 +125,7 @@ public final class QemuVm implements RunningVm {
     Optional<Path> setsid = onPath("setsid");
     setsid.ifPresent(p -> cmd.add(p.toString()));
     cmd.addAll(QemuCommandLine.build(spec, qemu, rt, accel));
-    LOG.log(System.Logger.Level.INFO, "starting " + String.join(" ", cmd));
+    LOG.log(System.Logger.Level.DEBUG, "starting " + String.join(" ", cmd));
     Process p =
         new ProcessBuilder(cmd)
             .redirectInput(Redirect.from(new java.io.File("/dev/null")))
