@@ -78,7 +78,7 @@ public final class VmViewModel {
   private final IntegerProperty waitedSeconds = new SimpleIntegerProperty(-1);
   private final BooleanProperty waitTimedOut = new SimpleBooleanProperty(false);
   private final StringProperty stats = new SimpleStringProperty("");
-  private final ObjectProperty<dev.berth.core.dev.SimpleFramebuffer> framebuffer =
+  private final ObjectProperty<dev.berth.display.GuestDisplay> framebuffer =
       new SimpleObjectProperty<>();
   private final ObservableList<String> events = FXCollections.observableArrayList();
   private final ByteArrayOutputStream earlyConsole = new ByteArrayOutputStream();
@@ -159,7 +159,7 @@ public final class VmViewModel {
   }
 
   /** The display of the current (or last) run, if its machine has one. */
-  public ReadOnlyObjectProperty<dev.berth.core.dev.SimpleFramebuffer> framebufferProperty() {
+  public ReadOnlyObjectProperty<dev.berth.display.GuestDisplay> framebufferProperty() {
     return framebuffer;
   }
 
@@ -240,7 +240,7 @@ public final class VmViewModel {
       return;
     }
     machine = m;
-    framebuffer.set(m.framebuffer());
+    framebuffer.set(new dev.berth.backend.bundled.BundledDisplay(m.framebuffer(), null));
     initiator = Initiator.NONE;
     lifecycle.starting();
     beginRun();
