@@ -66,7 +66,8 @@ public final class RfbClient implements GuestDisplay, AutoCloseable {
     try {
       ch = SocketChannel.open(UnixDomainSocketAddress.of(socket));
     } catch (IOException e) {
-      throw new RfbException("cannot connect to the VNC server on " + socket + ": " + e, e);
+      throw new RfbException(
+          "cannot connect to the VNC server on " + socket + ": " + e.getMessage(), e);
     }
     RfbClient c = new RfbClient(ch);
     Thread reader = new Thread(c::read, "berth-rfb-reader");

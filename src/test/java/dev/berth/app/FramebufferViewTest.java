@@ -7,7 +7,6 @@ import dev.berth.backend.bundled.BundledDisplay;
 import dev.berth.core.dev.SimpleFramebuffer;
 import dev.berth.display.GuestDisplay;
 import dev.berth.display.Keysyms;
-import dev.berth.display.ScreenBuffer;
 import dev.berth.rfb.QemuVgaGuest;
 import dev.berth.rfb.RfbClient;
 import java.nio.file.Path;
@@ -109,19 +108,22 @@ class FramebufferViewTest {
     assertTrue(shownShare(0x1565c0) > 0.45, "the unchanged top half stays");
   }
 
-  /** A display that only records what the view sends it. */
+  /** A black 800x600 display that records what the view sends it. */
   static final class Recorder implements GuestDisplay {
-    final ScreenBuffer screen = new ScreenBuffer(800, 600);
+    final Screen screen = new Screen(800, 600, new int[800 * 600]);
     final List<String> sent = new ArrayList<>();
+    boolean drawn;
 
     @Override
     public Screen screen() {
-      return screen.screen();
+      return screen;
     }
 
     @Override
     public Damage takeDamage() {
-      return screen.takeDamage();
+      Damage all = drawn ? null : new Damage(screen, 0, 0, 800, 600);
+      drawn = true;
+      return all;
     }
 
     @Override

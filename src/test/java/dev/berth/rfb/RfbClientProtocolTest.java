@@ -68,14 +68,24 @@ class RfbClientProtocolTest {
      * A complete handshake for a {@code w}×{@code h} screen, and the client's three setup messages.
      */
     void handshake(int w, int h) throws IOException {
+      greet();
+      acceptWithoutAuthentication();
+      send(u16(w), u16(h), new byte[16], u32(4), ascii("test"));
+      read(20 + 4 + 4 * 4 + 10);
+    }
+
+    /** The ProtocolVersion exchange. */
+    void greet() throws IOException {
       send(ascii("RFB 003.008\n"));
       read(12);
+    }
+
+    /** Security type None offered, chosen and passed, then ClientInit. */
+    void acceptWithoutAuthentication() throws IOException {
       send(new byte[] {1, 1});
       read(1);
       send(u32(0));
       read(1);
-      send(u16(w), u16(h), new byte[16], u32(4), ascii("test"));
-      read(20 + 4 + 4 * 4 + 10);
     }
   }
 
@@ -174,8 +184,7 @@ class RfbClientProtocolTest {
     String why =
         connectFails(
             p -> {
-              p.send(ascii("RFB 003.008\n"));
-              p.read(12);
+              p.greet();
               p.send(new byte[] {1, 2});
               p.read(1);
             });
@@ -190,12 +199,8 @@ class RfbClientProtocolTest {
     String why =
         connectFails(
             p -> {
-              p.send(ascii("RFB 003.008\n"));
-              p.read(12);
-              p.send(new byte[] {1, 1});
-              p.read(1);
-              p.send(u32(0));
-              p.read(1);
+              p.greet();
+              p.acceptWithoutAuthentication();
               p.send(u16(640));
             });
     assertEquals("the VNC server closed the connection", why);
