@@ -105,8 +105,8 @@ public final class RfbClient implements GuestDisplay, AutoCloseable {
   }
 
   /**
-   * Calls {@code listener} once, on the reader thread, with the reason if the connection fails; at
-   * once if it already has. Not called for {@link #close()}.
+   * Calls {@code listener} once with the reason if the connection fails, on the thread that saw the
+   * failure (the caller's, at once, if it already has). Not called for {@link #close()}.
    */
   public void onFailure(Consumer<String> listener) {
     ended.thenAccept(

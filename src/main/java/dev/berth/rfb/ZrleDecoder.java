@@ -11,7 +11,6 @@ import java.util.zip.Inflater;
  */
 final class ZrleDecoder {
   private static final int TILE = 64;
-  private static final int MAX_COMPRESSED = 64 << 20;
 
   private final Inflater inflater = new Inflater();
   private byte[] compressed = new byte[0];
@@ -24,14 +23,16 @@ final class ZrleDecoder {
   void decode(RfbInput in, int[] pixels, int stride, int x, int y, int w, int h)
       throws IOException {
     long len = in.u32();
-    if (len > MAX_COMPRESSED) {
+    long limit = limit(w, h);
+    // zlib never grows data by more than its stored blocks' 5 bytes in 64 KiB, plus a header.
+    if (len > limit + limit / 1024 + 64) {
       throw new RfbException("the VNC server sent a ZRLE rectangle of " + len + " bytes");
     }
     if (compressed.length < len) {
       compressed = new byte[(int) len];
     }
     in.bytes(compressed, 0, (int) len);
-    inflate((int) len, limit(w, h));
+    inflate((int) len, limit);
     for (int ty = y; ty < y + h; ty += TILE) {
       int th = Math.min(TILE, y + h - ty);
       for (int tx = x; tx < x + w; tx += TILE) {
