@@ -9,8 +9,10 @@ import dev.berth.display.GuestDisplay.Screen;
  * copies a half-drawn rectangle copies it again at its next look.
  */
 public final class ScreenBuffer {
-  /** No real display is larger; a bigger size from a peer is garbage. */
-  public static final int MAX_SIDE = 16384;
+  /**
+   * Larger than any real display (QEMU's VNC server stops at 5120x2160): a bigger size is garbage.
+   */
+  public static final int MAX_SIDE = 8192;
 
   private Screen screen;
   private int left;

@@ -221,6 +221,7 @@ public final class RfbClient implements GuestDisplay, AutoCloseable {
     int height = in.u16();
     in.skip(16); // its pixel format: replaced by ours below
     name = in.string(4096);
+    checkSize(width, height);
     screen = new ScreenBuffer(width, height);
     writeNow(pixelFormat());
     writeNow(encodings());
@@ -317,7 +318,8 @@ public final class RfbClient implements GuestDisplay, AutoCloseable {
       int h = in.u16();
       int encoding = in.s32();
       if (encoding == DESKTOP_SIZE) {
-        resize(w, h);
+        checkSize(w, h);
+        screen.resize(w, h);
         resized = true;
         continue;
       }
@@ -338,11 +340,10 @@ public final class RfbClient implements GuestDisplay, AutoCloseable {
     send(updateRequest(!resized, s.width(), s.height()));
   }
 
-  private void resize(int w, int h) throws RfbException {
+  private static void checkSize(int w, int h) throws RfbException {
     if (w <= 0 || h <= 0 || w > ScreenBuffer.MAX_SIDE || h > ScreenBuffer.MAX_SIDE) {
-      throw new RfbException("the VNC server resized its screen to " + w + "x" + h);
+      throw new RfbException("the VNC server announced an impossible screen of " + w + "x" + h);
     }
-    screen.resize(w, h);
   }
 
   private void raw(Screen s, int x, int y, int w, int h) throws IOException {
