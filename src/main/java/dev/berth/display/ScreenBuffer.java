@@ -9,9 +9,7 @@ import dev.berth.display.GuestDisplay.Screen;
  * copies a half-drawn rectangle copies it again at its next look.
  */
 public final class ScreenBuffer {
-  /**
-   * Larger than any real display (QEMU's VNC server stops at 5120x2160): a bigger size is garbage.
-   */
+  /** Beyond any real guest display: a bigger size from a peer is garbage, not a screen. */
   public static final int MAX_SIDE = 8192;
 
   private Screen screen;
