@@ -66,7 +66,7 @@ public final class MainController {
   @FXML private MenuItem resetItem;
   @FXML private MenuItem pauseItem;
 
-  private final java.util.Map<dev.berth.core.dev.SimpleFramebuffer, FramebufferView> displays =
+  private final java.util.Map<dev.berth.display.GuestDisplay, FramebufferView> displays =
       new java.util.HashMap<>();
 
   /** One terminal per VM, so a VM not on screen keeps its console. */
@@ -154,7 +154,7 @@ public final class MainController {
         });
   }
 
-  private void showDisplay(dev.berth.core.dev.SimpleFramebuffer fb) {
+  private void showDisplay(dev.berth.display.GuestDisplay fb) {
     screenshotButton.setDisable(fb == null);
     if (fb == null) {
       displayPane.getChildren().setAll(noDisplay);
@@ -167,7 +167,7 @@ public final class MainController {
   }
 
   /** A display of a finished run that no VM shows any more can go. */
-  private boolean unused(dev.berth.core.dev.SimpleFramebuffer fb) {
+  private boolean unused(dev.berth.display.GuestDisplay fb) {
     return allVms().stream().noneMatch(m -> m.framebufferProperty().get() == fb);
   }
 

@@ -1,5 +1,6 @@
 package dev.berth.app;
 
+import dev.berth.backend.bundled.BundledDisplay;
 import dev.berth.backend.bundled.BundledVm;
 import dev.berth.backend.qemu.QemuRuntime;
 import dev.berth.backend.qemu.QemuVm;
@@ -10,6 +11,7 @@ import dev.berth.core.machine.MachineListener;
 import dev.berth.core.machine.RunState;
 import dev.berth.core.machine.ShutdownCause;
 import dev.berth.qmp.QmpJson;
+import dev.berth.rfb.RfbClient;
 import dev.berth.vm.AgentStatus;
 import dev.berth.vm.BerthDirs;
 import dev.berth.vm.Lifecycle;
@@ -70,6 +72,8 @@ public final class VmViewModel {
             return t;
           });
 
+  private static final java.time.Duration DISPLAY_CONNECT_TIMEOUT = java.time.Duration.ofSeconds(5);
+
   private static final ScheduledExecutorService TIMERS =
       Executors.newSingleThreadScheduledExecutor(
           r -> {
@@ -97,7 +101,7 @@ public final class VmViewModel {
   private final IntegerProperty waitedSeconds = new SimpleIntegerProperty(-1);
   private final BooleanProperty waitTimedOut = new SimpleBooleanProperty(false);
   private final StringProperty stats = new SimpleStringProperty("");
-  private final ObjectProperty<dev.berth.core.dev.SimpleFramebuffer> framebuffer =
+  private final ObjectProperty<dev.berth.display.GuestDisplay> framebuffer =
       new SimpleObjectProperty<>();
   private final ObservableList<String> events = FXCollections.observableArrayList();
   private final ByteArrayOutputStream earlyConsole = new ByteArrayOutputStream();
@@ -177,7 +181,7 @@ public final class VmViewModel {
   }
 
   /** The display of the current (or last) run, if its machine has one. */
-  public ReadOnlyObjectProperty<dev.berth.core.dev.SimpleFramebuffer> framebufferProperty() {
+  public ReadOnlyObjectProperty<dev.berth.display.GuestDisplay> framebufferProperty() {
     return framebuffer;
   }
 
@@ -249,7 +253,7 @@ public final class VmViewModel {
       message.set("Cannot start " + name + ": it is already running (" + socket + " answers)");
       return;
     }
-    framebuffer.set(b.framebuffer());
+    framebuffer.set(new BundledDisplay(b.framebuffer(), null));
     lifecycle.starting();
     adopt(b, null);
     try {
@@ -374,8 +378,38 @@ public final class VmViewModel {
         }
       }
       q.startWatching();
+      openDisplay(q);
     }
     refreshAgent();
+  }
+
+  /** Connects to QEMU's VNC display off the FX thread; it closes when the run ends. */
+  private void openDisplay(QemuVm q) {
+    BACKGROUND.execute(
+        () -> {
+          try {
+            RfbClient display = RfbClient.connect(q.runtime().vnc(), DISPLAY_CONNECT_TIMEOUT);
+            q.exit().whenComplete((x, e) -> display.close());
+            display.onFailure(
+                why ->
+                    Platform.runLater(
+                        () -> {
+                          if (vm == q && isActive()) {
+                            events.add(time() + "  (display) " + why);
+                          }
+                        }));
+            Platform.runLater(
+                () -> {
+                  if (vm == q && isActive()) {
+                    framebuffer.set(display);
+                  } else {
+                    display.close();
+                  }
+                });
+          } catch (java.io.IOException e) {
+            Platform.runLater(() -> events.add(time() + "  (no display) " + e.getMessage()));
+          }
+        });
   }
 
   /** Asks, off the FX thread, whether a guest agent answers; the Overview shows it. */
