@@ -114,6 +114,8 @@ class QemuWindowTest {
     select(robot, "x86acpi");
     startAndWaitForGuest(robot);
     waitFor(30, () -> vm.agentProperty().get().startsWith("Guest agent answers"));
+    waitFor(10, () -> vm.framebufferProperty().get() instanceof dev.berth.rfb.RfbClient);
+    waitFor(10, () -> vm.framebufferProperty().get().screen().width() >= 640);
     robot.clickOn("Power button");
     waitFor(30, () -> badge(robot).getText().equals("Shut off"));
     assertEquals("Guest powered off (guest-shutdown)", lastEnd(robot));
