@@ -74,7 +74,7 @@ public final class QemuCommandLine {
     if (x86) {
       add(cmd, "-vga", "std");
     } else {
-      add(cmd, "-device", "ramfb");
+      add(cmd, "-device", "virtio-gpu-device");
       add(cmd, "-device", "virtio-keyboard-device");
     }
     add(cmd, "-display", "vnc=unix:" + rt.vnc());
