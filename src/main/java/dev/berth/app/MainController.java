@@ -46,6 +46,7 @@ public final class MainController {
   @FXML private Label overviewSpec;
   @FXML private Label overviewStats;
   @FXML private Label overviewAgent;
+  @FXML private Label overviewEmulator;
   @FXML private MenuItem ctrlAltDelItem;
   @FXML private HBox waitBox;
   @FXML private Label waitLabel;
@@ -283,6 +284,7 @@ public final class MainController {
     lastEndLabel.textProperty().bind(model.lastEndProperty());
     messageLabel.textProperty().bind(model.messageProperty());
     overviewStats.textProperty().bind(model.statsProperty());
+    overviewEmulator.textProperty().bind(Bindings.concat("Emulator: ", model.emulatorProperty()));
     overviewAgent
         .textProperty()
         .bind(

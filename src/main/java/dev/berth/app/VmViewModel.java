@@ -2,6 +2,7 @@ package dev.berth.app;
 
 import dev.berth.backend.bundled.BundledDisplay;
 import dev.berth.backend.bundled.BundledVm;
+import dev.berth.backend.qemu.QemuInstallation;
 import dev.berth.backend.qemu.QemuRuntime;
 import dev.berth.backend.qemu.QemuVm;
 import dev.berth.core.boot.ImageException;
@@ -111,6 +112,7 @@ public final class VmViewModel {
   private volatile RunningVm vm;
   private ShutdownPath lastShutdownPath;
   private final StringProperty agent = new SimpleStringProperty("");
+  private final StringProperty emulator = new SimpleStringProperty("");
   private long samples;
 
   /** Receives console bytes on the core's worker thread. */
@@ -122,6 +124,7 @@ public final class VmViewModel {
     this.spec = spec;
     this.history = history;
     this.dirs = dirs;
+    lookUpEmulator();
     runs.setAll(history.runs(spec.name()));
     for (int i = runs.size() - 1; i >= 0; i--) {
       if (runs.get(i).end() != null) {
@@ -142,6 +145,7 @@ public final class VmViewModel {
   /** A new spec takes effect at the next start. */
   public void setSpec(VmSpec spec) {
     this.spec = spec;
+    lookUpEmulator();
     message.set(
         isActive()
             ? "Settings saved; they take effect the next time " + name() + " starts"
@@ -188,6 +192,34 @@ public final class VmViewModel {
   /** Uptime, guest speed and host CPU use of the core, refreshed every second while running. */
   public ReadOnlyStringProperty statsProperty() {
     return stats;
+  }
+
+  /**
+   * What runs this VM: the bundled core, or the QEMU found for its architecture with its version —
+   * or why QEMU cannot run it. Looked up off the FX thread.
+   */
+  public ReadOnlyStringProperty emulatorProperty() {
+    return emulator;
+  }
+
+  private void lookUpEmulator() {
+    if (spec.backend() == VmSpec.Backend.BUNDLED) {
+      emulator.set("Berth's bundled RISC-V core");
+      return;
+    }
+    String arch = spec.arch();
+    BACKGROUND.execute(
+        () -> {
+          String words;
+          try {
+            QemuInstallation q = QemuInstallation.find(arch);
+            words = "QEMU " + q.version() + " (" + q.binary() + ")";
+          } catch (QemuInstallation.MissingException e) {
+            words = e.getMessage();
+          }
+          String w = words;
+          Platform.runLater(() -> emulator.set(w));
+        });
   }
 
   /** Whether a guest agent answers (probed at start and by {@link #refreshAgent}); "" if off. */
