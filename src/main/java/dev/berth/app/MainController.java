@@ -48,6 +48,7 @@ public final class MainController {
   @FXML private Label overviewAgent;
   @FXML private Label overviewEmulator;
   @FXML private MenuItem ctrlAltDelItem;
+  @FXML private javafx.scene.control.Menu signalMenu;
   @FXML private HBox waitBox;
   @FXML private Label waitLabel;
   @FXML private ProgressBar waitProgress;
@@ -372,7 +373,7 @@ public final class MainController {
     for (Button b : List.of(quitButton, forceButton, resetButton, pauseButton)) {
       b.disableProperty().bind(off);
     }
-    for (MenuItem m : List.of(quitItem, forceItem, resetItem, pauseItem)) {
+    for (MenuItem m : List.of(quitItem, forceItem, resetItem, pauseItem, signalMenu)) {
       m.disableProperty().bind(off);
     }
     ctrlAltDelItem
@@ -565,6 +566,21 @@ public final class MainController {
   @FXML
   void forceOff() {
     vm.forceOff();
+  }
+
+  @FXML
+  void interrupt() {
+    vm.signal(VmViewModel.Signal.INTERRUPT);
+  }
+
+  @FXML
+  void terminate() {
+    vm.signal(VmViewModel.Signal.TERMINATE);
+  }
+
+  @FXML
+  void kill() {
+    vm.signal(VmViewModel.Signal.KILL);
   }
 
   @FXML

@@ -548,6 +548,30 @@ public final class VmViewModel {
         TimeUnit.SECONDS);
   }
 
+  /** The signal paths alone, without force off's escalation. */
+  public enum Signal {
+    INTERRUPT,
+    TERMINATE,
+    KILL
+  }
+
+  /** Sends one signal (or its in-process analogue on the bundled core). */
+  public void signal(Signal s) {
+    if (!requireActive("send a signal")) {
+      return;
+    }
+    initiator = Initiator.USER;
+    switch (s) {
+      case INTERRUPT -> report(vm.interrupt(), "SIGINT");
+      case TERMINATE -> report(vm.terminate(), "SIGTERM");
+      case KILL -> report(vm.kill(), "SIGKILL");
+    }
+    lifecycle.stopping();
+    sync();
+    message.set(
+        "Sent SIG" + (s == Signal.INTERRUPT ? "INT" : s == Signal.TERMINATE ? "TERM" : "KILL"));
+  }
+
   /** Ctrl+Alt+Del on the guest's keyboard. */
   public void sendCtrlAltDel() {
     if (requireRunning("send Ctrl+Alt+Del")) {

@@ -153,4 +153,25 @@ class QemuWindowTest {
     assertEquals("Terminated by signal (host-signal)", lastEnd(robot));
     assertTrue(events(robot).contains("{\"guest\":false,\"reason\":\"host-signal\"}"));
   }
+
+  @Test
+  void killFromTheSignalMenuEndsWithNoEvent(FxRobot robot) throws Exception {
+    select(robot, "x86");
+    startAndWaitForGuest(robot);
+    // the menu item itself, fired as a click would (Monocle draws no menu popups to click on)
+    javafx.scene.control.MenuBar bar =
+        robot.lookup(".menu-bar").queryAs(javafx.scene.control.MenuBar.class);
+    javafx.scene.control.MenuItem kill =
+        bar.getMenus().stream()
+            .flatMap(m -> m.getItems().stream())
+            .filter(i -> i instanceof javafx.scene.control.Menu m && m.getText().equals("Si_gnal"))
+            .flatMap(m -> ((javafx.scene.control.Menu) m).getItems().stream())
+            .filter(i -> i.getText().startsWith("_Kill"))
+            .findFirst()
+            .orElseThrow();
+    robot.interact(kill::fire);
+    waitFor(30, () -> badge(robot).getText().equals("Shut off"));
+    assertEquals("Killed — no shutdown event", lastEnd(robot));
+    assertTrue(!events(robot).contains("SHUTDOWN"), events(robot));
+  }
 }
