@@ -49,6 +49,11 @@ final class CsrFile {
     return mipSoftware | mipLines;
   }
 
+  /** mip as CSRRS/CSRRC see it: the software SEIP bit instead of the external line. */
+  long mipForReadModifyWrite() {
+    return mipSoftware | (mipLines & ~(1L << Cause.IRQ_S_EXT));
+  }
+
   long read(int addr, int insn) {
     int priv = hart.priv;
     if (((addr >>> 8) & 3) > priv) {
