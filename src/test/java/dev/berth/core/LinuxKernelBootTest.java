@@ -7,17 +7,22 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The Berth Linux guest's kernel on the bundled core, through OpenSBI as on QEMU: it boots, finds
  * the board's 16550A and Berth's power-management block (its own driver binds and enables the
- * button and S5), and starts /init. The userland needs the F and D extensions, which the core does
+ * button and S5), probes the virtio devices in the board's slots (the data disk, the agent channel,
+ * the keyboard), and starts /init. The userland needs the F and D extensions, which the core does
  * not have yet (issue 5), so the test stops at /init.
  */
 class LinuxKernelBootTest {
   private static final Path IMAGES = Path.of("resources/guests/linux/images");
+
+  @TempDir Path tmp;
 
   private static ImageSource gunzipped(String name) {
     try (InputStream in = new GZIPInputStream(Files.newInputStream(IMAGES.resolve(name)))) {
@@ -28,15 +33,18 @@ class LinuxKernelBootTest {
   }
 
   @Test
-  void kernelBootsToInitWithTheBerthDrivers() throws ImageException {
+  void kernelBootsToInitWithTheBerthDrivers() throws ImageException, IOException {
+    Path disk = tmp.resolve("data.img");
+    Files.write(disk, gunzipped("data.img.gz").bytes());
     MachineConfig config =
         new MachineConfig(
-            "linux",
-            MachineConfig.DEFAULT_MEMORY,
-            gunzipped("Image.gz"),
-            ImageSource.fromPath(IMAGES.resolve("initramfs.cpio.gz")), // the kernel unpacks it
-            "console=ttyS0 earlycon=sbi",
-            ImageSource.fromPath(IMAGES.resolve("fw_jump.bin")));
+                "linux",
+                MachineConfig.DEFAULT_MEMORY,
+                gunzipped("Image.gz"),
+                ImageSource.fromPath(IMAGES.resolve("initramfs.cpio.gz")), // the kernel unpacks it
+                "console=ttyS0 earlycon=sbi",
+                ImageSource.fromPath(IMAGES.resolve("fw_jump.bin")))
+            .withDrives(List.of(new MachineConfig.Drive(disk, false)));
     try (GuestRun run = new GuestRun(config)) {
       run.machine.start();
       run.awaitConsole("OpenSBI v1.1");
@@ -47,6 +55,8 @@ class LinuxKernelBootTest {
       run.awaitConsole("power button and S5 soft-off enabled");
       run.awaitConsole("goldfish_rtc 101000.rtc: registered as rtc0");
       run.awaitConsole("setting system clock to 20");
+      run.awaitConsole(
+          "virtio_blk virtio0: [vda] 65536 512-byte logical blocks (33.6 MB/32.0 MiB)");
       run.awaitConsole("Run /init as init process");
     }
   }

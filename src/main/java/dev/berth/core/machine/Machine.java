@@ -67,6 +67,7 @@ public final class Machine {
   private final SimpleFramebuffer framebuffer = new SimpleFramebuffer();
   private final GoldfishRtc rtc;
   private final HostInput serialInput;
+  private final VirtioSlots virtio;
   private final List<Segment> bootImages = new ArrayList<>();
   private final long entry;
   private final long fdtAddress;
@@ -134,6 +135,7 @@ public final class Machine {
     this.entry = start;
     loadImages();
     hart.reset(entry, fdtAddress);
+    this.virtio = new VirtioSlots(config, bus, plic); // last: it opens files
   }
 
   private void place(KernelImage image) throws ImageException {
@@ -364,6 +366,7 @@ public final class Machine {
     if (result.kind() != MachineExit.Kind.KILLED) {
       uart.flushOutput();
     }
+    virtio.close();
     if (state != RunState.INTERNAL_ERROR) {
       state = RunState.SHUTDOWN;
     }
@@ -393,6 +396,7 @@ public final class Machine {
       clint.tick();
       rtc.tick();
       uart.pumpInput();
+      virtio.pump();
       if (hart.isWaiting() && !hart.hasWakeUp()) {
         uart.flushOutput();
         idle();
