@@ -79,7 +79,8 @@ public final class GuestRun implements AutoCloseable {
     return events.stream().map(MachineEvent::name).collect(Collectors.toList());
   }
 
-  private synchronized void await(BooleanSupplier condition, String what) {
+  /** Waits until {@code condition} holds (checked at least every 50 ms). */
+  public synchronized void await(BooleanSupplier condition, String what) {
     long deadline = System.nanoTime() + TIMEOUT.toNanos();
     while (!condition.getAsBoolean()) {
       long left = deadline - System.nanoTime();

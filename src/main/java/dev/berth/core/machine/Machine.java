@@ -17,6 +17,8 @@ import dev.berth.core.dev.SifiveTest;
 import dev.berth.core.dev.SimpleFramebuffer;
 import dev.berth.core.dev.Uart16550;
 import dev.berth.core.dev.VirtualClock;
+import dev.berth.core.virtio.HostPort;
+import dev.berth.core.virtio.Keyboard;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
@@ -135,7 +137,7 @@ public final class Machine {
     this.entry = start;
     loadImages();
     hart.reset(entry, fdtAddress);
-    this.virtio = new VirtioSlots(config, bus, plic); // last: it opens files
+    this.virtio = new VirtioSlots(config, bus, plic, this::wake); // last: it opens files
   }
 
   private void place(KernelImage image) throws ImageException {
@@ -173,6 +175,19 @@ public final class Machine {
   /** The board's framebuffer, for a display to render (see {@link SimpleFramebuffer}). */
   public SimpleFramebuffer framebuffer() {
     return framebuffer;
+  }
+
+  /**
+   * The host end of the guest-agent channel (the virtio-serial port {@code
+   * org.qemu.guest_agent.0}), or null if the machine has none.
+   */
+  public HostPort agentPort() {
+    return virtio.agentPort();
+  }
+
+  /** The virtio keyboard (any thread may type on it), or null if the machine has none. */
+  public Keyboard keyboard() {
+    return virtio.keyboard();
   }
 
   public long fdtAddress() {
