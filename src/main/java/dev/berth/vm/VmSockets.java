@@ -39,6 +39,11 @@ public final class VmSockets {
     return dirs.runtime().resolve(vm).resolve("serial.sock");
   }
 
+  /** The guest-agent channel's socket path (not created). */
+  public static Path qga(BerthDirs dirs, String vm) {
+    return dirs.runtime().resolve(vm).resolve("qga.sock");
+  }
+
   /**
    * Binds a server socket at {@code socket}, replacing a stale one a finished run left, readable
    * and writable by the owner only (0600; the 0700 directory protects it where there is no POSIX).
