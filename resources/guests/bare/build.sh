@@ -9,7 +9,9 @@ CROSS=${CROSS:-riscv64-unknown-elf-}
 CC=${CROSS}gcc
 STRIP=${CROSS}strip
 ARCH="-march=rv64imac -mabi=lp64 -misa-spec=2.2 -mcmodel=medany"
-CFLAGS="$ARCH -O2 -g0 -nostdlib -ffreestanding -fno-builtin -static -fno-pic \
+# fpu's inline assembly needs F and D; it keeps the lp64 ABI, so it links with the rest.
+FP_ARCH="-march=rv64imafdc -mabi=lp64 -misa-spec=2.2 -mcmodel=medany"
+CFLAGS="-O2 -g0 -nostdlib -ffreestanding -fno-builtin -static -fno-pic \
   -fno-stack-protector -fno-asynchronous-unwind-tables -fno-unwind-tables \
   -ffunction-sections -fdata-sections -fno-strict-aliasing -ffile-prefix-map=$PWD/= \
   -Wall -Wextra -Wno-unused-parameter -Werror -Ilib"
@@ -22,7 +24,7 @@ trap 'rm -rf "$OBJ"' EXIT
 LIBOBJS=()
 for f in lib/crt0.S lib/uart.c lib/printf.c lib/lib.c; do
     o="$OBJ/lib_$(basename "${f%.*}").o"
-    $CC $CFLAGS -c "$f" -o "$o"
+    $CC $ARCH $CFLAGS -c "$f" -o "$o"
     LIBOBJS+=("$o")
 done
 
@@ -39,8 +41,10 @@ fi
 mkdir -p bin
 for n in "${NAMES[@]}"; do
     if [ -e "src/$n.c" ]; then src="src/$n.c"; else src="src/$n.S"; fi
-    $CC $CFLAGS -c "$src" -o "$OBJ/$n.o"
-    $CC $CFLAGS $LDFLAGS -o "$OBJ/$n.elf" "$OBJ/$n.o" "${LIBOBJS[@]}"
+    arch=$ARCH
+    [ "$n" = fpu ] && arch=$FP_ARCH
+    $CC $arch $CFLAGS -c "$src" -o "$OBJ/$n.o"
+    $CC $arch $CFLAGS $LDFLAGS -o "$OBJ/$n.elf" "$OBJ/$n.o" "${LIBOBJS[@]}"
     $STRIP --strip-debug -R .comment -o "bin/$n.elf" "$OBJ/$n.elf"
     echo "built bin/$n.elf ($(stat -c %s "bin/$n.elf") bytes)"
 done

@@ -49,7 +49,7 @@ __asm__(
     ".globl t_illegal_crsv\n"
     "t_illegal_crsv:  li a0, 4\n .half 0x8000\n .half 0x0001\n ret\n"   /* reserved quadrant 0 */
     ".globl t_illegal_cfp\n"
-    "t_illegal_cfp:   li a0, 5\n .half 0x2000\n .half 0x0001\n ret\n"   /* c.fld: no D */
+    "t_illegal_cfp:   li a0, 5\n .half 0x2000\n .half 0x0001\n ret\n"   /* c.fld: mstatus.FS is Off */
     ".globl t_ecall_m\n"
     "t_ecall_m:       li a7, 0\n ecall\n ret\n"
     ".globl t_ebreak\n"

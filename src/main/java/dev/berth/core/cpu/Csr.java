@@ -4,6 +4,7 @@ package dev.berth.core.cpu;
 final class Csr {
   private Csr() {}
 
+  static final int FFLAGS = 0x001, FRM = 0x002, FCSR = 0x003;
   static final int SSTATUS = 0x100, SIE = 0x104, STVEC = 0x105, SCOUNTEREN = 0x106;
   static final int SENVCFG = 0x10a, SSCRATCH = 0x140, SEPC = 0x141, SCAUSE = 0x142;
   static final int STVAL = 0x143, SIP = 0x144, SATP = 0x180;
@@ -39,12 +40,14 @@ final class Csr {
   /** Exceptions M-mode may delegate: all but ecall-from-M and the reserved codes. */
   static final long DELEGABLE_EXCEPTIONS = 0xb3ff;
 
-  /** RV64 (MXL=2) with I, M, A, C, S and U. */
+  /** RV64 (MXL=2) with I, M, A, F, D, C, S and U. */
   static final long MISA_VALUE =
       2L << 62
           | 1 << ('I' - 'A')
           | 1 << ('M' - 'A')
           | 1 << ('A' - 'A')
+          | 1 << ('F' - 'A')
+          | 1 << ('D' - 'A')
           | 1 << ('C' - 'A')
           | 1 << ('S' - 'A')
           | 1 << ('U' - 'A');

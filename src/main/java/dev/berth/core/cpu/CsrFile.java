@@ -21,6 +21,9 @@ final class CsrFile {
   /** Interrupt lines driven by devices (MSIP, MTIP, MEIP from the CLINT and PLIC; SEIP too). */
   long mipLines;
 
+  /** The floating-point CSR's two fields: accrued exception flags and dynamic rounding mode. */
+  int fflags, frm;
+
   long cycleOffset;
   final long[] pmpcfg = new long[2];
   final long[] pmpaddr = new long[16];
@@ -36,6 +39,7 @@ final class CsrFile {
     mscratch = mepc = mcause = mtval = 0;
     stvec = scounteren = senvcfg = sscratch = sepc = scause = stval = satp = 0;
     mipSoftware = 0;
+    fflags = frm = 0;
     cycleOffset = 0;
     java.util.Arrays.fill(pmpcfg, 0);
     java.util.Arrays.fill(pmpaddr, 0);
@@ -61,6 +65,7 @@ final class CsrFile {
       throw hart.illegal(insn);
     }
     return switch (addr) {
+      case FFLAGS, FRM, FCSR -> floatingPoint(addr, insn);
       case SSTATUS -> sstatus();
       case SIE -> mie & mideleg;
       case STVEC -> stvec;
@@ -96,6 +101,18 @@ final class CsrFile {
       case CYCLE, TIME, INSTRET -> counter(addr, insn);
       case MVENDORID, MARCHID, MIMPID, MHARTID, MCONFIGPTR -> 0;
       default -> readOther(addr, insn);
+    };
+  }
+
+  /** With mstatus.FS Off the FP CSRs do not exist, as the FP instructions do not. */
+  private long floatingPoint(int addr, int insn) {
+    if ((mstatus & FS) == 0) {
+      throw hart.illegal(insn);
+    }
+    return switch (addr) {
+      case FFLAGS -> fflags;
+      case FRM -> frm;
+      default -> frm << 5 | fflags;
     };
   }
 
@@ -144,6 +161,10 @@ final class CsrFile {
       throw hart.illegal(insn);
     }
     switch (addr) {
+      // Every write is preceded by a read, which checked mstatus.FS.
+      case FFLAGS -> setFcsr(frm, v);
+      case FRM -> setFcsr(v, fflags);
+      case FCSR -> setFcsr(v >>> 5, v);
       case SSTATUS -> setMstatus((mstatus & ~SSTATUS_WRITABLE) | (v & SSTATUS_WRITABLE));
       case SIE -> setMie((mie & ~mideleg) | (v & mideleg));
       case STVEC -> stvec = legalTvec(v, stvec);
@@ -211,6 +232,12 @@ final class CsrFile {
   private static long legalTvec(long v, long old) {
     // Modes 2 and 3 are reserved: such a write is ignored.
     return (v & 3) >= 2 ? old : v;
+  }
+
+  private void setFcsr(long rm, long flags) {
+    frm = (int) rm & 7;
+    fflags = (int) flags & 0x1f;
+    mstatus |= FS; // Dirty
   }
 
   private long sstatus() {

@@ -7,10 +7,10 @@ import dev.berth.core.bus.BusFault;
 import dev.berth.core.bus.Ram;
 
 /**
- * One RV64IMAC hart with Zicsr and Zifencei and the M, S and U privilege modes. It executes on the
- * machine's worker thread only. Every address goes through {@link #translate}, and every
- * instruction, compressed ones included, through {@link #execute}: the two places Sv39 and the F
- * and D extensions plug into.
+ * One RV64IMAFDC hart with Zicsr and Zifencei and the M, S and U privilege modes. It executes on
+ * the machine's worker thread only. Every address goes through {@link #translate}, and every
+ * instruction, compressed ones included, through {@link #execute}; the F and D instructions are
+ * {@link FpInstructions}'.
  */
 public final class Hart {
   private static final int FETCH = Mmu.FETCH, LOAD = Mmu.LOAD, STORE = Mmu.STORE;
@@ -23,6 +23,7 @@ public final class Hart {
   long instret;
 
   final CsrFile csr;
+  private final FpInstructions fp;
   private final Mmu mmu;
   private final Bus bus;
   private final byte[] ram;
@@ -45,12 +46,14 @@ public final class Hart {
     this.ramBase = bus.ram().base;
     this.ramSize = bus.ram().size();
     this.csr = new CsrFile(this, time);
+    this.fp = new FpInstructions(this, csr);
     this.mmu = new Mmu(this, bus.ram());
   }
 
   /** Power-on reset: M-mode at {@code entry}, with a0 = hart id (0) and a1 = {@code a1}. */
   public void reset(long entry, long a1) {
     java.util.Arrays.fill(x, 0);
+    fp.reset();
     csr.reset();
     x[11] = a1;
     pc = entry;
@@ -334,7 +337,7 @@ public final class Hart {
     }
   }
 
-  private long load(long va, int size) {
+  long load(long va, int size) {
     if ((va & 0xfff) > 0x1000 - size && paging()) {
       return loadAcrossPages(va, size);
     }
@@ -350,7 +353,7 @@ public final class Hart {
     }
   }
 
-  private void store(long va, int size, long value) {
+  void store(long va, int size, long value) {
     if ((va & 0xfff) > 0x1000 - size && paging()) {
       storeAcrossPages(va, size, value);
       return;
@@ -392,7 +395,7 @@ public final class Hart {
 
   // ---- decode and execute ----------------------------------------------------------------
 
-  private void setReg(int rd, long v) {
+  void setReg(int rd, long v) {
     if (rd != 0) {
       x[rd] = v;
     }
@@ -451,6 +454,10 @@ public final class Hart {
         opLoad(i);
         yield next;
       }
+      case 0x01 -> { // LOAD-FP
+        fp.load(i);
+        yield next;
+      }
       case 0x03 -> { // MISC-MEM: FENCE, FENCE.I; one hart, no caches to order or flush
         if (funct3(i) > 1) {
           throw illegal(i);
@@ -473,6 +480,10 @@ public final class Hart {
         opStore(i);
         yield next;
       }
+      case 0x09 -> { // STORE-FP
+        fp.store(i);
+        yield next;
+      }
       case 0x0b -> { // AMO
         opAmo(i);
         yield next;
@@ -487,6 +498,14 @@ public final class Hart {
       }
       case 0x0e -> { // OP-32
         opReg32(i);
+        yield next;
+      }
+      case 0x10, 0x11, 0x12, 0x13 -> { // FMADD, FMSUB, FNMSUB, FNMADD
+        fp.fusedMultiplyAdd(i);
+        yield next;
+      }
+      case 0x14 -> { // OP-FP
+        fp.op(i);
         yield next;
       }
       case 0x18 -> branchTaken(i) ? pc + immB(i) : next; // BRANCH

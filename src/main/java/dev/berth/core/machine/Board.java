@@ -74,7 +74,7 @@ public final class Board {
     t.begin("cpus").u32("#address-cells", 1).u32("#size-cells", 0);
     t.u32("timebase-frequency", (int) VirtualClock.FREQUENCY_HZ);
     t.begin("cpu@0").string("device_type", "cpu").u32("reg", 0).string("status", "okay");
-    t.string("compatible", "riscv").string("riscv,isa", "rv64imac_zicsr_zifencei");
+    t.string("compatible", "riscv").string("riscv,isa", "rv64imafdc_zicsr_zifencei");
     t.string("mmu-type", "riscv,sv39");
     t.begin("interrupt-controller").u32("#interrupt-cells", 1).u32("#address-cells", 0);
     t.empty("interrupt-controller");

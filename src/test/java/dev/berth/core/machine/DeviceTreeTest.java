@@ -58,7 +58,7 @@ class DeviceTreeTest {
           "memory@80000000",
           "reg = <0x00 0x80000000 0x00 0x10000000>",
           "timebase-frequency = <0x989680>",
-          "riscv,isa = \"rv64imac_zicsr_zifencei\"",
+          "riscv,isa = \"rv64imafdc_zicsr_zifencei\"",
           "mmu-type = \"riscv,sv39\"",
           "compatible = \"riscv,cpu-intc\"",
           "compatible = \"berth,pm1\"",
