@@ -5,6 +5,8 @@ import dev.berth.core.boot.ImageSource;
 import dev.berth.core.machine.Machine;
 import dev.berth.core.machine.MachineConfig;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -54,6 +56,14 @@ public final class RunCommand implements Callable<Integer> {
   String bios;
 
   @Option(
+      names = "--drive",
+      paramLabel = "FILE",
+      description =
+          "attach a raw disk image as virtio-blk (vda, vdb, ...); file=FILE,readonly=on for a"
+              + " read-only one")
+  List<String> drives = new ArrayList<>();
+
+  @Option(
       names = "--events",
       paramLabel = "FILE|-",
       description = "write QMP-shaped events as JSON lines to FILE, or - for stderr")
@@ -76,12 +86,13 @@ public final class RunCommand implements Callable<Integer> {
       long bytes = Sizes.parse(memory);
       config =
           new MachineConfig(
-              kernel.getFileName().toString(),
-              bytes,
-              ImageSource.fromPath(kernel),
-              initrd == null ? null : ImageSource.fromPath(initrd),
-              append,
-              "none".equals(bios) ? null : ImageSource.fromPath(Path.of(bios)));
+                  kernel.getFileName().toString(),
+                  bytes,
+                  ImageSource.fromPath(kernel),
+                  initrd == null ? null : ImageSource.fromPath(initrd),
+                  append,
+                  "none".equals(bios) ? null : ImageSource.fromPath(Path.of(bios)))
+              .withDrives(drives.stream().map(DriveOption::parse).toList());
     } catch (ImageException | IllegalArgumentException e) {
       io.err().println("berth: " + e.getMessage());
       return 1;

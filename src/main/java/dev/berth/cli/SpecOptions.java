@@ -39,6 +39,14 @@ final class SpecOptions {
   String bios;
 
   @Option(
+      names = "--disk",
+      paramLabel = "FILE",
+      description =
+          "a raw disk image (absolute path), attached as virtio-blk; repeat for more, empty to"
+              + " remove all")
+  java.util.List<String> disks;
+
+  @Option(
       names = "--button-timeout",
       paramLabel = "S",
       description = "seconds to wait for the guest after the power button (5-60)")
@@ -82,7 +90,7 @@ final class SpecOptions {
         initrd != null ? initrd : base.initrd(),
         append != null ? append : base.append(),
         bios != null ? bios : base.bios(),
-        base.disks(),
+        disks == null ? base.disks() : disks.stream().filter(d -> !d.isEmpty()).toList(),
         timeout != null ? timeout : base.powerButtonTimeoutSeconds(),
         base.schemaVersion(),
         arch != null ? arch : base.arch(),

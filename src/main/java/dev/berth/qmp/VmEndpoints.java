@@ -6,8 +6,8 @@ import dev.berth.vm.VmSockets;
 import java.io.IOException;
 
 /**
- * The sockets a running bundled-core VM serves, in its runtime directory: QMP and the serial
- * console. Both close when the machine's run ends.
+ * The sockets a running bundled-core VM serves, in its runtime directory: QMP, the serial console
+ * and, if the machine has the channel, the guest agent's. All close when the machine's run ends.
  */
 public final class VmEndpoints {
   private VmEndpoints() {}
@@ -16,5 +16,8 @@ public final class VmEndpoints {
     VmSockets.vmDir(dirs, vm);
     new QmpServer(machine, VmSockets.qmp(dirs, vm), Version.current());
     new SerialServer(machine, VmSockets.serial(dirs, vm));
+    if (machine.agentPort() != null) {
+      new AgentServer(machine, VmSockets.qga(dirs, vm));
+    }
   }
 }

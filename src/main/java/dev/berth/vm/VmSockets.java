@@ -39,7 +39,7 @@ public final class VmSockets {
     return dirs.runtime().resolve(vm).resolve("serial.sock");
   }
 
-  /** The guest agent channel's socket path (not created). */
+  /** The guest-agent channel's socket path (not created). */
   public static Path qga(BerthDirs dirs, String vm) {
     return dirs.runtime().resolve(vm).resolve("qga.sock");
   }

@@ -144,6 +144,26 @@ class RunCommandTest {
   }
 
   @Test
+  void missingDriveImage() {
+    String kernel = Guests.elf("hello").toString();
+    Path img = tmp.resolve("data.img");
+    assertOneLineError(
+        run("", "--kernel", kernel, "--drive", img.toString()), img + ": no such disk image");
+    assertOneLineError(
+        run("", "--kernel", kernel, "--drive", "file=" + img + ",format=qcow2"), "only format=raw");
+  }
+
+  @Test
+  void aDriveIsAttachedAndReleased() throws IOException {
+    Path img = tmp.resolve("data.img");
+    Files.write(img, new byte[4096]);
+    String kernel = Guests.elf("hello").toString();
+    assertEquals(
+        0, run("", "--kernel", kernel, "--drive", "file=" + img + ",readonly=on").status());
+    assertEquals(0, run("", "--kernel", kernel, "--drive", img.toString()).status(), "unlocked");
+  }
+
+  @Test
   void notAnElf() throws IOException {
     Path f = tmp.resolve("notes.txt");
     Files.writeString(f, "hello, this is not a kernel\n".repeat(10));

@@ -242,6 +242,16 @@ class VmCommandsTest {
     String now = java.nio.file.Files.readString(json);
     assertTrue(now.contains("hello=1") && now.contains("\"powerButtonTimeoutSeconds\" : 10"), now);
 
+    Path disk = home.resolve("data.img");
+    java.nio.file.Files.write(disk, new byte[512]);
+    assertEquals(0, run("edit", "scratch", "--disk", disk.toString()).status());
+    assertTrue(java.nio.file.Files.readString(json).contains(disk.toString()));
+    Result missingDisk = run("edit", "scratch", "--disk", home.resolve("none.img").toString());
+    assertEquals(1, missingDisk.status());
+    assertTrue(missingDisk.err().contains("disks: Disk 1: No such file"), missingDisk.err());
+    assertEquals(0, run("edit", "scratch", "--disk", "").status());
+    assertTrue(!java.nio.file.Files.readString(json).contains("data.img"), "disk removed");
+
     assertTrue(run("list").out().contains("scratch"));
     assertEquals(0, run("delete", "scratch").status());
     assertEquals(1, run("delete", "scratch").status());

@@ -26,6 +26,7 @@ public final class GuestRun implements AutoCloseable {
   public static final Duration TIMEOUT = Duration.ofSeconds(20);
 
   public final Machine machine;
+  private volatile Duration timeout = TIMEOUT;
   private final ByteArrayOutputStream console = new ByteArrayOutputStream();
   private final List<MachineEvent> events = new ArrayList<>();
 
@@ -67,6 +68,12 @@ public final class GuestRun implements AutoCloseable {
     return run;
   }
 
+  /** Sets how long each wait may take (a full Linux boot takes longer than a bare program). */
+  public GuestRun withTimeout(Duration t) {
+    timeout = t;
+    return this;
+  }
+
   public synchronized String console() {
     return console.toString(StandardCharsets.UTF_8);
   }
@@ -79,8 +86,9 @@ public final class GuestRun implements AutoCloseable {
     return events.stream().map(MachineEvent::name).collect(Collectors.toList());
   }
 
-  private synchronized void await(BooleanSupplier condition, String what) {
-    long deadline = System.nanoTime() + TIMEOUT.toNanos();
+  /** Waits until {@code condition} holds (checked at least every 50 ms). */
+  public synchronized void await(BooleanSupplier condition, String what) {
+    long deadline = System.nanoTime() + timeout.toNanos();
     while (!condition.getAsBoolean()) {
       long left = deadline - System.nanoTime();
       if (left <= 0) {
@@ -141,7 +149,7 @@ public final class GuestRun implements AutoCloseable {
 
   public MachineExit awaitExit() {
     try {
-      return machine.exit().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      return machine.exit().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
       machine.kill();
       throw new AssertionError(

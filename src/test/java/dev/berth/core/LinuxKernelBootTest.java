@@ -7,18 +7,22 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The Berth Linux guest on the bundled core, through OpenSBI as on QEMU: the kernel boots, finds
  * the board's 16550A and Berth's power-management block (its own driver binds and enables the
- * button and S5), and starts /init, whose busybox userland (Debian's lp64d glibc: F and D
+ * button and S5), probes the virtio devices in the board's slots (the data disk, the agent channel,
+ * the keyboard), and starts /init, whose busybox userland (Debian's lp64d glibc: F and D
  * instructions throughout) reaches its ready line and a root shell on ttyS0 that answers a command.
- * The data disk and the agent need virtio devices, so the kernel line turns them off.
  */
 class LinuxKernelBootTest {
   private static final Path IMAGES = Path.of("resources/guests/linux/images");
+
+  @TempDir Path tmp;
 
   private static ImageSource gunzipped(String name) {
     try (InputStream in = new GZIPInputStream(Files.newInputStream(IMAGES.resolve(name)))) {
@@ -29,15 +33,18 @@ class LinuxKernelBootTest {
   }
 
   @Test
-  void bootsToAShellThatAnswers() throws ImageException {
+  void bootsToAShellThatAnswers() throws ImageException, IOException {
+    Path disk = tmp.resolve("data.img");
+    Files.write(disk, gunzipped("data.img.gz").bytes());
     MachineConfig config =
         new MachineConfig(
-            "linux",
-            MachineConfig.DEFAULT_MEMORY,
-            gunzipped("Image.gz"),
-            ImageSource.fromPath(IMAGES.resolve("initramfs.cpio.gz")), // the kernel unpacks it
-            "console=ttyS0 earlycon=sbi berth.data=0 berth.agent=0",
-            ImageSource.fromPath(IMAGES.resolve("fw_jump.bin")));
+                "linux",
+                MachineConfig.DEFAULT_MEMORY,
+                gunzipped("Image.gz"),
+                ImageSource.fromPath(IMAGES.resolve("initramfs.cpio.gz")), // the kernel unpacks it
+                "console=ttyS0 earlycon=sbi",
+                ImageSource.fromPath(IMAGES.resolve("fw_jump.bin")))
+            .withDrives(List.of(new MachineConfig.Drive(disk, false)));
     try (GuestRun run = new GuestRun(config)) {
       run.machine.start();
       run.awaitConsole("OpenSBI v1.1");
@@ -48,6 +55,12 @@ class LinuxKernelBootTest {
       run.awaitConsole("power button and S5 soft-off enabled");
       run.awaitConsole("goldfish_rtc 101000.rtc: registered as rtc0");
       run.awaitConsole("setting system clock to 20");
+      run.awaitConsole(
+          "virtio_blk virtio0: [vda] 65536 512-byte logical blocks (33.6 MB/32.0 MiB)");
+      run.awaitConsole(
+          "input: Berth Virtio Keyboard as /devices/platform/soc/10006000.virtio_mmio/virtio2");
+      // virtio_console prints nothing: its handshake shows on the port (PORT_READY came back)
+      run.await(() -> run.machine.agentPort().isGuestReady(), "the agent port set up by Linux");
       run.awaitConsole("Run /init as init process");
       run.awaitConsole("berth: acpid started");
       run.awaitConsole("berth-linux ready in ");

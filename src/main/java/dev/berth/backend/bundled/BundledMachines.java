@@ -31,7 +31,9 @@ public final class BundledMachines {
         spec.bios() == null || spec.bios().equals("none") ? null : image(spec.bios());
     try {
       return new MachineConfig(
-          spec.name(), (long) spec.memoryMiB() << 20, kernel, initrd, spec.append(), bios);
+              spec.name(), (long) spec.memoryMiB() << 20, kernel, initrd, spec.append(), bios)
+          .withDrives(
+              spec.disks().stream().map(d -> new MachineConfig.Drive(Path.of(d), false)).toList());
     } catch (IllegalArgumentException e) {
       throw new ImageException(spec.name() + ": " + e.getMessage(), e);
     }

@@ -49,9 +49,14 @@ final class CsrFile {
     return mipSoftware | mipLines;
   }
 
-  /** mip as CSRRS/CSRRC see it: the software SEIP bit instead of the external line. */
-  long mipForReadModifyWrite() {
-    return mipSoftware | (mipLines & ~(1L << Cause.IRQ_S_EXT));
+  /**
+   * The value CSRRS and CSRRC modify, given what {@code addr} read as. For mip that is the
+   * software-writable SEIP bit, not the PLIC's line (privileged spec, 3.1.9): otherwise OpenSBI's
+   * {@code csrs mip, STIP} while the line is high would latch SEIP on for good.
+   */
+  long updateBase(int addr, long read) {
+    long seip = 1L << Cause.IRQ_S_EXT;
+    return addr == MIP ? (read & ~seip) | (mipSoftware & seip) : read;
   }
 
   long read(int addr, int insn) {

@@ -832,9 +832,7 @@ public final class Hart {
     boolean writes = kind == 1 || rs1 != 0;
     long old = csr.read(csrAddr, i);
     if (writes) {
-      // CSRRS/CSRRC on mip modify the software SEIP bit, not the PLIC's line that reads OR it in:
-      // otherwise an M-mode handler's "clear STIP" would latch SEIP on for good.
-      long base = kind != 1 && csrAddr == Csr.MIP ? csr.mipForReadModifyWrite() : old;
+      long base = csr.updateBase(csrAddr, old);
       long v =
           switch (kind) {
             case 1 -> operand;

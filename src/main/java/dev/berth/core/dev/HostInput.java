@@ -42,6 +42,22 @@ public final class HostInput {
     return b;
   }
 
+  /** Takes up to {@code len} waiting bytes into {@code dst}; returns how many. */
+  public synchronized int poll(byte[] dst, int off, int len) {
+    int n = Math.min(len, count);
+    for (int i = 0; i < n; i++) {
+      dst[off + i] = ring[(head + i) % ring.length];
+    }
+    head = (head + n) % ring.length;
+    count -= n;
+    return n;
+  }
+
+  /** Drops everything waiting. */
+  public synchronized void clear() {
+    head = count = 0;
+  }
+
   public synchronized boolean isEmpty() {
     return count == 0;
   }

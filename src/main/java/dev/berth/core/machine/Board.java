@@ -9,6 +9,7 @@ import dev.berth.core.dev.SifiveTest;
 import dev.berth.core.dev.SimpleFramebuffer;
 import dev.berth.core.dev.Uart16550;
 import dev.berth.core.dev.VirtualClock;
+import dev.berth.core.virtio.VirtioMmio;
 
 /**
  * The Berth board's memory map (QEMU virt's where they overlap; see docs/BOARD.md) and the device
@@ -28,6 +29,16 @@ public final class Board {
   public static final int UART_IRQ = 10;
   public static final int RTC_IRQ = 11;
   public static final int PM_IRQ = 12;
+
+  /** virtio-mmio slot {@code i} (0–7) is at VIRTIO_BASE + i * 0x1000 on PLIC source 1 + i. */
+  public static final long VIRTIO_BASE = 0x1000_1000L;
+
+  public static final int VIRTIO_SLOTS = 8;
+  public static final int VIRTIO_IRQ = 1;
+
+  public static long virtioBase(int slot) {
+    return VIRTIO_BASE + slot * VirtioMmio.SIZE;
+  }
 
   /** Where a kernel goes when firmware occupies the start of RAM (OpenSBI's FW_JUMP_ADDR). */
   public static final long KERNEL_BASE_WITH_FIRMWARE = RAM_BASE + 0x20_0000L;
@@ -95,6 +106,13 @@ public final class Board {
     t.begin("serial@10000000").string("compatible", "ns16550a").reg(UART_BASE, Uart16550.SIZE);
     t.u32("clock-frequency", 3686400).u32("interrupt-parent", PLIC_PHANDLE);
     t.u32("interrupts", UART_IRQ).end();
+
+    // QEMU lists the slots from the top; Linux probes them in this order.
+    for (int slot = VIRTIO_SLOTS - 1; slot >= 0; slot--) {
+      t.begin(String.format("virtio_mmio@%x", virtioBase(slot)));
+      t.u32("interrupts", VIRTIO_IRQ + slot).u32("interrupt-parent", PLIC_PHANDLE);
+      t.reg(virtioBase(slot), VirtioMmio.SIZE).string("compatible", "virtio,mmio").end();
+    }
 
     t.begin("framebuffer@28000000").string("compatible", "simple-framebuffer");
     t.reg(FB_BASE, SimpleFramebuffer.SIZE).u32("width", SimpleFramebuffer.WIDTH);

@@ -17,6 +17,8 @@ import dev.berth.core.dev.SifiveTest;
 import dev.berth.core.dev.SimpleFramebuffer;
 import dev.berth.core.dev.Uart16550;
 import dev.berth.core.dev.VirtualClock;
+import dev.berth.core.virtio.HostPort;
+import dev.berth.core.virtio.Keyboard;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
@@ -67,6 +69,7 @@ public final class Machine {
   private final SimpleFramebuffer framebuffer = new SimpleFramebuffer();
   private final GoldfishRtc rtc;
   private final HostInput serialInput;
+  private final VirtioSlots virtio;
   private final List<Segment> bootImages = new ArrayList<>();
   private final long entry;
   private final long fdtAddress;
@@ -134,6 +137,7 @@ public final class Machine {
     this.entry = start;
     loadImages();
     hart.reset(entry, fdtAddress);
+    this.virtio = new VirtioSlots(config, bus, plic, this::wake); // last: it opens files
   }
 
   private void place(KernelImage image) throws ImageException {
@@ -171,6 +175,19 @@ public final class Machine {
   /** The board's framebuffer, for a display to render (see {@link SimpleFramebuffer}). */
   public SimpleFramebuffer framebuffer() {
     return framebuffer;
+  }
+
+  /**
+   * The host end of the guest-agent channel (the virtio-serial port {@code
+   * org.qemu.guest_agent.0}), or null if the machine has none.
+   */
+  public HostPort agentPort() {
+    return virtio.agentPort();
+  }
+
+  /** The virtio keyboard (any thread may type on it), or null if the machine has none. */
+  public Keyboard keyboard() {
+    return virtio.keyboard();
   }
 
   public long fdtAddress() {
@@ -364,6 +381,7 @@ public final class Machine {
     if (result.kind() != MachineExit.Kind.KILLED) {
       uart.flushOutput();
     }
+    virtio.close();
     if (state != RunState.INTERNAL_ERROR) {
       state = RunState.SHUTDOWN;
     }
@@ -393,6 +411,7 @@ public final class Machine {
       clint.tick();
       rtc.tick();
       uart.pumpInput();
+      virtio.pump();
       if (hart.isWaiting() && !hart.hasWakeUp()) {
         uart.flushOutput();
         idle();

@@ -81,9 +81,18 @@ class DeviceTreeTest {
           "height = <0x300>",
           "stride = <0x1000>",
           "format = \"x8r8g8b8\"",
+          "virtio_mmio@10001000",
+          "reg = <0x00 0x10001000 0x00 0x1000>",
+          "interrupts = <0x01>",
+          "virtio_mmio@10008000",
+          "interrupts = <0x08>",
+          "compatible = \"virtio,mmio\"",
         }) {
       assertTrue(dts.contains(expected), "missing " + expected + " in\n" + dts);
     }
+    assertTrue(
+        dts.indexOf("virtio_mmio@10008000") < dts.indexOf("virtio_mmio@10001000"),
+        "virtio slots are listed from the top, as QEMU lists them");
   }
 
   @Test
