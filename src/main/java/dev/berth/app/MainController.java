@@ -387,9 +387,9 @@ public final class MainController {
         .bind(
             Bindings.createStringBinding(
                 () ->
-                    model.spec().backend() == VmSpec.Backend.QEMU
+                    model.hasKeyboard() || !model.stateProperty().get().isActive()
                         ? "Ctrl+Alt+Del"
-                        : "Ctrl+Alt+Del (the bundled board has no keyboard for it)",
+                        : "Ctrl+Alt+Del (this machine has no keyboard)",
                 model.stateProperty()));
     pauseButton
         .textProperty()

@@ -1,6 +1,5 @@
 package dev.berth.app;
 
-import dev.berth.backend.bundled.BundledDisplay;
 import dev.berth.backend.bundled.BundledVm;
 import dev.berth.backend.qemu.QemuInstallation;
 import dev.berth.backend.qemu.QemuRuntime;
@@ -285,7 +284,7 @@ public final class VmViewModel {
       message.set("Cannot start " + name + ": it is already running (" + socket + " answers)");
       return;
     }
-    framebuffer.set(new BundledDisplay(b.framebuffer(), null));
+    framebuffer.set(b.display());
     lifecycle.starting();
     adopt(b, null);
     try {
@@ -582,7 +581,8 @@ public final class VmViewModel {
 
   /** True if the running VM can take Ctrl+Alt+Del (it has a keyboard). */
   public boolean hasKeyboard() {
-    return vm instanceof QemuVm && isActive();
+    RunningVm v = vm;
+    return v != null && v.hasKeyboard() && isActive();
   }
 
   /**

@@ -116,7 +116,7 @@ public final class StartCommand implements Callable<Integer> {
       if (VmSockets.isLive(socket)) {
         throw new VmLookup.CliError(name + " is already running (" + socket + " answers)");
       }
-      m = new Machine(BundledMachines.config(spec));
+      m = new Machine(BundledMachines.config(spec, dirs));
       VmEndpoints.open(m, dirs, name);
       record(m, new RunHistory(dirs.state()).startRun(name));
     } catch (VmLookup.CliError | ImageException | java.io.IOException e) {

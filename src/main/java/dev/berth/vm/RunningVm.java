@@ -53,6 +53,9 @@ public interface RunningVm {
   /** Ctrl+Alt+Del on the guest's keyboard. */
   CompletableFuture<Void> sendCtrlAltDel();
 
+  /** True if the VM has a keyboard (for Ctrl+Alt+Del and the graphical console). */
+  boolean hasKeyboard();
+
   RunState state();
 
   /** Completes when the run is over. */

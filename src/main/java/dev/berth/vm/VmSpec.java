@@ -120,6 +120,14 @@ public record VmSpec(
     return of("demo", Backend.BUNDLED, BUNDLED_PREFIX + "demo");
   }
 
+  /**
+   * The Linux VM a first run of Berth shows too: the Berth Linux guest on the bundled core, with
+   * its own data disk.
+   */
+  public static VmSpec defaultLinux() {
+    return of("linux", Backend.BUNDLED, BUNDLED_PREFIX + "linux");
+  }
+
   /** The bundled guest {@link #kernel} names ("demo" for "bundled:demo"), or null for a path. */
   public String bundledGuest() {
     return kernel != null && kernel.startsWith(BUNDLED_PREFIX)

@@ -169,6 +169,7 @@ public final class VmStore {
     Path staging = Files.createTempDirectory(configDir, ".vms-init-");
     try {
       writeAtomically(staging, VmSpec.defaultDemo());
+      writeAtomically(staging, VmSpec.defaultLinux());
       Files.move(staging, vmsDir);
     } catch (FileAlreadyExistsException e) {
       return false; // another instance got there first

@@ -2,11 +2,11 @@ package dev.berth.backend.bundled;
 
 import dev.berth.backend.GuestAgent;
 import dev.berth.core.boot.ImageException;
-import dev.berth.core.dev.SimpleFramebuffer;
 import dev.berth.core.machine.Machine;
 import dev.berth.core.machine.MachineExit;
 import dev.berth.core.machine.MachineListener;
 import dev.berth.core.machine.RunState;
+import dev.berth.core.virtio.Keyboard;
 import dev.berth.qmp.VmEndpoints;
 import dev.berth.vm.AgentStatus;
 import dev.berth.vm.BerthDirs;
@@ -33,6 +33,9 @@ public final class BundledVm implements RunningVm {
             return t;
           });
 
+  /** Linux key codes: KEY_LEFTCTRL, KEY_LEFTALT, KEY_DELETE. */
+  private static final int[] CTRL_ALT_DEL = {29, 56, 111};
+
   private final Machine machine;
   private final GuestAgent agent;
   private final long startedNanos = System.nanoTime();
@@ -52,7 +55,7 @@ public final class BundledVm implements RunningVm {
    */
   public static BundledVm create(VmSpec spec, BerthDirs dirs) throws ImageException {
     return new BundledVm(
-        new Machine(BundledMachines.config(spec)),
+        new Machine(BundledMachines.config(spec, dirs)),
         new GuestAgent(VmSockets.qga(dirs, spec.name())));
   }
 
@@ -70,8 +73,10 @@ public final class BundledVm implements RunningVm {
     return machine;
   }
 
-  public SimpleFramebuffer framebuffer() {
-    return machine.framebuffer();
+  /** The board's screen, with the virtio keyboard (when the machine has one) for its keys. */
+  public BundledDisplay display() {
+    Keyboard keyboard = machine.keyboard();
+    return new BundledDisplay(machine.framebuffer(), keyboard == null ? null : keyboard::key);
   }
 
   @Override
@@ -157,8 +162,23 @@ public final class BundledVm implements RunningVm {
 
   @Override
   public CompletableFuture<Void> sendCtrlAltDel() {
-    return CompletableFuture.failedFuture(
-        new UnsupportedOperationException("the bundled core has no keyboard for Ctrl+Alt+Del"));
+    Keyboard keyboard = machine.keyboard();
+    if (keyboard == null) {
+      return CompletableFuture.failedFuture(
+          new UnsupportedOperationException("this machine has no keyboard for Ctrl+Alt+Del"));
+    }
+    for (int code : CTRL_ALT_DEL) {
+      keyboard.key(code, true);
+    }
+    for (int k = CTRL_ALT_DEL.length - 1; k >= 0; k--) {
+      keyboard.key(CTRL_ALT_DEL[k], false);
+    }
+    return done();
+  }
+
+  @Override
+  public boolean hasKeyboard() {
+    return machine.keyboard() != null;
   }
 
   @Override

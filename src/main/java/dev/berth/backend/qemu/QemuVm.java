@@ -577,6 +577,11 @@ public final class QemuVm implements RunningVm {
   }
 
   @Override
+  public boolean hasKeyboard() {
+    return true;
+  }
+
+  @Override
   public boolean outlivesApp() {
     return true;
   }
