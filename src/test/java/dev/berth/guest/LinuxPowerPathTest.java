@@ -1,8 +1,9 @@
-package dev.berth.core;
+package dev.berth.guest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.berth.core.GuestRun;
 import dev.berth.core.boot.ImageSource;
 import dev.berth.core.machine.MachineConfig;
 import dev.berth.core.machine.MachineEvent;
@@ -24,7 +25,6 @@ import org.junit.jupiter.api.Test;
  */
 class LinuxPowerPathTest {
   private static final Path IMAGES = Path.of("resources/guests/linux/images");
-  private static final String PROMPT = "berth-linux:~# ";
   private static ImageSource kernel;
 
   @BeforeAll
@@ -44,23 +44,7 @@ class LinuxPowerPathTest {
     }
     GuestRun run = new GuestRun(config);
     run.machine.start();
-    run.awaitConsole("berth-linux ready in ");
-    run.awaitConsole(PROMPT);
-    // The shell's line editor flushes typeahead when it takes the terminal: press Enter until a
-    // new prompt shows the shell reads what is typed.
-    for (int i = 0; ; i++) {
-      int prompts = run.consoleCount(PROMPT);
-      run.type("\n");
-      if (run.consoleWithin(PROMPT, prompts + 1, Duration.ofSeconds(2))) {
-        return run;
-      }
-      assertTrue(i < 10, "the shell never answered Enter:\n" + run.console());
-    }
-  }
-
-  static GuestRun bootOnly(String params) throws Exception {
-    GuestRun run = new GuestRun(config(params));
-    run.machine.start();
+    LinuxGuest.awaitShell(run, 1);
     return run;
   }
 
@@ -72,17 +56,6 @@ class LinuxPowerPathTest {
         ImageSource.fromPath(IMAGES.resolve("initramfs.cpio.gz")),
         "console=ttyS0 berth.data=0 berth.agent=0 " + params,
         ImageSource.fromPath(IMAGES.resolve("fw_jump.bin")));
-  }
-
-  /**
-   * acpid is started in the background just before the ready line; a press before it has opened the
-   * power button's input device is lost (as on any PC early in boot). Wait until it listens.
-   */
-  private static void awaitAcpid(GuestRun run) {
-    run.type(
-        "until ls -l /proc/$(cat /run/acpid.pid)/fd | grep -q /dev/input; do sleep 0.1; done;"
-            + " echo acpid-$((6*7))\n");
-    run.awaitConsole("acpid-42");
   }
 
   private static void assertShutdown(GuestRun run, ShutdownCause cause) {
@@ -98,7 +71,7 @@ class LinuxPowerPathTest {
   @Test
   void powerButtonWithPolicyPoweroffShutsDownThroughSlpEn() {
     try (GuestRun run = boot("")) {
-      awaitAcpid(run);
+      LinuxGuest.awaitAcpid(run);
       run.machine.powerButton();
       run.awaitConsole("berth: power button pressed: powering off");
       run.awaitConsole("berth-shutdown: syncing");
@@ -111,7 +84,7 @@ class LinuxPowerPathTest {
   @Test
   void powerButtonWithPolicyIgnoreKeepsTheGuestRunning() {
     try (GuestRun run = boot("berth.power=ignore")) {
-      awaitAcpid(run);
+      LinuxGuest.awaitAcpid(run);
       run.machine.powerButton();
       run.awaitConsole("power button pressed: ignored (policy ignore)");
       run.type("echo alive-$((40+2))\n");
