@@ -1,12 +1,18 @@
 package dev.berth.app;
 
-import dev.berth.core.dev.SimpleFramebuffer;
+import dev.berth.app.terminal.TerminalView;
+import dev.berth.display.GuestDisplay;
+import dev.berth.display.GuestDisplay.Damage;
+import dev.berth.display.GuestDisplay.Screen;
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.IntBuffer;
 import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.Map;
 import javafx.animation.AnimationTimer;
 import javafx.geometry.Rectangle2D;
 import javafx.scene.control.ScrollPane;
@@ -14,20 +20,32 @@ import javafx.scene.image.ImageView;
 import javafx.scene.image.PixelBuffer;
 import javafx.scene.image.PixelFormat;
 import javafx.scene.image.WritableImage;
+import javafx.scene.input.KeyCode;
+import javafx.scene.input.KeyEvent;
+import javafx.scene.input.MouseEvent;
+import javafx.scene.input.ScrollEvent;
 import javafx.scene.layout.StackPane;
 import javax.imageio.ImageIO;
 
 /**
- * The graphical console: shows a guest framebuffer through a {@link PixelBuffer}-backed image,
- * copying only the rows the guest changed, once per frame. Fit-to-window or 1:1.
+ * The graphical console: shows a {@link GuestDisplay} through a {@link PixelBuffer}-backed image,
+ * copying only the region the guest changed, once per frame, and a new image when the guest changes
+ * its screen size. Fit-to-window or 1:1. While it has the focus, keys and the mouse go to the
+ * guest, except the shortcuts the window owns (as in the serial console).
  */
 public final class FramebufferView extends StackPane {
-  private final SimpleFramebuffer fb;
-  private final IntBuffer shown;
-  private final PixelBuffer<IntBuffer> buffer;
-  private final ImageView view;
+  private final GuestDisplay display;
+  private final ImageView view = new ImageView();
   private final ScrollPane oneToOne = new ScrollPane();
+  private IntBuffer shown;
+  private PixelBuffer<IntBuffer> buffer;
+  private int width;
+  private int height;
   private boolean fit = true;
+
+  /** The keysym sent for each key held down, so its release sends the same one. */
+  private final Map<KeyCode, Integer> held = new EnumMap<>(KeyCode.class);
+
   private final AnimationTimer pulse =
       new AnimationTimer() {
         @Override
@@ -36,17 +54,15 @@ public final class FramebufferView extends StackPane {
         }
       };
 
-  public FramebufferView(SimpleFramebuffer fb) {
-    this.fb = fb;
-    int w = SimpleFramebuffer.WIDTH;
-    int h = SimpleFramebuffer.HEIGHT;
-    this.shown = ByteBuffer.allocateDirect(w * h * 4).order(ByteOrder.nativeOrder()).asIntBuffer();
-    this.buffer = new PixelBuffer<>(w, h, shown, PixelFormat.getIntArgbPreInstance());
-    this.view = new ImageView(new WritableImage(buffer));
+  public FramebufferView(GuestDisplay display) {
+    this.display = display;
     view.setPreserveRatio(true);
     view.setSmooth(true);
     getStyleClass().add("framebuffer");
+    setFocusTraversable(true);
+    oneToOne.setFocusTraversable(false);
     setFit(true);
+    refresh();
     sceneProperty()
         .addListener(
             (o, was, is) -> {
@@ -56,6 +72,21 @@ public final class FramebufferView extends StackPane {
                 pulse.stop();
               }
             });
+    addEventFilter(KeyEvent.KEY_PRESSED, this::keyPressed);
+    addEventFilter(KeyEvent.KEY_RELEASED, this::keyReleased);
+    addEventFilter(KeyEvent.KEY_TYPED, KeyEvent::consume);
+    focusedProperty()
+        .addListener(
+            (o, was, is) -> {
+              if (!is) {
+                releaseAll();
+              }
+            });
+    view.addEventHandler(MouseEvent.MOUSE_MOVED, this::mouse);
+    view.addEventHandler(MouseEvent.MOUSE_DRAGGED, this::mouse);
+    view.addEventHandler(MouseEvent.MOUSE_PRESSED, this::mouse);
+    view.addEventHandler(MouseEvent.MOUSE_RELEASED, this::mouse);
+    view.addEventHandler(ScrollEvent.SCROLL, this::wheel);
   }
 
   // The image follows the view's size, so the view must not take its minimum from the image.
@@ -71,12 +102,12 @@ public final class FramebufferView extends StackPane {
 
   @Override
   protected double computePrefWidth(double height) {
-    return SimpleFramebuffer.WIDTH;
+    return width;
   }
 
   @Override
   protected double computePrefHeight(double width) {
-    return SimpleFramebuffer.HEIGHT;
+    return height;
   }
 
   /** Fit the window (keeping the aspect ratio) or show pixels 1:1 with scroll bars. */
@@ -102,32 +133,112 @@ public final class FramebufferView extends StackPane {
     return fit;
   }
 
-  /** Copies the rows the guest changed since the last frame into the image. */
+  /** Copies what the guest changed since the last frame into the image. */
   void refresh() {
-    long rows = fb.takeDirtyRows();
-    if (rows < 0) {
+    Damage d = display.takeDamage();
+    if (d == null) {
       return;
     }
-    int top = (int) (rows >>> 32);
-    int bottom = (int) rows;
-    int w = SimpleFramebuffer.WIDTH;
-    int[] src = fb.pixels();
-    for (int i = top * w, end = (bottom + 1) * w; i < end; i++) {
-      shown.put(i, 0xff000000 | src[i]);
+    Screen s = d.screen();
+    if (s.width() != width || s.height() != height) {
+      newImage(s.width(), s.height());
+      copy(s, 0, 0, width, height);
+    } else {
+      copy(s, d.x(), d.y(), d.width(), d.height());
     }
-    buffer.updateBuffer(b -> new Rectangle2D(0, top, w, bottom - top + 1));
+  }
+
+  private void newImage(int w, int h) {
+    width = w;
+    height = h;
+    shown = ByteBuffer.allocateDirect(w * h * 4).order(ByteOrder.nativeOrder()).asIntBuffer();
+    buffer = new PixelBuffer<>(w, h, shown, PixelFormat.getIntArgbPreInstance());
+    view.setImage(new WritableImage(buffer));
+    requestLayout();
+  }
+
+  private void copy(Screen s, int x, int y, int w, int h) {
+    int[] src = s.pixels();
+    for (int row = y; row < y + h; row++) {
+      for (int i = row * width + x, end = i + w; i < end; i++) {
+        shown.put(i, 0xff000000 | src[i]);
+      }
+    }
+    buffer.updateBuffer(b -> new Rectangle2D(x, y, w, h));
   }
 
   /** Writes what the guest shows now as a PNG. */
   public void saveScreenshot(Path file) throws IOException {
-    int w = SimpleFramebuffer.WIDTH;
-    int h = SimpleFramebuffer.HEIGHT;
-    BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-    img.setRGB(0, 0, w, h, fb.pixels().clone(), 0, w);
-    java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
+    Screen s = display.screen();
+    BufferedImage img = new BufferedImage(s.width(), s.height(), BufferedImage.TYPE_INT_RGB);
+    img.setRGB(0, 0, s.width(), s.height(), s.pixels().clone(), 0, s.width());
+    ByteArrayOutputStream png = new ByteArrayOutputStream();
     if (!ImageIO.write(img, "png", png)) {
       throw new IOException("no PNG writer in this Java runtime");
     }
     dev.berth.vm.AtomicFiles.write(file, png.toByteArray());
+  }
+
+  // ---- input ----
+
+  private void keyPressed(KeyEvent e) {
+    KeyCode code = e.getCode();
+    if (TerminalView.reservedForApp(code, e.isShiftDown(), e.isControlDown(), e.isAltDown())) {
+      return;
+    }
+    int keysym = FxKeysyms.of(code, e.getText(), e.isShiftDown());
+    if (keysym != 0) {
+      held.put(code, keysym);
+      display.key(keysym, true);
+    }
+    e.consume(); // even an unknown key: Tab and the arrows must not move the focus or scroll
+  }
+
+  private void keyReleased(KeyEvent e) {
+    Integer keysym = held.remove(e.getCode());
+    if (keysym != null) {
+      display.key(keysym, false);
+      e.consume();
+    }
+  }
+
+  /** Keys still down when the focus leaves would stay down in the guest. */
+  private void releaseAll() {
+    held.values().forEach(k -> display.key(k, false));
+    held.clear();
+  }
+
+  private void mouse(MouseEvent e) {
+    if (e.getEventType() == MouseEvent.MOUSE_PRESSED) {
+      requestFocus();
+    }
+    int buttons =
+        (e.isPrimaryButtonDown() ? 1 : 0)
+            | (e.isMiddleButtonDown() ? 2 : 0)
+            | (e.isSecondaryButtonDown() ? 4 : 0);
+    pointer(e.getX(), e.getY(), buttons);
+  }
+
+  /** The wheel as RFB's buttons 4 and 5; at 1:1 it scrolls the view instead. */
+  private void wheel(ScrollEvent e) {
+    if (!fit || e.getDeltaY() == 0) {
+      return;
+    }
+    int button = e.getDeltaY() > 0 ? 8 : 16;
+    pointer(e.getX(), e.getY(), button);
+    pointer(e.getX(), e.getY(), 0);
+    e.consume();
+  }
+
+  /** A point on the image, in its local (fitted) coordinates, as a guest pixel. */
+  private void pointer(double localX, double localY, int buttons) {
+    var shownSize = view.getLayoutBounds();
+    if (width == 0 || shownSize.getWidth() <= 0 || shownSize.getHeight() <= 0) {
+      return;
+    }
+    int x = (int) (localX * width / shownSize.getWidth());
+    int y = (int) (localY * height / shownSize.getHeight());
+    display.pointer(
+        Math.max(0, Math.min(width - 1, x)), Math.max(0, Math.min(height - 1, y)), buttons);
   }
 }

@@ -45,6 +45,10 @@ public final class MainController {
   @FXML private Label messageLabel;
   @FXML private Label overviewSpec;
   @FXML private Label overviewStats;
+  @FXML private Label overviewAgent;
+  @FXML private Label overviewEmulator;
+  @FXML private MenuItem ctrlAltDelItem;
+  @FXML private javafx.scene.control.Menu signalMenu;
   @FXML private HBox waitBox;
   @FXML private Label waitLabel;
   @FXML private ProgressBar waitProgress;
@@ -64,7 +68,7 @@ public final class MainController {
   @FXML private MenuItem resetItem;
   @FXML private MenuItem pauseItem;
 
-  private final java.util.Map<dev.berth.core.dev.SimpleFramebuffer, FramebufferView> displays =
+  private final java.util.Map<dev.berth.display.GuestDisplay, FramebufferView> displays =
       new java.util.HashMap<>();
 
   /** One terminal per VM, so a VM not on screen keeps its console. */
@@ -96,6 +100,7 @@ public final class MainController {
     vmList.setItems(vms);
     vmList.setCellFactory(list -> new VmCell());
     vms.forEach(this::watch);
+    vms.forEach(VmViewModel::reattach);
     vmList.getSelectionModel().selectedItemProperty().addListener((o, was, is) -> select(is));
     vmList.getSelectionModel().selectFirst();
 
@@ -151,7 +156,7 @@ public final class MainController {
         });
   }
 
-  private void showDisplay(dev.berth.core.dev.SimpleFramebuffer fb) {
+  private void showDisplay(dev.berth.display.GuestDisplay fb) {
     screenshotButton.setDisable(fb == null);
     if (fb == null) {
       displayPane.getChildren().setAll(noDisplay);
@@ -164,7 +169,7 @@ public final class MainController {
   }
 
   /** A display of a finished run that no VM shows any more can go. */
-  private boolean unused(dev.berth.core.dev.SimpleFramebuffer fb) {
+  private boolean unused(dev.berth.display.GuestDisplay fb) {
     return allVms().stream().noneMatch(m -> m.framebufferProperty().get() == fb);
   }
 
@@ -280,6 +285,16 @@ public final class MainController {
     lastEndLabel.textProperty().bind(model.lastEndProperty());
     messageLabel.textProperty().bind(model.messageProperty());
     overviewStats.textProperty().bind(model.statsProperty());
+    overviewEmulator.textProperty().bind(Bindings.concat("Emulator: ", model.emulatorProperty()));
+    overviewAgent
+        .textProperty()
+        .bind(
+            Bindings.createStringBinding(
+                () ->
+                    model.agentProperty().get().isEmpty()
+                        ? "Guest agent: shown while the VM runs"
+                        : model.agentProperty().get(),
+                model.agentProperty()));
     overviewSpec.setText(describeSpec(model));
     stateBadge
         .textProperty()
@@ -297,7 +312,9 @@ public final class MainController {
         "Name:      %s%nBackend:   %s%nMemory:    %d MiB%n"
             + "Kernel:    %s%nCommand:   %s%nPower-button timeout: %d s",
         model.name(),
-        c.backend() == VmSpec.Backend.BUNDLED ? "bundled core (RV64IMAC, Berth board)" : "QEMU",
+        c.backend() == VmSpec.Backend.BUNDLED
+            ? "bundled core (RV64IMAC, Berth board)"
+            : "QEMU, " + c.arch() + " " + (c.machine() == null ? "(default machine)" : c.machine()),
         c.memoryMiB(),
         c.kernel(),
         c.append().isEmpty() ? "(none)" : c.append(),
@@ -356,9 +373,24 @@ public final class MainController {
     for (Button b : List.of(quitButton, forceButton, resetButton, pauseButton)) {
       b.disableProperty().bind(off);
     }
-    for (MenuItem m : List.of(quitItem, forceItem, resetItem, pauseItem)) {
+    for (MenuItem m : List.of(quitItem, forceItem, resetItem, pauseItem, signalMenu)) {
       m.disableProperty().bind(off);
     }
+    ctrlAltDelItem
+        .disableProperty()
+        .bind(
+            Bindings.createBooleanBinding(
+                () -> model.stateProperty().get() != VmState.RUNNING || !model.hasKeyboard(),
+                model.stateProperty()));
+    ctrlAltDelItem
+        .textProperty()
+        .bind(
+            Bindings.createStringBinding(
+                () ->
+                    model.hasKeyboard() || !model.stateProperty().get().isActive()
+                        ? "Ctrl+Alt+Del"
+                        : "Ctrl+Alt+Del (this machine has no keyboard)",
+                model.stateProperty()));
     pauseButton
         .textProperty()
         .bind(
@@ -537,6 +569,21 @@ public final class MainController {
   }
 
   @FXML
+  void interrupt() {
+    vm.signal(VmViewModel.Signal.INTERRUPT);
+  }
+
+  @FXML
+  void terminate() {
+    vm.signal(VmViewModel.Signal.TERMINATE);
+  }
+
+  @FXML
+  void kill() {
+    vm.signal(VmViewModel.Signal.KILL);
+  }
+
+  @FXML
   void reset() {
     vm.reset();
   }
@@ -546,9 +593,15 @@ public final class MainController {
     vm.togglePause();
   }
 
+  @FXML
+  void sendCtrlAltDel() {
+    vm.sendCtrlAltDel();
+  }
+
   /** Closing with VMs running asks what to do with them, as VirtualBox's close dialog does. */
   private void closeRequested(WindowEvent e) {
-    List<VmViewModel> running = allVms().stream().filter(VmViewModel::isActive).toList();
+    // QEMU VMs run in their own session: they go on without the app and are reattached later.
+    List<VmViewModel> running = allVms().stream().filter(VmViewModel::diesWithApp).toList();
     if (running.isEmpty()) {
       return;
     }
@@ -576,7 +629,7 @@ public final class MainController {
   }
 
   private void closeWhenAllStopped() {
-    if (allVms().stream().noneMatch(VmViewModel::isActive)) {
+    if (allVms().stream().noneMatch(VmViewModel::diesWithApp)) {
       stage.close();
       Platform.exit();
     }

@@ -40,6 +40,9 @@ public final class VmDialogController {
   private Collection<String> otherNames = List.of();
   private VmSpec spec;
 
+  /** The fields the dialog does not show are kept from here. */
+  private VmSpec initial = VmSpec.defaultDemo();
+
   @FXML
   void initialize() {
     backend.getItems().setAll(VmSpec.Backend.values());
@@ -52,10 +55,11 @@ public final class VmDialogController {
   void setUp(VmSpec initial, SpecValidator validator, Collection<String> otherNames) {
     this.validator = validator;
     this.otherNames = otherNames;
+    this.initial = initial;
     name.setText(initial.name());
     backend.setValue(initial.backend());
     memory.setText(Integer.toString(initial.memoryMiB()));
-    kernel.setText(initial.kernel());
+    kernel.setText(initial.kernel() == null ? "" : initial.kernel());
     initrd.setText(initial.initrd() == null ? "" : initial.initrd());
     append.setText(initial.append());
     bios.setText(initial.bios() == null ? "" : initial.bios());
@@ -96,9 +100,13 @@ public final class VmDialogController {
             initrd.getText().trim(),
             append.getText(),
             bios.getText().trim(),
-            List.of(),
+            initial.disks(),
             secs == null ? 0 : secs,
-            VmSpec.SCHEMA_VERSION);
+            VmSpec.SCHEMA_VERSION,
+            initial.arch(),
+            initial.machine(),
+            initial.cpus(),
+            initial.cdrom());
     Map<String, String> errors = new java.util.HashMap<>(validator.validate(candidate, otherNames));
     if (mem == null) {
       errors.put(SpecValidator.MEMORY, "Enter the memory as a whole number of MiB");

@@ -1,26 +1,33 @@
 package dev.berth.app;
 
-import dev.berth.backend.bundled.BundledMachines;
+import dev.berth.backend.bundled.BundledVm;
+import dev.berth.backend.qemu.QemuInstallation;
+import dev.berth.backend.qemu.QemuRuntime;
+import dev.berth.backend.qemu.QemuVm;
 import dev.berth.core.boot.ImageException;
-import dev.berth.core.machine.Machine;
 import dev.berth.core.machine.MachineEvent;
 import dev.berth.core.machine.MachineExit;
 import dev.berth.core.machine.MachineListener;
 import dev.berth.core.machine.RunState;
+import dev.berth.core.machine.ShutdownCause;
 import dev.berth.qmp.QmpJson;
-import dev.berth.qmp.VmEndpoints;
+import dev.berth.rfb.RfbClient;
+import dev.berth.vm.AgentStatus;
 import dev.berth.vm.BerthDirs;
 import dev.berth.vm.Lifecycle;
 import dev.berth.vm.LiveRun;
 import dev.berth.vm.Run;
 import dev.berth.vm.RunHistory;
 import dev.berth.vm.RunRecorder;
+import dev.berth.vm.RunningVm;
+import dev.berth.vm.ShutdownPath;
 import dev.berth.vm.VmSockets;
 import dev.berth.vm.VmSpec;
 import dev.berth.vm.VmState;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -51,6 +58,22 @@ public final class VmViewModel {
   /** libvirt's destroy: SIGTERM, then SIGKILL if the VM is still there 10 s later. */
   static final long FORCE_OFF_KILL_SECONDS = 10;
 
+  /** How often (in statistics samples, one a second) the Overview asks the agent again. */
+  private static final int AGENT_PROBE_SECONDS = 5;
+
+  private static final System.Logger LOG = System.getLogger(VmViewModel.class.getName());
+
+  /** Where blocking backend work (starting QEMU, probing the agent) runs, off the FX thread. */
+  private static final java.util.concurrent.ExecutorService BACKGROUND =
+      Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "berth-app-backend");
+            t.setDaemon(true);
+            return t;
+          });
+
+  private static final java.time.Duration DISPLAY_CONNECT_TIMEOUT = java.time.Duration.ofSeconds(5);
+
   private static final ScheduledExecutorService TIMERS =
       Executors.newSingleThreadScheduledExecutor(
           r -> {
@@ -78,18 +101,18 @@ public final class VmViewModel {
   private final IntegerProperty waitedSeconds = new SimpleIntegerProperty(-1);
   private final BooleanProperty waitTimedOut = new SimpleBooleanProperty(false);
   private final StringProperty stats = new SimpleStringProperty("");
-  private final ObjectProperty<dev.berth.core.dev.SimpleFramebuffer> framebuffer =
+  private final ObjectProperty<dev.berth.display.GuestDisplay> framebuffer =
       new SimpleObjectProperty<>();
   private final ObservableList<String> events = FXCollections.observableArrayList();
   private final ByteArrayOutputStream earlyConsole = new ByteArrayOutputStream();
   private volatile ConsoleSink consoleSink;
   private Consumer<String> unexpectedStop = s -> {};
   private Initiator initiator = Initiator.NONE;
-  private volatile Machine machine;
-  private long startedNanos;
-  private long lastCpuNanos;
-  private long lastInstructions;
-  private long lastSampleNanos;
+  private volatile RunningVm vm;
+  private ShutdownPath lastShutdownPath;
+  private final StringProperty agent = new SimpleStringProperty("");
+  private final StringProperty emulator = new SimpleStringProperty("");
+  private long samples;
 
   /** Receives console bytes on the core's worker thread. */
   public interface ConsoleSink {
@@ -100,6 +123,7 @@ public final class VmViewModel {
     this.spec = spec;
     this.history = history;
     this.dirs = dirs;
+    lookUpEmulator();
     runs.setAll(history.runs(spec.name()));
     for (int i = runs.size() - 1; i >= 0; i--) {
       if (runs.get(i).end() != null) {
@@ -120,6 +144,7 @@ public final class VmViewModel {
   /** A new spec takes effect at the next start. */
   public void setSpec(VmSpec spec) {
     this.spec = spec;
+    lookUpEmulator();
     message.set(
         isActive()
             ? "Settings saved; they take effect the next time " + name() + " starts"
@@ -159,13 +184,46 @@ public final class VmViewModel {
   }
 
   /** The display of the current (or last) run, if its machine has one. */
-  public ReadOnlyObjectProperty<dev.berth.core.dev.SimpleFramebuffer> framebufferProperty() {
+  public ReadOnlyObjectProperty<dev.berth.display.GuestDisplay> framebufferProperty() {
     return framebuffer;
   }
 
   /** Uptime, guest speed and host CPU use of the core, refreshed every second while running. */
   public ReadOnlyStringProperty statsProperty() {
     return stats;
+  }
+
+  /**
+   * What runs this VM: the bundled core, or the QEMU found for its architecture with its version —
+   * or why QEMU cannot run it. Looked up off the FX thread.
+   */
+  public ReadOnlyStringProperty emulatorProperty() {
+    return emulator;
+  }
+
+  private void lookUpEmulator() {
+    if (spec.backend() == VmSpec.Backend.BUNDLED) {
+      emulator.set("Berth's bundled RISC-V core");
+      return;
+    }
+    String arch = spec.arch();
+    BACKGROUND.execute(
+        () -> {
+          String words;
+          try {
+            QemuInstallation q = QemuInstallation.find(arch);
+            words = "QEMU " + q.version() + " (" + q.binary() + ")";
+          } catch (QemuInstallation.MissingException e) {
+            words = e.getMessage();
+          }
+          String w = words;
+          Platform.runLater(() -> emulator.set(w));
+        });
+  }
+
+  /** Whether a guest agent answers (probed at start and by {@link #refreshAgent}); "" if off. */
+  public ReadOnlyStringProperty agentProperty() {
+    return agent;
   }
 
   public ObservableList<String> events() {
@@ -210,19 +268,124 @@ public final class VmViewModel {
       message.set(name + " is already running");
       return;
     }
-    if (spec.backend() != VmSpec.Backend.BUNDLED) {
-      message.set("Cannot start " + name + ": the QEMU backend is not available in this build yet");
+    if (spec.backend() == VmSpec.Backend.QEMU) {
+      startQemu();
       return;
     }
-    Machine m;
+    BundledVm b;
     try {
-      m = new Machine(BundledMachines.config(spec));
+      b = BundledVm.create(spec, dirs);
     } catch (ImageException e) {
       message.set("Cannot start " + name + ": " + e.getMessage());
       return;
     }
-    m.setSerialSink(this::console);
-    m.addListener(
+    Path socket = VmSockets.qmp(dirs, name);
+    if (VmSockets.isLive(socket)) {
+      message.set("Cannot start " + name + ": it is already running (" + socket + " answers)");
+      return;
+    }
+    framebuffer.set(b.display());
+    lifecycle.starting();
+    adopt(b, null);
+    try {
+      b.start(dirs);
+    } catch (java.io.IOException e) {
+      events.add(time() + "  (no QMP socket: " + e.getMessage() + ")");
+    }
+    lifecycle.started();
+    sync();
+    message.set(name + " started");
+  }
+
+  /** QEMU takes a moment to start (and to probe KVM): that happens off the FX thread. */
+  private void startQemu() {
+    String name = name();
+    VmSpec s = spec;
+    lifecycle.starting();
+    sync();
+    message.set("Starting " + name + " on QEMU…");
+    BACKGROUND.execute(
+        () -> {
+          try {
+            QemuVm q = QemuVm.launch(s, dirs);
+            Platform.runLater(
+                () -> {
+                  lifecycle.started();
+                  adopt(q, null);
+                  message.set(name + " started: " + q.describe());
+                });
+          } catch (java.io.IOException e) {
+            Platform.runLater(
+                () -> {
+                  lifecycle.startFailed();
+                  sync();
+                  message.set("Cannot start " + name + ": " + e.getMessage());
+                });
+          }
+        });
+  }
+
+  /**
+   * Looks for a QEMU this VM left running under an earlier Berth and reattaches to it; a stale
+   * runtime directory (QEMU gone) is cleaned up and its run recorded as ended abnormally.
+   */
+  public void reattach() {
+    if (spec.backend() != VmSpec.Backend.QEMU || isActive()) {
+      return;
+    }
+    VmSpec s = spec;
+    BACKGROUND.execute(
+        () -> {
+          QemuRuntime rt = QemuRuntime.of(dirs, s.name());
+          if (!rt.isQemu()) {
+            return;
+          }
+          Optional<QemuVm> live;
+          try {
+            live = QemuVm.attach(s, dirs);
+          } catch (java.io.IOException e) {
+            Platform.runLater(
+                () -> message.set("Cannot reattach to " + s.name() + ": " + e.getMessage()));
+            return;
+          }
+          if (live.isPresent()) {
+            QemuVm q = live.get();
+            Platform.runLater(
+                () -> {
+                  lifecycle.attached(q.state());
+                  adopt(q, rt.run().orElse(null));
+                  message.set("Reattached to " + s.name() + ": " + q.describe());
+                });
+          } else {
+            Optional<Integer> run = rt.run();
+            String detail = "QEMU ended while no Berth watched it; its exit status is unknown";
+            rt.clean();
+            run.ifPresent(n -> recordLostRun(n, detail));
+          }
+        });
+  }
+
+  private void recordLostRun(int run, String detail) {
+    try (RunRecorder r = history.continueRun(name(), run)) {
+      MachineExit lost =
+          new MachineExit(MachineExit.Kind.CRASHED, ShutdownCause.HOST_ERROR, 1, detail);
+      r.end(lost, Lifecycle.describe(lost));
+    } catch (java.io.IOException e) {
+      LOG.log(System.Logger.Level.WARNING, "cannot record the end of run " + run, e);
+    }
+    Platform.runLater(
+        () -> {
+          runs.setAll(history.runs(name()));
+          lastEnd.set("Last run: " + detail);
+        });
+  }
+
+  /** Takes a started (or reattached) VM: listeners, console, history; on the FX thread. */
+  private void adopt(RunningVm v, Integer continuedRun) {
+    vm = v;
+    initiator = Initiator.NONE;
+    v.setConsoleSink(this::console);
+    v.addListener(
         new MachineListener() {
           @Override
           public void onEvent(MachineEvent e) {
@@ -234,35 +397,69 @@ public final class VmViewModel {
             Platform.runLater(() -> exited(exit));
           }
         });
-    Path socket = VmSockets.qmp(dirs, name);
-    if (VmSockets.isLive(socket)) {
-      message.set("Cannot start " + name + ": it is already running (" + socket + " answers)");
-      return;
+    beginRun(continuedRun);
+    sync();
+    events.add(time() + (continuedRun == null ? "  (start) " : "  (reattached) ") + v.describe());
+    if (v instanceof QemuVm q) {
+      if (continuedRun == null && recorder != null) {
+        try {
+          q.recordRun(recorder.run());
+        } catch (java.io.IOException e) {
+          LOG.log(System.Logger.Level.WARNING, "cannot note the run number", e);
+        }
+      }
+      q.startWatching();
+      openDisplay(q);
     }
-    machine = m;
-    framebuffer.set(m.framebuffer());
-    initiator = Initiator.NONE;
-    lifecycle.starting();
-    beginRun();
-    sync();
-    events.add(time() + "  (start)");
-    startedNanos = lastSampleNanos = System.nanoTime();
-    lastCpuNanos = 0;
-    lastInstructions = 0;
-    m.start();
-    serveQmp(m);
-    lifecycle.started();
-    sync();
-    message.set(name + " started");
+    refreshAgent();
   }
 
-  /** Scripts and the CLI reach the VM (QMP, serial console) while it runs; closed with the run. */
-  private void serveQmp(Machine m) {
-    try {
-      VmEndpoints.open(m, dirs, name());
-    } catch (java.io.IOException e) {
-      events.add(time() + "  (no QMP socket: " + e.getMessage() + ")");
+  /** Connects to QEMU's VNC display off the FX thread; it closes when the run ends. */
+  private void openDisplay(QemuVm q) {
+    BACKGROUND.execute(
+        () -> {
+          try {
+            RfbClient display = RfbClient.connect(q.runtime().vnc(), DISPLAY_CONNECT_TIMEOUT);
+            q.exit().whenComplete((x, e) -> display.close());
+            display.onFailure(
+                why ->
+                    Platform.runLater(
+                        () -> {
+                          if (vm == q && isActive()) {
+                            events.add(time() + "  (display) " + why);
+                          }
+                        }));
+            Platform.runLater(
+                () -> {
+                  if (vm == q && isActive()) {
+                    framebuffer.set(display);
+                  } else {
+                    display.close();
+                  }
+                });
+          } catch (java.io.IOException e) {
+            Platform.runLater(() -> events.add(time() + "  (no display) " + e.getMessage()));
+          }
+        });
+  }
+
+  /** Asks, off the FX thread, whether a guest agent answers; the Overview shows it. */
+  public void refreshAgent() {
+    RunningVm v = vm;
+    if (v == null || !isActive()) {
+      agent.set("");
+      return;
     }
+    BACKGROUND.execute(
+        () -> {
+          AgentStatus a = v.probeAgent();
+          Platform.runLater(
+              () -> {
+                if (v == vm && isActive()) {
+                  agent.set(a.describe());
+                }
+              });
+        });
   }
 
   /** Presses the ACPI power button and waits for the guest, showing how long it takes. */
@@ -270,29 +467,53 @@ public final class VmViewModel {
     if (!requireRunning("press the power button")) {
       return;
     }
-    boolean listens = machine.guestListensToButton();
-    machine.powerButton();
+    Boolean listens = vm.guestListensToButton();
+    report(vm.powerButton(), "Power button");
     lifecycle.buttonPressed();
     sync();
     initiator = Initiator.USER;
     beginWait();
     message.set(
-        listens
-            ? "Power button pressed: waiting for the guest to shut down"
-            : "Power button pressed, but the guest has not enabled it: the press may be lost");
+        Boolean.FALSE.equals(listens)
+            ? "Power button pressed, but the guest has not enabled it: the press may be lost"
+            : "Power button pressed: waiting for the guest to shut down");
   }
 
   /**
    * Shut down: the guest agent when one answers, else the ACPI power button, as libvirt does. The
-   * bundled core has no agent channel yet, so it always takes the ACPI path, and says so.
+   * status line then says which path was taken.
    */
   public void shutDown() {
     if (!requireRunning("shut down")) {
       return;
     }
-    powerButton();
-    message.set(
-        "Shut down via the ACPI power button (no guest agent on this machine); " + message.get());
+    RunningVm v = vm;
+    lifecycle.buttonPressed();
+    sync();
+    initiator = Initiator.USER;
+    beginWait();
+    message.set("Shutting down: asking the guest agent…");
+    v.shutDown()
+        .whenComplete(
+            (path, error) ->
+                Platform.runLater(
+                    () -> {
+                      if (v != vm) {
+                        return;
+                      }
+                      if (error != null) {
+                        message.set("Cannot shut down " + name() + ": " + rootMessage(error));
+                      } else {
+                        lastShutdownPath = path;
+                        message.set(path.describe());
+                        events.add(time() + "  (shutdown) " + path.describe());
+                      }
+                    }));
+  }
+
+  /** The path the last "Shut down" took, or null. */
+  public ShutdownPath lastShutdownPath() {
+    return lastShutdownPath;
   }
 
   public void quit() {
@@ -300,7 +521,7 @@ public final class VmViewModel {
       return;
     }
     initiator = Initiator.USER;
-    machine.quit();
+    report(vm.quit(), "Quit");
     lifecycle.stopping();
     sync();
     message.set("Quitting the emulator (the guest gets no notice)");
@@ -311,39 +532,84 @@ public final class VmViewModel {
       return;
     }
     initiator = Initiator.USER;
-    Machine m = machine;
-    m.terminate();
+    RunningVm v = vm;
+    report(v.terminate(), "Force off");
     lifecycle.stopping();
     sync();
     message.set("Forcing off: terminate now, kill in " + FORCE_OFF_KILL_SECONDS + " s if needed");
     TIMERS.schedule(
         () -> {
-          if (!m.exit().isDone()) {
-            m.kill();
+          if (!v.exit().isDone()) {
+            v.kill();
           }
         },
         FORCE_OFF_KILL_SECONDS,
         TimeUnit.SECONDS);
   }
 
-  /** The Ctrl+C path of a terminal-started app: shutdown with cause host-signal. */
-  void terminateForHostSignal() {
-    Machine m = machine;
-    if (m != null && !m.exit().isDone()) {
-      m.terminate();
+  /** The signal paths alone, without force off's escalation. */
+  public enum Signal {
+    INTERRUPT,
+    TERMINATE,
+    KILL
+  }
+
+  /** Sends one signal (or its in-process analogue on the bundled core). */
+  public void signal(Signal s) {
+    if (!requireActive("send a signal")) {
+      return;
     }
+    initiator = Initiator.USER;
+    switch (s) {
+      case INTERRUPT -> report(vm.interrupt(), "SIGINT");
+      case TERMINATE -> report(vm.terminate(), "SIGTERM");
+      case KILL -> report(vm.kill(), "SIGKILL");
+    }
+    lifecycle.stopping();
+    sync();
+    message.set(
+        "Sent SIG" + (s == Signal.INTERRUPT ? "INT" : s == Signal.TERMINATE ? "TERM" : "KILL"));
+  }
+
+  /** Ctrl+Alt+Del on the guest's keyboard. */
+  public void sendCtrlAltDel() {
+    if (requireRunning("send Ctrl+Alt+Del")) {
+      report(vm.sendCtrlAltDel(), "Ctrl+Alt+Del");
+      message.set("Sent Ctrl+Alt+Del");
+    }
+  }
+
+  /** True if the running VM can take Ctrl+Alt+Del (it has a keyboard). */
+  public boolean hasKeyboard() {
+    RunningVm v = vm;
+    return v != null && v.hasKeyboard() && isActive();
+  }
+
+  /**
+   * The Ctrl+C path of a terminal-started app: shutdown with cause host-signal for the VMs that
+   * live in this process; QEMU VMs run on, in their own session.
+   */
+  void terminateForHostSignal() {
+    RunningVm v = vm;
+    if (v != null && !v.outlivesApp() && !v.exit().isDone()) {
+      v.terminate();
+    }
+  }
+
+  /** True if the VM runs and would stop with the app (the bundled core). */
+  boolean diesWithApp() {
+    RunningVm v = vm;
+    return isActive() && v != null && !v.outlivesApp();
   }
 
   /** Completes when the current run, if any, is over. */
   java.util.concurrent.CompletableFuture<MachineExit> exitFuture() {
-    return machine == null
-        ? java.util.concurrent.CompletableFuture.completedFuture(null)
-        : machine.exit();
+    return vm == null ? java.util.concurrent.CompletableFuture.completedFuture(null) : vm.exit();
   }
 
   public void reset() {
     if (requireActive("reset")) {
-      machine.reset();
+      report(vm.reset(), "Reset");
       message.set("Reset requested");
     }
   }
@@ -352,19 +618,19 @@ public final class VmViewModel {
     if (!requireActive("pause")) {
       return;
     }
-    if (machine.state() == RunState.PAUSED) {
-      machine.resume();
+    if (vm.state() == RunState.PAUSED) {
+      report(vm.resume(), "Resume");
       message.set("Resuming");
     } else {
-      machine.pause();
+      report(vm.pause(), "Pause");
       message.set("Pausing");
     }
   }
 
   /** Keys typed in the console go to the guest's serial port. */
   public void type(byte[] bytes) {
-    if (machine != null && isActive()) {
-      machine.sendSerial(bytes, 0, bytes.length);
+    if (vm != null && isActive()) {
+      vm.type(bytes);
     }
   }
 
@@ -372,8 +638,38 @@ public final class VmViewModel {
     type(text.getBytes(StandardCharsets.UTF_8));
   }
 
+  /** A failed request shows as one line in the status bar (and its event log). */
+  private void report(java.util.concurrent.CompletableFuture<?> request, String what) {
+    RunningVm v = vm;
+    request.whenComplete(
+        (ok, error) -> {
+          if (error != null) {
+            Platform.runLater(
+                () -> {
+                  if (v == vm) {
+                    message.set(what + " failed: " + rootMessage(error));
+                    events.add(time() + "  (" + what + " failed) " + rootMessage(error));
+                  }
+                });
+          }
+        });
+  }
+
+  private static String rootMessage(Throwable t) {
+    while ((t instanceof java.util.concurrent.CompletionException
+            || t instanceof java.io.UncheckedIOException)
+        && t.getCause() != null
+        && t.getMessage() == null) {
+      t = t.getCause();
+    }
+    if (t instanceof java.util.concurrent.CompletionException && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t.getMessage() == null ? t.toString() : t.getMessage();
+  }
+
   private boolean requireActive(String what) {
-    if (machine == null || !isActive()) {
+    if (vm == null || !isActive()) {
       message.set("Cannot " + what + ": " + name() + " is not running");
       return false;
     }
@@ -402,7 +698,7 @@ public final class VmViewModel {
   private void beginWait() {
     waitedSeconds.set(0);
     waitTimedOut.set(false);
-    Machine m = machine;
+    RunningVm m = vm;
     long t0 = System.nanoTime();
     int timeout = buttonTimeoutSeconds();
     javafx.animation.Timeline tick = new javafx.animation.Timeline();
@@ -411,7 +707,7 @@ public final class VmViewModel {
             new javafx.animation.KeyFrame(
                 javafx.util.Duration.seconds(1),
                 e -> {
-                  if (m != machine || !isActive() || waitedSeconds.get() < 0) {
+                  if (m != vm || !isActive() || waitedSeconds.get() < 0) {
                     tick.stop();
                     return;
                   }
@@ -437,30 +733,12 @@ public final class VmViewModel {
 
   /** Refreshes the statistics line; the view calls it once a second. */
   void sampleStats() {
-    Machine m = machine;
-    if (m == null || !isActive()) {
-      stats.set("");
-      return;
+    RunningVm v = vm;
+    stats.set(v == null || !isActive() ? "" : v.sampleStats());
+    // the agent starts late in the guest's boot and may stop: look again every few seconds
+    if (v != null && isActive() && ++samples % AGENT_PROBE_SECONDS == 0) {
+      refreshAgent();
     }
-    long now = System.nanoTime();
-    long cpu = m.hostCpuNanos();
-    long insns = m.instructionsRetired();
-    double dt = Math.max(1, now - lastSampleNanos);
-    double cpuShare = cpu < 0 ? Double.NaN : (cpu - lastCpuNanos) / dt * 100;
-    double mips = (insns - lastInstructions) / dt * 1000;
-    lastSampleNanos = now;
-    lastCpuNanos = cpu;
-    lastInstructions = insns;
-    long up = (now - startedNanos) / 1_000_000_000L;
-    stats.set(
-        String.format(
-            "up %d:%02d:%02d · %.1f MIPS · core thread %.1f %% of a host CPU · power button %s",
-            up / 3600,
-            up / 60 % 60,
-            up % 60,
-            mips,
-            cpuShare,
-            m.guestListensToButton() ? "enabled by the guest" : "not enabled by the guest"));
   }
 
   private void eventArrived(MachineEvent e) {
@@ -486,6 +764,7 @@ public final class VmViewModel {
     }
     sync();
     endWait();
+    agent.set("");
     lastEnd.set(words);
     events.add(time() + "  (end) " + words);
     message.set(name() + ": " + words);
@@ -495,16 +774,28 @@ public final class VmViewModel {
     initiator = Initiator.NONE;
   }
 
-  private void beginRun() {
+  /** Starts recording a run, or goes on with {@code continued} after a reattach. */
+  private void beginRun(Integer continued) {
     int number = runs.isEmpty() ? 1 : runs.get(runs.size() - 1).number() + 1;
+    long startMicros = nowMicros();
     try {
-      recorder = history.startRun(name());
+      recorder =
+          continued == null ? history.startRun(name()) : history.continueRun(name(), continued);
       number = recorder.run();
     } catch (java.io.IOException e) {
       recorder = null;
       message.set("Run history cannot be written: " + e.getMessage());
     }
-    liveRun = new LiveRun(number, nowMicros(), lifecycle.state());
+    if (continued != null) {
+      for (int i = runs.size() - 1; i >= 0; i--) {
+        if (runs.get(i).number() == continued) {
+          startMicros = runs.get(i).startMicros();
+          runs.remove(i);
+          break;
+        }
+      }
+    }
+    liveRun = new LiveRun(number, startMicros, lifecycle.state());
     runs.add(liveRun.snapshot());
     if (recorder != null) {
       recorder.state(lifecycle.state(), nowMicros());

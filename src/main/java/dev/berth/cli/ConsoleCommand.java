@@ -1,5 +1,9 @@
 package dev.berth.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.berth.backend.qemu.QemuRuntime;
+import dev.berth.qmp.QmpClient;
+import dev.berth.vm.BerthDirs;
 import dev.berth.vm.VmSockets;
 import java.io.IOException;
 import java.io.InputStream;
@@ -39,7 +43,13 @@ public final class ConsoleCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Path socket = VmSockets.serial(VmLookup.dirs(), name);
+    BerthDirs dirs = VmLookup.dirs();
+    Path socket = VmSockets.serial(dirs, name);
+    String busy = qemuConsoleHolder(dirs);
+    if (busy != null) {
+      io.err().println("berth: " + busy);
+      return 1;
+    }
     SocketChannel ch;
     try {
       ch = SocketChannel.open(StandardProtocolFamily.UNIX);
@@ -73,6 +83,29 @@ public final class ConsoleCommand implements Callable<Integer> {
     } finally {
       tty.restore();
     }
+  }
+
+  /**
+   * QEMU's serial socket serves one client at a time and silently queues the next: say so instead
+   * of showing a console that never prints. Null if the console is free (or not QEMU's).
+   */
+  private String qemuConsoleHolder(BerthDirs dirs) {
+    if (!QemuRuntime.of(dirs, name).isQemu()) {
+      return null;
+    }
+    try (QmpClient qmp = new QmpClient(VmSockets.qmp(dirs, name), 5000)) {
+      for (JsonNode c : qmp.execute("query-chardev", null)) {
+        if (c.path("label").asText().equals("serial0")
+            && !c.path("filename").asText().startsWith("disconnected:")) {
+          return name
+              + "'s serial console is in use by another client (QEMU takes one at a time;"
+              + " the Berth app may be showing it)";
+        }
+      }
+    } catch (IOException e) {
+      return null; // not answering: the connect below gives the error
+    }
+    return null;
   }
 
   /** Keys go to the guest until Ctrl+]; detaching closes the connection, not the VM. */

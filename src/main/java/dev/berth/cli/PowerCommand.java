@@ -1,12 +1,17 @@
 package dev.berth.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.berth.backend.GuestAgent;
+import dev.berth.backend.qemu.ProcessSignals;
+import dev.berth.backend.qemu.QemuRuntime;
 import dev.berth.qmp.QmpClient;
 import dev.berth.vm.BerthDirs;
+import dev.berth.vm.ShutdownPath;
 import dev.berth.vm.VmSockets;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -81,22 +86,28 @@ public final class PowerCommand implements Callable<Integer> {
       System.err.println("berth: " + name + " is not running");
       return 1;
     }
+    // A QEMU VM is a process of its own: the signal paths are real signals to its pid.
+    QemuRuntime rt = QemuRuntime.of(dirs, name);
+    Optional<ProcessHandle> qemu = rt.pid().flatMap(ProcessHandle::of);
     try (QmpClient qmp = client) {
       switch (a) {
         case BUTTON -> qmp.execute("system_powerdown", null);
         case SHUTDOWN -> {
-          System.err.println("berth: no guest agent on this VM: using the ACPI power button");
-          qmp.execute("system_powerdown", null);
+          ShutdownPath path =
+              new GuestAgent(VmSockets.qga(dirs, name))
+                  .shutDown(() -> qmp.execute("system_powerdown", null));
+          System.err.println("berth: " + path.describe());
         }
         case QUIT -> qmp.execute("quit", null);
-        case TERMINATE, INTERRUPT -> qmp.execute("x-berth-terminate", null);
+        case TERMINATE -> signalOr(qemu, "TERM", qmp, "x-berth-terminate");
+        case INTERRUPT -> signalOr(qemu, "INT", qmp, "x-berth-terminate");
         case FORCE_OFF -> {
-          qmp.execute("x-berth-terminate", null);
+          signalOr(qemu, "TERM", qmp, "x-berth-terminate");
           if (!stopped(qmp, 10)) {
-            qmp.execute("x-berth-kill", null);
+            signalOr(qemu, "KILL", qmp, "x-berth-kill");
           }
         }
-        case KILL -> qmp.execute("x-berth-kill", null);
+        case KILL -> signalOr(qemu, "KILL", qmp, "x-berth-kill");
         case RESET -> qmp.execute("system_reset", null);
         case PAUSE -> qmp.execute("stop", null);
         case RESUME -> qmp.execute("cont", null);
@@ -122,6 +133,17 @@ public final class PowerCommand implements Callable<Integer> {
       System.err.println("berth: " + name + ": " + e.getMessage());
       return 1;
     }
+  }
+
+  /** Signals QEMU's process, or asks an in-process VM for the same over QMP. */
+  private static void signalOr(
+      Optional<ProcessHandle> qemu, String signal, QmpClient qmp, String command)
+      throws IOException {
+    if (qemu.isEmpty()) {
+      qmp.execute(command, null);
+      return;
+    }
+    ProcessSignals.send(qemu.get(), signal);
   }
 
   /** Waits up to {@code seconds} for the VM to stop: its QMP socket closes. */

@@ -52,6 +52,27 @@ final class SpecOptions {
       description = "seconds to wait for the guest after the power button (5-60)")
   Integer timeout;
 
+  @Option(
+      names = "--arch",
+      paramLabel = "riscv64|x86_64",
+      description = "guest architecture for QEMU (default riscv64)")
+  String arch;
+
+  @Option(
+      names = "--machine",
+      paramLabel = "TYPE",
+      description = "QEMU machine type: virt (riscv64), pc or q35 (x86_64)")
+  String machine;
+
+  @Option(names = "--cpus", paramLabel = "N", description = "virtual CPUs (QEMU)")
+  Integer cpus;
+
+  @Option(
+      names = "--cdrom",
+      paramLabel = "FILE",
+      description = "CD-ROM image for QEMU (absolute path; empty to remove)")
+  String cdrom;
+
   /** {@code base} with every option the user gave applied. */
   VmSpec applyTo(VmSpec base) {
     VmSpec.Backend b = base.backend();
@@ -71,6 +92,10 @@ final class SpecOptions {
         bios != null ? bios : base.bios(),
         disks == null ? base.disks() : disks.stream().filter(d -> !d.isEmpty()).toList(),
         timeout != null ? timeout : base.powerButtonTimeoutSeconds(),
-        base.schemaVersion());
+        base.schemaVersion(),
+        arch != null ? arch : base.arch(),
+        machine != null ? machine : base.machine(),
+        cpus != null ? cpus : base.cpus(),
+        cdrom != null ? cdrom : base.cdrom());
   }
 }

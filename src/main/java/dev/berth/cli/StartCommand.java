@@ -1,6 +1,7 @@
 package dev.berth.cli;
 
 import dev.berth.backend.bundled.BundledMachines;
+import dev.berth.backend.qemu.QemuVm;
 import dev.berth.core.boot.ImageException;
 import dev.berth.core.machine.Machine;
 import dev.berth.core.machine.MachineEvent;
@@ -72,6 +73,34 @@ public final class StartCommand implements Callable<Integer> {
         });
   }
 
+  /**
+   * QEMU runs detached, in a session of its own: this command starts it, notes the run in the
+   * history and returns; the app reattaches to it, {@code berth console} shows its serial console.
+   */
+  private static int startQemu(VmSpec spec, BerthDirs dirs, ConsoleIo io) {
+    QemuVm q;
+    try {
+      q = QemuVm.launch(spec, dirs);
+    } catch (java.io.IOException e) {
+      io.err().println("berth: cannot start " + spec.name() + ": " + e.getMessage());
+      return 1;
+    }
+    try (RunRecorder recorder = new RunHistory(dirs.state()).startRun(spec.name())) {
+      recorder.state(VmState.RUNNING, System.currentTimeMillis() * 1000);
+      q.recordRun(recorder.run());
+    } catch (java.io.IOException e) {
+      io.err().println("berth: the run history cannot be written: " + e.getMessage());
+    }
+    java.io.PrintStream out =
+        new java.io.PrintStream(io.out(), true, java.nio.charset.StandardCharsets.UTF_8);
+    out.println(spec.name() + " started: " + q.describe());
+    out.println("  QMP:     " + q.runtime().qmp());
+    out.println("  serial:  " + q.runtime().serial() + " (berth console " + spec.name() + ")");
+    out.println("  agent:   " + q.runtime().qga());
+    out.println("  display: " + q.runtime().vnc() + " (VNC)");
+    return 0;
+  }
+
   @Override
   public Integer call() throws Exception {
     ConsoleIo io = ConsoleIo.system();
@@ -80,14 +109,14 @@ public final class StartCommand implements Callable<Integer> {
     Machine m;
     try {
       spec = VmLookup.find(dirs, name);
-      if (spec.backend() != VmSpec.Backend.BUNDLED) {
-        throw new VmLookup.CliError(name + ": the QEMU backend is not available in this build yet");
+      if (spec.backend() == VmSpec.Backend.QEMU) {
+        return startQemu(spec, dirs, io);
       }
       Path socket = VmSockets.qmp(dirs, name);
       if (VmSockets.isLive(socket)) {
         throw new VmLookup.CliError(name + " is already running (" + socket + " answers)");
       }
-      m = new Machine(BundledMachines.config(spec));
+      m = new Machine(BundledMachines.config(spec, dirs));
       VmEndpoints.open(m, dirs, name);
       record(m, new RunHistory(dirs.state()).startRun(name));
     } catch (VmLookup.CliError | ImageException | java.io.IOException e) {

@@ -2,6 +2,7 @@ package dev.berth.vm;
 
 import dev.berth.core.machine.MachineEvent;
 import dev.berth.core.machine.MachineExit;
+import dev.berth.core.machine.RunState;
 
 /**
  * Turns what a user asked for and the QMP-shaped events a backend reports into the state a user
@@ -16,6 +17,22 @@ public final class Lifecycle {
 
   public void starting() {
     state = VmState.STARTING;
+  }
+
+  /** A start that failed before the VM ran: nothing happened. */
+  public void startFailed() {
+    state = VmState.SHUT_OFF;
+  }
+
+  /** Reattached to a VM that was already running, in the backend's run state. */
+  public void attached(RunState runState) {
+    state =
+        switch (runState) {
+          case PAUSED -> VmState.PAUSED;
+          case SUSPENDED -> VmState.SUSPENDED;
+          case SHUTDOWN -> VmState.STOPPING;
+          default -> VmState.RUNNING;
+        };
   }
 
   public void started() {

@@ -96,6 +96,24 @@ public final class RunHistory {
   }
 
   /**
+   * Goes on recording run {@code run} of {@code vm}, started earlier (by another Berth process, for
+   * a VM that outlives it).
+   *
+   * @throws IOException if the history file cannot be opened
+   */
+  public synchronized RunRecorder continueRun(String vm, int run) throws IOException {
+    Path file = file(vm);
+    Files.createDirectories(dir);
+    FileChannel ch =
+        FileChannel.open(
+            file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+    if (ch.size() > 0 && !endsWithNewline(file)) {
+      ch.write(ByteBuffer.wrap(new byte[] {'\n'}));
+    }
+    return new RunRecorder(vm, run, ch, clock);
+  }
+
+  /**
    * The latest {@link #MAX_RUNS} runs of {@code vm}, oldest first. Empty if it has no history or
    * the file cannot be read (which is logged).
    */

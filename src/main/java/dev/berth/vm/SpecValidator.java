@@ -29,6 +29,11 @@ public final class SpecValidator {
   public static final String BIOS = "bios";
   public static final String DISKS = "disks";
   public static final String POWER_BUTTON_TIMEOUT = "powerButtonTimeoutSeconds";
+  public static final String ARCH = "arch";
+  public static final String MACHINE = "machine";
+  public static final String CPUS = "cpus";
+  public static final String CDROM = "cdrom";
+  public static final int MAX_CPUS = 64;
 
   /** The bundled core's limits: guest RAM is one Java array. */
   public static final int BUNDLED_MIN_MEMORY_MIB = (int) (MachineConfig.MIN_MEMORY >> 20);
@@ -60,7 +65,27 @@ public final class SpecValidator {
     } else {
       put(problems, MEMORY, memoryProblem(spec.backend(), spec.memoryMiB()));
     }
-    put(problems, KERNEL, kernelProblem(spec.kernel()));
+    boolean qemu = spec.backend() == VmSpec.Backend.QEMU;
+    if (spec.kernel() == null && qemu && (!spec.disks().isEmpty() || spec.cdrom() != null)) {
+      // QEMU boots from a disk or CD-ROM with its firmware
+    } else {
+      put(problems, KERNEL, kernelProblem(spec.kernel()));
+    }
+    if (qemu && spec.kernel() != null && spec.kernel().startsWith(VmSpec.BUNDLED_PREFIX)) {
+      problems.putIfAbsent(KERNEL, "Bundled guests run on the bundled core; QEMU needs a file");
+    }
+    put(problems, ARCH, archProblem(spec));
+    put(problems, MACHINE, machineProblem(spec));
+    if (spec.cpus() > (qemu ? MAX_CPUS : 1)) {
+      problems.put(
+          CPUS,
+          qemu
+              ? "Use 1 to " + MAX_CPUS + " CPUs (not " + spec.cpus() + ")"
+              : "The bundled core has one CPU");
+    }
+    if (spec.cdrom() != null) {
+      put(problems, CDROM, qemu ? fileProblem(spec.cdrom()) : "The bundled core has no CD-ROM");
+    }
     if (spec.initrd() != null) {
       put(problems, INITRD, fileProblem(spec.initrd()));
     }
@@ -81,6 +106,32 @@ public final class SpecValidator {
               + ")");
     }
     return Collections.unmodifiableMap(problems);
+  }
+
+  private static String archProblem(VmSpec spec) {
+    if (spec.arch().equals("riscv64")) {
+      return null;
+    }
+    if (spec.arch().equals("x86_64")) {
+      return spec.backend() == VmSpec.Backend.BUNDLED
+          ? "The bundled core is riscv64; use QEMU for x86_64"
+          : null;
+    }
+    return "Use riscv64 or x86_64 (not " + spec.arch() + ")";
+  }
+
+  private static String machineProblem(VmSpec spec) {
+    String m = spec.machine();
+    if (m == null) {
+      return null;
+    }
+    boolean ok =
+        spec.arch().equals("x86_64")
+            ? m.equals("pc") || m.equals("q35") || m.startsWith("pc-")
+            : m.equals("virt");
+    return ok
+        ? null
+        : "Use " + (spec.arch().equals("x86_64") ? "pc or q35" : "virt") + " on " + spec.arch();
   }
 
   private static String nameProblem(String name, Collection<String> otherNames) {

@@ -17,12 +17,16 @@ import java.util.List;
  * ask {@link SpecValidator} what is wrong; it only fills in defaults ({@code append} "", {@code
  * disks} empty) and treats a blank {@code initrd} or {@code bios} as not set.
  *
- * <p>In JSON, unknown properties are ignored (a newer Berth may add some); {@code name}, {@code
- * backend} and {@code kernel} are required; the others take their defaults when missing.
+ * <p>In JSON, unknown properties are ignored (a newer Berth may add some); {@code name} and {@code
+ * backend} are required; the others take their defaults when missing.
  *
  * @param kernel a file path, or {@code bundled:<guest>} for a guest image shipped inside Berth
  * @param initrd a file path, or null
  * @param bios "none", a file path, or null (the backend's default)
+ * @param arch the guest architecture for QEMU: "riscv64" (the bundled core's) or "x86_64"
+ * @param machine QEMU's machine type ("virt", "pc", "q35"), or null for the arch's default
+ * @param cpus virtual CPUs for QEMU (the bundled core has one)
+ * @param cdrom a CD-ROM image for QEMU, or null
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonPropertyOrder({
@@ -35,7 +39,11 @@ import java.util.List;
   "append",
   "bios",
   "disks",
-  "powerButtonTimeoutSeconds"
+  "powerButtonTimeoutSeconds",
+  "arch",
+  "machine",
+  "cpus",
+  "cdrom"
 })
 public record VmSpec(
     String name,
@@ -47,11 +55,16 @@ public record VmSpec(
     String bios,
     List<String> disks,
     int powerButtonTimeoutSeconds,
-    int schemaVersion) {
+    int schemaVersion,
+    String arch,
+    String machine,
+    int cpus,
+    String cdrom) {
 
   public static final int SCHEMA_VERSION = 1;
   public static final int DEFAULT_MEMORY_MIB = 128;
   public static final int DEFAULT_POWER_BUTTON_TIMEOUT_SECONDS = 30;
+  public static final String DEFAULT_ARCH = "riscv64";
 
   /** The prefix of a {@link #kernel} that names a guest image shipped inside Berth. */
   public static final String BUNDLED_PREFIX = "bundled:";
@@ -76,6 +89,11 @@ public record VmSpec(
     bios = blankToNull(bios);
     append = append == null ? "" : append;
     disks = disks == null ? List.of() : List.copyOf(disks);
+    kernel = blankToNull(kernel);
+    arch = arch == null || arch.isBlank() ? DEFAULT_ARCH : arch;
+    machine = blankToNull(machine);
+    cpus = cpus <= 0 ? 1 : cpus;
+    cdrom = blankToNull(cdrom);
   }
 
   /** A spec with the defaults for everything but the required fields. */
@@ -90,12 +108,24 @@ public record VmSpec(
         null,
         List.of(),
         DEFAULT_POWER_BUTTON_TIMEOUT_SECONDS,
-        SCHEMA_VERSION);
+        SCHEMA_VERSION,
+        DEFAULT_ARCH,
+        null,
+        1,
+        null);
   }
 
   /** The VM a first run of Berth shows: the demo guest on the bundled core. */
   public static VmSpec defaultDemo() {
     return of("demo", Backend.BUNDLED, BUNDLED_PREFIX + "demo");
+  }
+
+  /**
+   * The Linux VM a first run of Berth shows too: the Berth Linux guest on the bundled core, with
+   * its own data disk.
+   */
+  public static VmSpec defaultLinux() {
+    return of("linux", Backend.BUNDLED, BUNDLED_PREFIX + "linux");
   }
 
   /** The bundled guest {@link #kernel} names ("demo" for "bundled:demo"), or null for a path. */
@@ -116,7 +146,30 @@ public record VmSpec(
         bios,
         disks,
         powerButtonTimeoutSeconds,
-        schemaVersion);
+        schemaVersion,
+        arch,
+        machine,
+        cpus,
+        cdrom);
+  }
+
+  /** This spec for QEMU on {@code arch} with machine type {@code machine} (null: its default). */
+  public VmSpec withQemu(String newArch, String newMachine) {
+    return new VmSpec(
+        name,
+        Backend.QEMU,
+        memoryMiB,
+        kernel,
+        initrd,
+        append,
+        bios,
+        disks,
+        powerButtonTimeoutSeconds,
+        schemaVersion,
+        newArch,
+        newMachine,
+        cpus,
+        cdrom);
   }
 
   /** This spec as pretty-printed JSON, ending in a newline. */
@@ -147,16 +200,19 @@ public record VmSpec(
       @JsonProperty(value = "name", required = true) String name,
       @JsonProperty(value = "backend", required = true) Backend backend,
       @JsonProperty("memoryMiB") Integer memoryMiB,
-      @JsonProperty(value = "kernel", required = true) String kernel,
+      @JsonProperty("kernel") String kernel,
       @JsonProperty("initrd") String initrd,
       @JsonProperty("append") String append,
       @JsonProperty("bios") String bios,
       @JsonProperty("disks") List<String> disks,
       @JsonProperty("powerButtonTimeoutSeconds") Integer powerButtonTimeoutSeconds,
-      @JsonProperty("schemaVersion") Integer schemaVersion) {
+      @JsonProperty("schemaVersion") Integer schemaVersion,
+      @JsonProperty("arch") String arch,
+      @JsonProperty("machine") String machine,
+      @JsonProperty("cpus") Integer cpus,
+      @JsonProperty("cdrom") String cdrom) {
     requireNonNull(name, "name");
     requireNonNull(backend, "backend");
-    requireNonNull(kernel, "kernel");
     if (disks != null && disks.contains(null)) {
       throw new IllegalArgumentException("\"disks\" holds a null entry");
     }
@@ -172,7 +228,11 @@ public record VmSpec(
         powerButtonTimeoutSeconds != null
             ? powerButtonTimeoutSeconds
             : DEFAULT_POWER_BUTTON_TIMEOUT_SECONDS,
-        schemaVersion != null ? schemaVersion : SCHEMA_VERSION);
+        schemaVersion != null ? schemaVersion : SCHEMA_VERSION,
+        arch,
+        machine,
+        cpus != null ? cpus : 1,
+        cdrom);
   }
 
   private static void requireNonNull(Object value, String property) {

@@ -169,6 +169,7 @@ public final class VmStore {
     Path staging = Files.createTempDirectory(configDir, ".vms-init-");
     try {
       writeAtomically(staging, VmSpec.defaultDemo());
+      writeAtomically(staging, VmSpec.defaultLinux());
       Files.move(staging, vmsDir);
     } catch (FileAlreadyExistsException e) {
       return false; // another instance got there first
@@ -193,8 +194,8 @@ public final class VmStore {
     if (nameProblem != null) {
       return "Invalid name: " + nameProblem;
     }
-    if (spec.kernel().isBlank()) {
-      return "No kernel";
+    if (spec.kernel() == null && spec.disks().isEmpty() && spec.cdrom() == null) {
+      return "Nothing to boot: no kernel, disk or CD-ROM";
     }
     if (spec.schemaVersion() < 1) {
       return "Invalid schemaVersion " + spec.schemaVersion();

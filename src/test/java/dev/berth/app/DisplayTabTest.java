@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.core.dev.SimpleFramebuffer;
+import dev.berth.display.GuestDisplay;
 import dev.berth.vm.BerthDirs;
 import dev.berth.vm.VmStore;
 import java.awt.image.BufferedImage;
@@ -39,8 +40,8 @@ class DisplayTabTest {
   }
 
   private int statusBarPixel() {
-    SimpleFramebuffer fb = vm.framebufferProperty().get();
-    return fb == null ? -1 : fb.pixels()[740 * SimpleFramebuffer.WIDTH + 500];
+    GuestDisplay d = vm.framebufferProperty().get();
+    return d == null ? -1 : d.screen().pixels()[740 * SimpleFramebuffer.WIDTH + 500];
   }
 
   @Test

@@ -55,7 +55,11 @@ class MainWindowTest {
             demo.bios(),
             demo.disks(),
             TIMEOUT_S,
-            demo.schemaVersion()));
+            demo.schemaVersion(),
+            demo.arch(),
+            demo.machine(),
+            demo.cpus(),
+            demo.cdrom()));
     BerthApp.Library library = BerthApp.Library.open(dirs);
     vm = library.vms().get(0);
     this.stage = stage;

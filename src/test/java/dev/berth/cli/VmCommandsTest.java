@@ -50,6 +50,92 @@ class VmCommandsTest {
         new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
   }
 
+  /** Holds a connection to a console socket and collects what the guest prints. */
+  private static final class ConsoleTap implements AutoCloseable {
+    final java.nio.channels.SocketChannel ch;
+    final StringBuffer text = new StringBuffer();
+
+    ConsoleTap(Path socket) throws java.io.IOException {
+      ch = java.nio.channels.SocketChannel.open(java.net.StandardProtocolFamily.UNIX);
+      ch.connect(java.net.UnixDomainSocketAddress.of(socket));
+      Thread t =
+          new Thread(
+              () -> {
+                java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4096);
+                try {
+                  while (ch.read(b.clear()) > 0) {
+                    synchronized (text) {
+                      text.append(new String(b.array(), 0, b.position(), StandardCharsets.UTF_8));
+                      text.notifyAll();
+                    }
+                  }
+                } catch (java.io.IOException e) {
+                  // closed
+                }
+              });
+      t.setDaemon(true);
+      t.start();
+    }
+
+    void await(String wanted, long seconds) throws InterruptedException {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+      synchronized (text) {
+        while (!text.toString().contains(wanted)) {
+          long left = deadline - System.nanoTime();
+          assertTrue(left > 0, "no \"" + wanted + "\" on the console: " + text);
+          TimeUnit.NANOSECONDS.timedWait(text, left);
+        }
+      }
+    }
+
+    @Override
+    public void close() throws java.io.IOException {
+      ch.close();
+    }
+  }
+
+  @Test
+  void qemuVmStartsDetachedAndStopsThroughItsAgentFromTheCli() throws Exception {
+    dev.berth.backend.qemu.X86TestGuest.ensureBuilt();
+    Path guest = dev.berth.backend.qemu.X86TestGuest.DIR;
+    Result created =
+        run(
+            "create",
+            "x86",
+            "--backend",
+            "qemu",
+            "--arch",
+            "x86_64",
+            "--memory",
+            "256",
+            "--kernel",
+            guest.resolve("vmlinuz").toString(),
+            "--initrd",
+            guest.resolve("initramfs.cpio.gz").toString(),
+            "--append",
+            "console=ttyS0 quiet panic=-1");
+    assertEquals(0, created.status(), created.err());
+    Result started = run("start", "x86");
+    assertEquals(0, started.status(), started.err());
+    assertTrue(started.out().contains("x86 started: QEMU"), started.out());
+    assertTrue(run("status", "x86").out().contains("running"));
+    Path serial;
+    try (var files = java.nio.file.Files.walk(home)) {
+      serial =
+          files.filter(f -> f.endsWith(Path.of("x86", "serial.sock"))).findFirst().orElseThrow();
+    }
+    try (ConsoleTap tap = new ConsoleTap(serial)) {
+      tap.await("x86-guest ready", 120);
+      Result busy = run("console", "x86");
+      assertEquals(1, busy.status());
+      assertTrue(busy.err().contains("serial console is in use"), busy.err());
+    }
+    Result down = run("power", "x86", "shutdown", "--wait", "--timeout", "30");
+    assertEquals(0, down.status(), down.err());
+    assertTrue(down.err().contains("via the guest agent"), down.err());
+    assertTrue(run("status", "x86").out().contains("shut off"));
+  }
+
   @Test
   void startHeadlessThenDriveItFromASecondTerminal() throws Exception {
     Result none = run("status", "demo");

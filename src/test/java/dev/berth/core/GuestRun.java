@@ -114,6 +114,31 @@ public final class GuestRun implements AutoCloseable {
     await(() -> count(console(), text) >= times, "'" + text + "' x" + times);
   }
 
+  /**
+   * True once the console shows {@code text} {@code times} times, false if not within {@code d}.
+   */
+  public synchronized boolean consoleWithin(String text, int times, Duration d) {
+    long deadline = System.nanoTime() + d.toNanos();
+    while (count(console(), text) < times) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        return false;
+      }
+      try {
+        TimeUnit.NANOSECONDS.timedWait(this, left);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** How often the console shows {@code text} so far. */
+  public int consoleCount(String text) {
+    return count(console(), text);
+  }
+
   public void awaitConsole(String text) {
     awaitConsole(text, 1);
   }

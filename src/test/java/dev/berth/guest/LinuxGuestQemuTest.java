@@ -32,8 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
  * guest agent, both guest-side power-off paths, and the data disk (persistence and repair after a
  * power cut). CI installs QEMU; without it this test fails rather than skips.
  */
-class LinuxGuestQemuTest {
-  static final Path IMAGES = Path.of("resources/guests/linux/images");
+public class LinuxGuestQemuTest {
+  public static final Path IMAGES = Path.of("resources/guests/linux/images");
   static final ObjectMapper JSON = new ObjectMapper();
   static String qemu;
 
@@ -60,7 +60,7 @@ class LinuxGuestQemuTest {
     gunzip(IMAGES.resolve("Image.gz"), kernel);
   }
 
-  static void gunzip(Path from, Path to) throws IOException {
+  public static void gunzip(Path from, Path to) throws IOException {
     try (InputStream in = new GZIPInputStream(Files.newInputStream(from))) {
       Files.copy(in, to, StandardCopyOption.REPLACE_EXISTING);
     }

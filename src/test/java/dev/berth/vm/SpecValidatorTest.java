@@ -28,7 +28,20 @@ class SpecValidatorTest {
     kernel = Files.writeString(tmp.resolve("Image"), "kernel");
     valid =
         new VmSpec(
-            "linux", VmSpec.Backend.QEMU, 256, kernel.toString(), null, "", null, List.of(), 30, 1);
+            "linux",
+            VmSpec.Backend.QEMU,
+            256,
+            kernel.toString(),
+            null,
+            "",
+            null,
+            List.of(),
+            30,
+            1,
+            "riscv64",
+            null,
+            1,
+            null);
   }
 
   private Map<String, String> check(VmSpec spec) {
@@ -45,7 +58,21 @@ class SpecValidatorTest {
       String bios,
       List<String> disks,
       int timeout) {
-    return new VmSpec(name, backend, mem, kernel, initrd, s.append(), bios, disks, timeout, 1);
+    return new VmSpec(
+        name,
+        backend,
+        mem,
+        kernel,
+        initrd,
+        s.append(),
+        bios,
+        disks,
+        timeout,
+        1,
+        "riscv64",
+        null,
+        1,
+        null);
   }
 
   private VmSpec named(String name) {

@@ -31,7 +31,20 @@ class VmStoreTest {
 
   private static VmSpec spec(String name, int mib) {
     return new VmSpec(
-        name, VmSpec.Backend.BUNDLED, mib, "bundled:demo", null, "x", null, List.of(), 30, 1);
+        name,
+        VmSpec.Backend.BUNDLED,
+        mib,
+        "bundled:demo",
+        null,
+        "x",
+        null,
+        List.of(),
+        30,
+        1,
+        "riscv64",
+        null,
+        1,
+        null);
   }
 
   private List<String> filesIn(Path dir) throws IOException {
@@ -166,7 +179,7 @@ class VmStoreTest {
 
     assertTrue(store.ensureFirstRunDefaults());
 
-    assertEquals(List.of(VmSpec.defaultDemo()), store.load().specs());
+    assertEquals(List.of(VmSpec.defaultDemo(), VmSpec.defaultLinux()), store.load().specs());
     assertFalse(store.ensureFirstRunDefaults(), "only once");
     assertEquals(List.of("vms"), filesIn(config.resolve("berth")), "no staging left behind");
   }
@@ -176,6 +189,7 @@ class VmStoreTest {
     VmStore store = new VmStore(config, FIXED);
     store.ensureFirstRunDefaults();
     store.delete("demo");
+    store.delete("linux");
 
     assertFalse(store.ensureFirstRunDefaults());
     assertTrue(new VmStore(config, FIXED).load().specs().isEmpty());

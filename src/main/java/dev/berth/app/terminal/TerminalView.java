@@ -375,7 +375,7 @@ public class TerminalView extends Region {
    * Keys the window's menus own, left unconsumed so their accelerators fire: Ctrl+Shift+letter
    * (other than copy and paste) and Alt+digit, as desktop terminals leave them to the app.
    */
-  static boolean reservedForApp(KeyCode k, boolean shift, boolean ctrl, boolean alt) {
+  public static boolean reservedForApp(KeyCode k, boolean shift, boolean ctrl, boolean alt) {
     if (ctrl && shift && !alt && k.isLetterKey()) {
       return k != KeyCode.C && k != KeyCode.V;
     }

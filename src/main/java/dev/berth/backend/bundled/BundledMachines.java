@@ -3,50 +3,121 @@ package dev.berth.backend.bundled;
 import dev.berth.core.boot.ImageException;
 import dev.berth.core.boot.ImageSource;
 import dev.berth.core.machine.MachineConfig;
+import dev.berth.vm.BerthDirs;
 import dev.berth.vm.VmSpec;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.zip.GZIPInputStream;
 
-/** Turns a VM spec into the bundled core's machine configuration. */
+/**
+ * Turns a VM spec into the bundled core's machine configuration: images from files or from the
+ * guests shipped inside Berth ({@code bundled:demo}, {@code bundled:linux}).
+ */
 public final class BundledMachines {
   private BundledMachines() {}
 
-  /** Guest images shipped inside Berth, by the name a spec uses after {@code bundled:}. */
-  private static final Map<String, String> GUESTS = Map.of("demo", "/guests/bare/demo.elf");
+  /** Guests shipped inside Berth, by the name a spec uses after {@code bundled:}. */
+  private static final Map<String, BundledGuest> GUESTS =
+      Map.of(
+          "demo",
+          BundledGuest.program("/guests/bare/demo.elf"),
+          "linux",
+          new BundledGuest(
+              "/guests/linux/Image.gz",
+              "/guests/linux/initramfs.cpio.gz",
+              "/guests/linux/fw_jump.bin",
+              "console=ttyS0",
+              "/guests/linux/data.img.gz"));
 
   public static Set<String> bundledGuests() {
     return GUESTS.keySet();
   }
 
   /**
-   * Reads the spec's images and builds the machine configuration.
+   * Reads the spec's images and builds the machine configuration. A bundled guest fills in what the
+   * spec leaves out; a bundled Linux VM with no disk of its own gets its data disk, {@code
+   * <state>/disks/<vm>.img}, copied from the blank one on its first start.
    *
    * @throws ImageException with one readable line if an image is missing or unreadable
    */
-  public static MachineConfig config(VmSpec spec) throws ImageException {
-    ImageSource kernel = image(spec.kernel());
-    ImageSource initrd = spec.initrd() == null ? null : image(spec.initrd());
+  public static MachineConfig config(VmSpec spec, BerthDirs dirs) throws ImageException {
+    BundledGuest guest = spec.bundledGuest() == null ? null : GUESTS.get(spec.bundledGuest());
+    if (spec.bundledGuest() != null && guest == null) {
+      throw new ImageException(spec.kernel() + ": no such guest is bundled with Berth");
+    }
+    ImageSource kernel = guest != null ? resource(guest.kernel()) : image(spec.kernel());
+    ImageSource initrd =
+        spec.initrd() != null
+            ? image(spec.initrd())
+            : guest != null && guest.initrd() != null ? resource(guest.initrd()) : null;
     ImageSource bios =
-        spec.bios() == null || spec.bios().equals("none") ? null : image(spec.bios());
+        spec.bios() != null
+            ? spec.bios().equals("none") ? null : image(spec.bios())
+            : guest != null && guest.bios() != null ? resource(guest.bios()) : null;
+    String append = spec.append().isEmpty() && guest != null ? guest.append() : spec.append();
+    List<String> disks = spec.disks();
+    if (disks.isEmpty() && guest != null && guest.blankDisk() != null) {
+      disks = List.of(ownDisk(spec.name(), guest.blankDisk(), dirs).toString());
+    }
     try {
       return new MachineConfig(
-              spec.name(), (long) spec.memoryMiB() << 20, kernel, initrd, spec.append(), bios)
-          .withDrives(
-              spec.disks().stream().map(d -> new MachineConfig.Drive(Path.of(d), false)).toList());
+              spec.name(), (long) spec.memoryMiB() << 20, kernel, initrd, append, bios)
+          .withDrives(disks.stream().map(d -> new MachineConfig.Drive(Path.of(d), false)).toList());
     } catch (IllegalArgumentException e) {
       throw new ImageException(spec.name() + ": " + e.getMessage(), e);
     }
   }
 
+  /** The VM's own data disk, made from the blank image the first time (temp file, rename). */
+  static Path ownDisk(String vm, String blank, BerthDirs dirs) throws ImageException {
+    Path disk = dirs.state().resolve("disks").resolve(vm + ".img");
+    if (Files.exists(disk)) {
+      return disk;
+    }
+    try {
+      Files.createDirectories(disk.getParent());
+      Path tmp = Files.createTempFile(disk.getParent(), "." + vm, ".img.tmp");
+      try (InputStream in = new GZIPInputStream(resourceStream(blank))) {
+        Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(tmp, disk, StandardCopyOption.ATOMIC_MOVE);
+      } finally {
+        Files.deleteIfExists(tmp);
+      }
+      return disk;
+    } catch (IOException e) {
+      throw new ImageException(disk + ": cannot create the data disk: " + e.getMessage(), e);
+    }
+  }
+
+  private static InputStream resourceStream(String resource) throws IOException {
+    InputStream in = BundledMachines.class.getResourceAsStream(resource);
+    if (in == null) {
+      throw new IOException(resource + " is not in this Berth build");
+    }
+    return in;
+  }
+
+  /** A shipped image, gunzipped when its name says it is compressed. */
+  private static ImageSource resource(String resource) throws ImageException {
+    if (!resource.endsWith(".gz")) {
+      return ImageSource.fromResource(resource);
+    }
+    try (InputStream in = new GZIPInputStream(resourceStream(resource))) {
+      return new ImageSource(resource, in.readAllBytes());
+    } catch (IOException e) {
+      throw new ImageException(resource + ": cannot read: " + e.getMessage(), e);
+    }
+  }
+
   private static ImageSource image(String ref) throws ImageException {
     if (ref.startsWith(VmSpec.BUNDLED_PREFIX)) {
-      String name = ref.substring(VmSpec.BUNDLED_PREFIX.length());
-      String resource = GUESTS.get(name);
-      if (resource == null) {
-        throw new ImageException(ref + ": no such guest is bundled with Berth");
-      }
-      return ImageSource.fromResource(resource);
+      throw new ImageException(ref + ": a bundled guest is named only as the kernel");
     }
     return ImageSource.fromPath(Path.of(ref));
   }

@@ -1,0 +1,88 @@
+package dev.berth.backend;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.berth.qga.QgaClient;
+import dev.berth.vm.AgentStatus;
+import dev.berth.vm.ShutdownPath;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The host side of a VM's guest agent channel, as both backends use it: a probe for the UI and
+ * libvirt's shutdown order (the agent when it answers {@code guest-ping}, else the power button).
+ * Every call opens its own connection: the channel takes one client at a time, and the CLI may want
+ * it in between.
+ */
+public final class GuestAgent {
+  /** How long the agent may take to answer a sync or a ping. */
+  static final long ANSWER_MILLIS = 2000;
+
+  /** An error to {@code guest-shutdown} arrives at once; silence this long means accepted. */
+  static final long SHUTDOWN_GRACE_MILLIS = 500;
+
+  private static final System.Logger LOG = System.getLogger(GuestAgent.class.getName());
+
+  private final Path socket;
+
+  public GuestAgent(Path socket) {
+    this.socket = socket;
+  }
+
+  public Path socket() {
+    return socket;
+  }
+
+  /** Blocks up to a few seconds. */
+  public AgentStatus probe() {
+    if (!Files.exists(socket)) {
+      return AgentStatus.silent("this VM has no agent channel");
+    }
+    try (QgaClient qga = new QgaClient(socket, ANSWER_MILLIS)) {
+      qga.sync();
+      JsonNode info = qga.info();
+      String version = info.path("version").asText("");
+      String os = "";
+      try {
+        os = qga.osInfo().path("pretty-name").asText("");
+      } catch (QgaClient.QgaException e) {
+        // an agent without guest-get-osinfo still answers
+      }
+      return AgentStatus.answering(("version " + version + (os.isEmpty() ? "" : ", " + os)).trim());
+    } catch (IOException e) {
+      return AgentStatus.silent(e.getMessage());
+    }
+  }
+
+  /**
+   * Shuts the guest down through its agent if it answers, otherwise presses the power button.
+   * Blocks up to a few seconds.
+   *
+   * @param button the power-button press of the VM's backend, used as the fallback
+   */
+  public ShutdownPath shutDown(ButtonPress button) throws IOException {
+    String why;
+    if (!Files.exists(socket)) {
+      why = "this VM has no agent channel";
+    } else {
+      try (QgaClient qga = new QgaClient(socket, ANSWER_MILLIS)) {
+        qga.sync();
+        if (!qga.ping()) {
+          throw new IOException("the guest agent did not answer guest-ping");
+        }
+        qga.shutdown("powerdown", SHUTDOWN_GRACE_MILLIS);
+        return ShutdownPath.agent();
+      } catch (IOException e) {
+        LOG.log(System.Logger.Level.INFO, "agent shutdown not possible on " + socket, e);
+        why = "no agent answered: " + e.getMessage();
+      }
+    }
+    button.press();
+    return ShutdownPath.button(why);
+  }
+
+  /** The backend's power button. */
+  public interface ButtonPress {
+    void press() throws IOException;
+  }
+}

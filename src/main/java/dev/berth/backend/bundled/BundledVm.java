@@ -1,0 +1,234 @@
+package dev.berth.backend.bundled;
+
+import dev.berth.backend.GuestAgent;
+import dev.berth.core.boot.ImageException;
+import dev.berth.core.machine.Machine;
+import dev.berth.core.machine.MachineExit;
+import dev.berth.core.machine.MachineListener;
+import dev.berth.core.machine.RunState;
+import dev.berth.core.virtio.Keyboard;
+import dev.berth.qmp.VmEndpoints;
+import dev.berth.vm.AgentStatus;
+import dev.berth.vm.BerthDirs;
+import dev.berth.vm.RunningVm;
+import dev.berth.vm.ShutdownPath;
+import dev.berth.vm.VmSockets;
+import dev.berth.vm.VmSpec;
+import java.io.IOException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * A VM on the bundled core: the {@link Machine} on its worker thread, its QMP and serial sockets,
+ * and the agent channel when the guest has one. Requests to the machine never block; only the
+ * agent's shutdown talks over a socket, on a thread of its own.
+ */
+public final class BundledVm implements RunningVm {
+  private static final ExecutorService AGENT =
+      Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "berth-agent");
+            t.setDaemon(true);
+            return t;
+          });
+
+  /** Linux key codes: KEY_LEFTCTRL, KEY_LEFTALT, KEY_DELETE. */
+  private static final int[] CTRL_ALT_DEL = {29, 56, 111};
+
+  private final Machine machine;
+  private final GuestAgent agent;
+  private final long startedNanos = System.nanoTime();
+  private long lastCpuNanos;
+  private long lastInstructions;
+  private long lastSampleNanos = startedNanos;
+
+  private BundledVm(Machine machine, GuestAgent agent) {
+    this.machine = machine;
+    this.agent = agent;
+  }
+
+  /**
+   * Builds the machine for {@code spec}; {@link #start} runs it.
+   *
+   * @throws ImageException with one readable line if an image is missing or unreadable
+   */
+  public static BundledVm create(VmSpec spec, BerthDirs dirs) throws ImageException {
+    return new BundledVm(
+        new Machine(BundledMachines.config(spec, dirs)),
+        new GuestAgent(VmSockets.qga(dirs, spec.name())));
+  }
+
+  /**
+   * Starts the machine and opens its sockets.
+   *
+   * @throws IOException if the sockets cannot be opened (the machine runs anyway)
+   */
+  public void start(BerthDirs dirs) throws IOException {
+    machine.start();
+    VmEndpoints.open(machine, dirs, machine.config().name());
+  }
+
+  public Machine machine() {
+    return machine;
+  }
+
+  /** The board's screen, with the virtio keyboard (when the machine has one) for its keys. */
+  public BundledDisplay display() {
+    Keyboard keyboard = machine.keyboard();
+    return new BundledDisplay(machine.framebuffer(), keyboard == null ? null : keyboard::key);
+  }
+
+  @Override
+  public String describe() {
+    return "bundled core (" + machine.cpuSummary() + ")";
+  }
+
+  @Override
+  public void addListener(MachineListener listener) {
+    machine.addListener(listener);
+  }
+
+  @Override
+  public void setConsoleSink(ConsoleSink sink) {
+    machine.setSerialSink(sink::write);
+  }
+
+  @Override
+  public void type(byte[] bytes) {
+    machine.sendSerial(bytes, 0, bytes.length);
+  }
+
+  @Override
+  public CompletableFuture<Void> powerButton() {
+    machine.powerButton();
+    return done();
+  }
+
+  @Override
+  public CompletableFuture<ShutdownPath> shutDown() {
+    return CompletableFuture.supplyAsync(
+        () -> {
+          try {
+            return agent.shutDown(machine::powerButton);
+          } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        },
+        AGENT);
+  }
+
+  @Override
+  public CompletableFuture<Void> quit() {
+    machine.quit();
+    return done();
+  }
+
+  @Override
+  public CompletableFuture<Void> terminate() {
+    machine.terminate();
+    return done();
+  }
+
+  @Override
+  public CompletableFuture<Void> interrupt() {
+    machine.terminate();
+    return done();
+  }
+
+  @Override
+  public CompletableFuture<Void> kill() {
+    machine.kill();
+    return done();
+  }
+
+  @Override
+  public CompletableFuture<Void> reset() {
+    machine.reset();
+    return done();
+  }
+
+  @Override
+  public CompletableFuture<Void> pause() {
+    machine.pause();
+    return done();
+  }
+
+  @Override
+  public CompletableFuture<Void> resume() {
+    machine.resume();
+    return done();
+  }
+
+  @Override
+  public CompletableFuture<Void> sendCtrlAltDel() {
+    Keyboard keyboard = machine.keyboard();
+    if (keyboard == null) {
+      return CompletableFuture.failedFuture(
+          new UnsupportedOperationException("this machine has no keyboard for Ctrl+Alt+Del"));
+    }
+    for (int code : CTRL_ALT_DEL) {
+      keyboard.key(code, true);
+    }
+    for (int k = CTRL_ALT_DEL.length - 1; k >= 0; k--) {
+      keyboard.key(CTRL_ALT_DEL[k], false);
+    }
+    return done();
+  }
+
+  @Override
+  public boolean hasKeyboard() {
+    return machine.keyboard() != null;
+  }
+
+  @Override
+  public RunState state() {
+    return machine.state();
+  }
+
+  @Override
+  public CompletableFuture<MachineExit> exit() {
+    return machine.exit();
+  }
+
+  @Override
+  public Boolean guestListensToButton() {
+    return machine.guestListensToButton();
+  }
+
+  @Override
+  public synchronized String sampleStats() {
+    long now = System.nanoTime();
+    long cpu = machine.hostCpuNanos();
+    long insns = machine.instructionsRetired();
+    double dt = Math.max(1, now - lastSampleNanos);
+    double cpuShare = cpu < 0 ? Double.NaN : (cpu - lastCpuNanos) / dt * 100;
+    double mips = (insns - lastInstructions) / dt * 1000;
+    lastSampleNanos = now;
+    lastCpuNanos = cpu;
+    lastInstructions = insns;
+    long up = (now - startedNanos) / 1_000_000_000L;
+    return String.format(
+        "up %d:%02d:%02d · %.1f MIPS · core thread %.1f %% of a host CPU · power button %s",
+        up / 3600,
+        up / 60 % 60,
+        up % 60,
+        mips,
+        cpuShare,
+        machine.guestListensToButton() ? "enabled by the guest" : "not enabled by the guest");
+  }
+
+  @Override
+  public boolean outlivesApp() {
+    return false;
+  }
+
+  @Override
+  public AgentStatus probeAgent() {
+    return agent.probe();
+  }
+
+  private static CompletableFuture<Void> done() {
+    return CompletableFuture.completedFuture(null);
+  }
+}

@@ -1,0 +1,611 @@
+package dev.berth.backend.qemu;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.berth.backend.GuestAgent;
+import dev.berth.core.machine.MachineEvent;
+import dev.berth.core.machine.MachineExit;
+import dev.berth.core.machine.MachineListener;
+import dev.berth.core.machine.RunState;
+import dev.berth.core.machine.ShutdownCause;
+import dev.berth.qmp.QmpClient;
+import dev.berth.vm.AgentStatus;
+import dev.berth.vm.BerthDirs;
+import dev.berth.vm.RunningVm;
+import dev.berth.vm.ShutdownPath;
+import dev.berth.vm.VmSockets;
+import dev.berth.vm.VmSpec;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.ProcessBuilder.Redirect;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A VM on real QEMU. QEMU runs in a session of its own, so it outlives the Berth process that
+ * started it; Berth talks to it over its own QMP monitor (commands on one control thread, never the
+ * caller's, each with a timeout), reads events on a watcher thread, and turns the events and the
+ * process's end into the same run lifecycle as the bundled core: the SHUTDOWN event's cause,
+ * SIGKILL as killed with no event, a non-zero exit without SHUTDOWN as a crash with QEMU's output.
+ */
+public final class QemuVm implements RunningVm {
+  /** How long a QMP command may take before the call fails. */
+  static final long COMMAND_MILLIS = 5000;
+
+  private static final long START_MILLIS = 10_000;
+  private static final int REPLAY_BYTES = 64 * 1024;
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>> MAP =
+      new com.fasterxml.jackson.core.type.TypeReference<>() {};
+  private static final System.Logger LOG = System.getLogger(QemuVm.class.getName());
+
+  private final VmSpec spec;
+  private final QemuInstallation qemu;
+  private final QemuRuntime rt;
+  private final String accel;
+  private final Process process;
+  private final ProcessHandle handle;
+  private final QmpClient monitor;
+  private final GuestAgent agent;
+  private final ExecutorService control;
+  private final List<MachineListener> listeners = new CopyOnWriteArrayList<>();
+  private final CompletableFuture<MachineExit> exit = new CompletableFuture<>();
+  private final long startedNanos = System.nanoTime();
+  private volatile RunState state;
+  private volatile ShutdownCause shutdownCause;
+  private volatile boolean killedHere;
+  private volatile ConsoleSink consoleSink;
+  private volatile SocketChannel serial;
+  private boolean watching;
+  private volatile boolean detached;
+
+  private QemuVm(
+      VmSpec spec,
+      QemuInstallation qemu,
+      QemuRuntime rt,
+      String accel,
+      Process process,
+      ProcessHandle handle,
+      QmpClient monitor,
+      RunState state) {
+    this.spec = spec;
+    this.qemu = qemu;
+    this.rt = rt;
+    this.accel = accel;
+    this.process = process;
+    this.handle = handle;
+    this.monitor = monitor;
+    this.state = state;
+    this.agent = new GuestAgent(rt.qga());
+    this.control =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "qemu-control-" + spec.name());
+              t.setDaemon(true);
+              return t;
+            });
+  }
+
+  /**
+   * Starts QEMU for {@code spec}, detached from this process, and connects to its monitor. Call
+   * {@link #startWatching} once listeners and the console sink are in place.
+   *
+   * @throws IOException with one readable line: QEMU missing, already running, or it would not
+   *     start (with the end of its output)
+   */
+  public static QemuVm launch(VmSpec spec, BerthDirs dirs) throws IOException {
+    QemuInstallation qemu = QemuInstallation.find(spec.arch());
+    QemuRuntime rt = QemuRuntime.of(dirs, spec.name());
+    if (VmSockets.isLive(rt.qmp()) || VmSockets.isLive(rt.monitor())) {
+      throw new IOException(spec.name() + " is already running (" + rt.dir() + ")");
+    }
+    VmSockets.vmDir(dirs, spec.name());
+    rt.clean();
+    Files.deleteIfExists(rt.log());
+    String accel = KvmProbe.accelerator(qemu);
+    List<String> cmd = new ArrayList<>();
+    Optional<Path> setsid = onPath("setsid");
+    setsid.ifPresent(p -> cmd.add(p.toString()));
+    cmd.addAll(QemuCommandLine.build(spec, qemu, rt, accel));
+    LOG.log(System.Logger.Level.DEBUG, "starting " + String.join(" ", cmd));
+    Process p =
+        new ProcessBuilder(cmd)
+            .redirectInput(Redirect.from(new java.io.File("/dev/null")))
+            .redirectErrorStream(true)
+            .redirectOutput(Redirect.appendTo(rt.log().toFile()))
+            .start();
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(START_MILLIS);
+    while (!VmSockets.isLive(rt.monitor())) {
+      if (!p.isAlive()) {
+        rt.clean();
+        throw new IOException(
+            "QEMU did not start (exit status " + p.exitValue() + "): " + lastLine(rt));
+      }
+      if (System.nanoTime() > deadline) {
+        p.destroyForcibly();
+        rt.clean();
+        throw new IOException("QEMU did not open its monitor within " + START_MILLIS + " ms");
+      }
+      sleepBriefly(); // QEMU creates the socket when ready; there is nothing to wait on
+    }
+    QmpClient monitor;
+    try {
+      monitor = new QmpClient(rt.monitor(), COMMAND_MILLIS);
+    } catch (IOException e) {
+      // QEMU opens its monitor before it loads the kernel: a bad image ends it right after
+      try {
+        p.waitFor(2, TimeUnit.SECONDS);
+      } catch (InterruptedException ie) {
+        Thread.currentThread().interrupt();
+      }
+      if (p.isAlive()) {
+        p.destroyForcibly();
+        throw e;
+      }
+      rt.clean();
+      throw new IOException(
+          "QEMU did not start (exit status " + p.exitValue() + "): " + lastLine(rt), e);
+    }
+    return new QemuVm(spec, qemu, rt, accel, p, p.toHandle(), monitor, RunState.RUNNING);
+  }
+
+  /**
+   * Reattaches to the QEMU a previous Berth process started for {@code spec}, if it still runs. The
+   * current state comes from {@code query-status}.
+   *
+   * @return empty if there is no live QEMU for this VM (a stale directory is left for the caller to
+   *     record and clean)
+   */
+  public static Optional<QemuVm> attach(VmSpec spec, BerthDirs dirs) throws IOException {
+    QemuRuntime rt = QemuRuntime.of(dirs, spec.name());
+    Optional<ProcessHandle> h = rt.pid().flatMap(ProcessHandle::of).filter(QemuVm::isQemu);
+    if (h.isEmpty() || !h.get().isAlive()) {
+      return Optional.empty();
+    }
+    QemuInstallation qemu = QemuInstallation.find(spec.arch());
+    QmpClient monitor = new QmpClient(rt.monitor(), COMMAND_MILLIS);
+    String status = monitor.execute("query-status", null).path("status").asText("running");
+    RunState state = RunState.RUNNING;
+    for (RunState s : RunState.values()) {
+      if (s.qapiName().equals(status)) {
+        state = s;
+      }
+    }
+    String accel = h.get().info().arguments().map(a -> String.join(" ", a)).orElse("");
+    return Optional.of(
+        new QemuVm(
+            spec,
+            qemu,
+            rt,
+            accel.contains("accel=kvm") ? "kvm" : "tcg",
+            null,
+            h.get(),
+            monitor,
+            state));
+  }
+
+  private static boolean isQemu(ProcessHandle h) {
+    return h.info().command().map(c -> c.contains("qemu-system")).orElse(true);
+  }
+
+  /** Starts the threads that read events and the console; call once. */
+  public synchronized void startWatching() {
+    if (watching) {
+      return;
+    }
+    watching = true;
+    Thread events = new Thread(this::pumpEvents, "qemu-events-" + spec.name());
+    events.setDaemon(true);
+    events.start();
+    Thread console = new Thread(this::pumpConsole, "qemu-serial-" + spec.name());
+    console.setDaemon(true);
+    console.start();
+  }
+
+  /**
+   * Lets go of QEMU without stopping it, as a closing app does: the monitor and console connections
+   * close, QEMU runs on and a later {@link #attach} finds it.
+   */
+  public void detach() {
+    detached = true;
+    try {
+      monitor.close();
+    } catch (IOException e) {
+      // already closed
+    }
+    closeConsole();
+    control.shutdown();
+  }
+
+  public QemuRuntime runtime() {
+    return rt;
+  }
+
+  /** Notes the history run this QEMU belongs to, for a Berth that reattaches later. */
+  public void recordRun(int run) throws IOException {
+    rt.writeRun(run);
+  }
+
+  public long pid() {
+    return handle.pid();
+  }
+
+  /** True if this Berth process started QEMU (and so will see its exit status). */
+  public boolean isChild() {
+    return process != null;
+  }
+
+  private void pumpEvents() {
+    try {
+      while (true) {
+        JsonNode e = monitor.nextEvent(1000);
+        if (e != null) {
+          publish(toEvent(e));
+        }
+      }
+    } catch (IOException closed) {
+      // QEMU closed its monitor: it is exiting (or was killed), or we detached
+    }
+    if (!detached) {
+      finish();
+    }
+  }
+
+  private void publish(MachineEvent e) {
+    switch (e.name()) {
+      case MachineEvent.STOP -> state = RunState.PAUSED;
+      case MachineEvent.RESUME, MachineEvent.WAKEUP -> state = RunState.RUNNING;
+      case MachineEvent.SUSPEND -> state = RunState.SUSPENDED;
+      case MachineEvent.SHUTDOWN -> {
+        state = RunState.SHUTDOWN;
+        shutdownCause = e.cause();
+      }
+      default -> {}
+    }
+    for (MachineListener l : listeners) {
+      l.onEvent(e);
+    }
+  }
+
+  static MachineEvent toEvent(JsonNode e) {
+    Map<String, Object> data = new LinkedHashMap<>();
+    JsonNode d = e.path("data");
+    if (d.isObject()) {
+      data.putAll(JSON.convertValue(d, MAP));
+    }
+    long micros =
+        e.at("/timestamp/seconds").asLong() * 1_000_000 + e.at("/timestamp/microseconds").asLong();
+    return new MachineEvent(e.path("event").asText("?"), data, micros);
+  }
+
+  private void finish() {
+    MachineExit end;
+    try {
+      // the monitor closes a moment before the process is gone
+      handle.onExit().get(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      LOG.log(System.Logger.Level.WARNING, "QEMU closed its monitor but did not exit", e);
+    }
+    end = exitOf(process == null || process.isAlive() ? null : process.exitValue());
+    state = RunState.SHUTDOWN;
+    closeConsole();
+    rt.clean();
+    control.shutdown();
+    for (MachineListener l : listeners) {
+      l.onExit(end);
+    }
+    exit.complete(end);
+  }
+
+  /** The run's end from what was seen: the SHUTDOWN cause, our SIGKILL and the exit status. */
+  MachineExit exitOf(Integer status) {
+    ShutdownCause cause = shutdownCause;
+    if (killedHere && cause == null) {
+      return new MachineExit(MachineExit.Kind.KILLED, null, 0, "");
+    }
+    if (status == null) {
+      return cause != null
+          ? new MachineExit(MachineExit.Kind.SHUTDOWN, cause, 0, "")
+          : new MachineExit(
+              MachineExit.Kind.CRASHED,
+              ShutdownCause.HOST_ERROR,
+              1,
+              "QEMU ended without a SHUTDOWN event (its exit status is unknown to a reattached"
+                  + " Berth)"
+                  + tailSuffix());
+    }
+    if (status == 0) {
+      if (cause != null) {
+        return new MachineExit(MachineExit.Kind.SHUTDOWN, cause, 0, "");
+      }
+      // QEMU 7.2's virt board exits 0 with no SHUTDOWN event when the guest powers off via SBI.
+      return new MachineExit(
+          MachineExit.Kind.SHUTDOWN,
+          ShutdownCause.GUEST_SHUTDOWN,
+          0,
+          "QEMU exited 0 without a SHUTDOWN event: the guest powered the board off");
+    }
+    if (status == 128 + 9 && cause == null) {
+      return new MachineExit(MachineExit.Kind.KILLED, null, 0, "");
+    }
+    String how =
+        status > 128
+            ? "QEMU was killed by signal " + (status - 128)
+            : "QEMU exited with status " + status;
+    return new MachineExit(
+        MachineExit.Kind.CRASHED, ShutdownCause.HOST_ERROR, status, how + tailSuffix());
+  }
+
+  private String tailSuffix() {
+    String tail = rt.logTail(5);
+    return tail.isEmpty() ? "" : ": " + tail.replace('\n', ' ');
+  }
+
+  private static String lastLine(QemuRuntime rt) {
+    String tail = rt.logTail(3);
+    return tail.isEmpty() ? "no output" : tail.replace('\n', ' ');
+  }
+
+  // ---- the serial console ----------------------------------------------------------------
+
+  private void pumpConsole() {
+    replaySerialLog();
+    try {
+      SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
+      ch.connect(UnixDomainSocketAddress.of(rt.serial()));
+      serial = ch;
+      try (InputStream in = Channels.newInputStream(ch)) {
+        byte[] buf = new byte[8192];
+        int n;
+        while ((n = in.read(buf)) > 0) {
+          ConsoleSink sink = consoleSink;
+          if (sink != null) {
+            sink.write(buf, 0, n);
+          }
+        }
+      }
+    } catch (IOException e) {
+      LOG.log(System.Logger.Level.DEBUG, "serial console of " + spec.name() + " closed", e);
+    }
+  }
+
+  /** After a reattach the user sees what the guest printed while no Berth was watching. */
+  private void replaySerialLog() {
+    if (process != null) {
+      return;
+    }
+    try {
+      byte[] all = Files.readAllBytes(rt.serialLog());
+      int from = Math.max(0, all.length - REPLAY_BYTES);
+      ConsoleSink sink = consoleSink;
+      if (sink != null && all.length > from) {
+        sink.write(all, from, all.length - from);
+      }
+    } catch (IOException e) {
+      // no log yet
+    }
+  }
+
+  private void closeConsole() {
+    SocketChannel ch = serial;
+    if (ch != null) {
+      try {
+        ch.close();
+      } catch (IOException e) {
+        // already closed
+      }
+    }
+  }
+
+  // ---- RunningVm ---------------------------------------------------------------------------
+
+  @Override
+  public String describe() {
+    String machine =
+        spec.machine() != null ? spec.machine() : QemuCommandLine.defaultMachine(spec.arch());
+    return "QEMU "
+        + qemu.versionNumber()
+        + ", "
+        + spec.arch()
+        + " "
+        + machine
+        + ", "
+        + accel.toUpperCase(java.util.Locale.ROOT)
+        + ", pid "
+        + handle.pid();
+  }
+
+  @Override
+  public void addListener(MachineListener listener) {
+    listeners.add(listener);
+  }
+
+  @Override
+  public void setConsoleSink(ConsoleSink sink) {
+    consoleSink = sink;
+  }
+
+  @Override
+  public void type(byte[] bytes) {
+    byte[] copy = bytes.clone();
+    control.execute(
+        () -> {
+          SocketChannel ch = serial;
+          if (ch == null) {
+            return;
+          }
+          try {
+            ByteBuffer b = ByteBuffer.wrap(copy);
+            while (b.hasRemaining()) {
+              ch.write(b);
+            }
+          } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, "serial write failed", e);
+          }
+        });
+  }
+
+  private CompletableFuture<Void> qmp(String command, ObjectNode args) {
+    return CompletableFuture.runAsync(
+        () -> {
+          try {
+            monitor.execute(command, args);
+          } catch (IOException e) {
+            throw new java.io.UncheckedIOException(command + ": " + e.getMessage(), e);
+          }
+        },
+        control);
+  }
+
+  @Override
+  public CompletableFuture<Void> powerButton() {
+    return qmp("system_powerdown", null);
+  }
+
+  @Override
+  public CompletableFuture<ShutdownPath> shutDown() {
+    return CompletableFuture.supplyAsync(
+        () -> {
+          try {
+            return agent.shutDown(() -> monitor.execute("system_powerdown", null));
+          } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        },
+        control);
+  }
+
+  @Override
+  public CompletableFuture<Void> quit() {
+    return qmp("quit", null);
+  }
+
+  @Override
+  public CompletableFuture<Void> terminate() {
+    return signal("TERM");
+  }
+
+  @Override
+  public CompletableFuture<Void> interrupt() {
+    return signal("INT");
+  }
+
+  @Override
+  public CompletableFuture<Void> kill() {
+    killedHere = true;
+    return signal("KILL");
+  }
+
+  /** Signals go to QEMU's pid: it is not in our process group, Ctrl+C here never reaches it. */
+  private CompletableFuture<Void> signal(String name) {
+    return CompletableFuture.runAsync(
+        () -> {
+          try {
+            ProcessSignals.send(handle, name);
+          } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e.getMessage(), e);
+          }
+        },
+        control);
+  }
+
+  @Override
+  public CompletableFuture<Void> reset() {
+    return qmp("system_reset", null);
+  }
+
+  @Override
+  public CompletableFuture<Void> pause() {
+    return qmp("stop", null);
+  }
+
+  @Override
+  public CompletableFuture<Void> resume() {
+    return qmp("cont", null);
+  }
+
+  @Override
+  public CompletableFuture<Void> sendCtrlAltDel() {
+    ObjectNode args = JSON.createObjectNode();
+    ArrayNode keys = args.putArray("keys");
+    for (String k : List.of("ctrl", "alt", "delete")) {
+      keys.addObject().put("type", "qcode").put("data", k);
+    }
+    return qmp("send-key", args);
+  }
+
+  @Override
+  public RunState state() {
+    return state;
+  }
+
+  @Override
+  public CompletableFuture<MachineExit> exit() {
+    return exit;
+  }
+
+  @Override
+  public Boolean guestListensToButton() {
+    return null;
+  }
+
+  @Override
+  public String sampleStats() {
+    long up = (System.nanoTime() - startedNanos) / 1_000_000_000L;
+    Duration cpu = handle.info().totalCpuDuration().orElse(Duration.ZERO);
+    return String.format(
+        "%s · watched for %d:%02d:%02d · QEMU used %.1f s of host CPU",
+        describe(), up / 3600, up / 60 % 60, up % 60, cpu.toMillis() / 1000.0);
+  }
+
+  @Override
+  public boolean hasKeyboard() {
+    return true;
+  }
+
+  @Override
+  public boolean outlivesApp() {
+    return true;
+  }
+
+  @Override
+  public AgentStatus probeAgent() {
+    return agent.probe();
+  }
+
+  private static Optional<Path> onPath(String name) {
+    for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
+      Path p = Path.of(dir, name);
+      if (!dir.isEmpty() && Files.isExecutable(p)) {
+        return Optional.of(p);
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static void sleepBriefly() {
+    try {
+      Thread.sleep(20);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,80 @@
+package dev.berth.vm;
+
+import dev.berth.core.machine.MachineExit;
+import dev.berth.core.machine.MachineListener;
+import dev.berth.core.machine.RunState;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A VM a backend has started (or reattached to): the power menu, the serial console and the events,
+ * the same for the bundled core and for QEMU. No method blocks: the ones that talk to the VM return
+ * a future that fails with one readable line when the VM could not do it.
+ */
+public interface RunningVm {
+  /** Backend and emulator in words, e.g. "bundled core" or "QEMU 7.2.22, x86_64 pc, TCG". */
+  String describe();
+
+  /** Events in order and then the exit, on a backend thread; see {@link MachineListener}. */
+  void addListener(MachineListener listener);
+
+  /** Receives serial console output on a backend thread. */
+  void setConsoleSink(ConsoleSink sink);
+
+  /** Bytes for the guest's serial console. */
+  void type(byte[] bytes);
+
+  /** The ACPI power button ({@code system_powerdown}); the guest decides. */
+  CompletableFuture<Void> powerButton();
+
+  /**
+   * Shut down as libvirt does: the guest agent's {@code guest-shutdown} when an agent answers, else
+   * the power button. The future tells which path was taken.
+   */
+  CompletableFuture<ShutdownPath> shutDown();
+
+  /** Stop the emulator at once: {@code host-qmp-quit}. */
+  CompletableFuture<Void> quit();
+
+  /** SIGTERM or its analogue: {@code host-signal}. */
+  CompletableFuture<Void> terminate();
+
+  /** SIGINT (Ctrl+C on the emulator's terminal): {@code host-signal}. */
+  CompletableFuture<Void> interrupt();
+
+  /** SIGKILL or its analogue: no event, the run ends as killed. */
+  CompletableFuture<Void> kill();
+
+  CompletableFuture<Void> reset();
+
+  CompletableFuture<Void> pause();
+
+  CompletableFuture<Void> resume();
+
+  /** Ctrl+Alt+Del on the guest's keyboard. */
+  CompletableFuture<Void> sendCtrlAltDel();
+
+  /** True if the VM has a keyboard (for Ctrl+Alt+Del and the graphical console). */
+  boolean hasKeyboard();
+
+  RunState state();
+
+  /** Completes when the run is over. */
+  CompletableFuture<MachineExit> exit();
+
+  /** True/false if the backend can tell whether the guest enabled the power button, else null. */
+  Boolean guestListensToButton();
+
+  /** A one-line statistics sample (uptime, speed, host CPU), or "" if the backend has none. */
+  String sampleStats();
+
+  /** True if the VM runs outside the Berth process (QEMU) and so outlives the app. */
+  boolean outlivesApp();
+
+  /** Whether a guest agent answers now (it may block briefly: call it off the FX thread). */
+  AgentStatus probeAgent();
+
+  /** Receives console bytes on a backend thread. */
+  interface ConsoleSink {
+    void write(byte[] b, int off, int len);
+  }
+}
