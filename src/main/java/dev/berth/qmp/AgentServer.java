@@ -1,8 +1,6 @@
 package dev.berth.qmp;
 
 import dev.berth.core.machine.Machine;
-import dev.berth.core.machine.MachineEvent;
-import dev.berth.core.machine.MachineExit;
 import dev.berth.core.machine.MachineListener;
 import dev.berth.core.virtio.HostPort;
 import dev.berth.vm.VmSockets;
@@ -41,16 +39,7 @@ public final class AgentServer implements AutoCloseable {
     this.socket = socket;
     this.name = machine.config().name();
     this.server = VmSockets.bindPrivate(socket);
-    machine.addListener(
-        new MachineListener() {
-          @Override
-          public void onEvent(MachineEvent e) {}
-
-          @Override
-          public void onExit(MachineExit exit) {
-            close();
-          }
-        });
+    machine.addListener(MachineListener.atExit(this::close));
     Thread t = new Thread(this::accept, "berth-qga-" + name);
     t.setDaemon(true);
     t.start();

@@ -2,8 +2,6 @@ package dev.berth.qmp;
 
 import dev.berth.core.dev.SerialSink;
 import dev.berth.core.machine.Machine;
-import dev.berth.core.machine.MachineEvent;
-import dev.berth.core.machine.MachineExit;
 import dev.berth.core.machine.MachineListener;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -33,16 +31,7 @@ public final class SerialServer implements AutoCloseable {
     this.machine = machine;
     this.socket = socket;
     server = dev.berth.vm.VmSockets.bindPrivate(socket);
-    machine.addListener(
-        new MachineListener() {
-          @Override
-          public void onEvent(MachineEvent e) {}
-
-          @Override
-          public void onExit(MachineExit exit) {
-            close();
-          }
-        });
+    machine.addListener(MachineListener.atExit(this::close));
     Thread t = new Thread(this::accept, "berth-serial-" + machine.config().name());
     t.setDaemon(true);
     t.start();

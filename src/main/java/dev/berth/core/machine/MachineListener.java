@@ -10,4 +10,17 @@ public interface MachineListener {
 
   /** The run is over; called once, after the last event. */
   default void onExit(MachineExit exit) {}
+
+  /** A listener that only runs {@code action} when the run is over. */
+  static MachineListener atExit(Runnable action) {
+    return new MachineListener() {
+      @Override
+      public void onEvent(MachineEvent event) {}
+
+      @Override
+      public void onExit(MachineExit exit) {
+        action.run();
+      }
+    };
+  }
 }

@@ -6,7 +6,7 @@ import dev.berth.core.bus.Ram;
  * One descriptor chain taken from a virtqueue: its buffers in order, as offsets into RAM, the
  * device-readable ones first and the device-writable ones after. Each queue reuses one instance.
  */
-public final class Chain {
+final class Chain {
   private final Ram ram;
   private final int[] offset;
   private final int[] length;
@@ -52,44 +52,44 @@ public final class Chain {
   }
 
   /** Bytes the device may read (the driver's request). */
-  public long readableBytes() {
+  long readableBytes() {
     return readable;
   }
 
   /** Bytes the device may write (room for its answer). */
-  public long writableBytes() {
+  long writableBytes() {
     return writable;
   }
 
-  public int segments() {
+  int segments() {
     return count;
   }
 
   /** Index of the first device-writable segment ({@link #segments()} if there is none). */
-  public int firstWritable() {
+  int firstWritable() {
     return firstWritable;
   }
 
   /** Where segment {@code i} starts in {@link Ram#bytes}. */
-  public int ramOffset(int i) {
+  int ramOffset(int i) {
     return offset[i];
   }
 
-  public int length(int i) {
+  int length(int i) {
     return length[i];
   }
 
-  public byte[] ram() {
+  byte[] ram() {
     return ram.bytes;
   }
 
   /** Copies up to {@code len} readable bytes from position {@code pos}; returns how many. */
-  public int read(long pos, byte[] dst, int off, int len) {
+  int read(long pos, byte[] dst, int off, int len) {
     return copy(0, firstWritable, pos, dst, off, len, false);
   }
 
   /** Copies up to {@code len} bytes into the writable part at {@code pos}; returns how many. */
-  public int write(long pos, byte[] src, int off, int len) {
+  int write(long pos, byte[] src, int off, int len) {
     return copy(firstWritable, count, pos, src, off, len, true);
   }
 

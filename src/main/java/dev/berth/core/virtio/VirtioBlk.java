@@ -18,11 +18,11 @@ import java.util.Arrays;
  * channel before it completes, so the file is the disk: what the guest saw written is in the host's
  * page cache, and a flush ({@code VIRTIO_BLK_F_FLUSH}) forces it to the storage device.
  */
-public final class VirtioBlk implements VirtioDevice {
+public final class VirtioBlk extends VirtioDevice {
   private static final System.Logger LOG = System.getLogger(VirtioBlk.class.getName());
 
-  public static final int SECTOR = 512;
-  public static final long F_RO = 1L << 5, F_FLUSH = 1L << 9;
+  static final int SECTOR = 512;
+  static final long F_RO = 1L << 5, F_FLUSH = 1L << 9;
   static final int T_IN = 0, T_OUT = 1, T_FLUSH = 4, T_GET_ID = 8;
   static final int S_OK = 0, S_IOERR = 1, S_UNSUPP = 2;
   private static final int HEADER = 16, ID_BYTES = 20, QUEUE_SIZE = 256;
@@ -33,13 +33,12 @@ public final class VirtioBlk implements VirtioDevice {
   private final boolean readOnly;
   private final long sectors;
   private final byte[] id;
-  private final byte[] config = new byte[8];
   private final byte[] header = new byte[HEADER];
   private int answered;
-  private VirtioMmio transport;
 
   private VirtioBlk(Path image, FileChannel file, FileLock lock, boolean readOnly)
       throws IOException {
+    super(2, F_FLUSH | (readOnly ? F_RO : 0), 8, QUEUE_SIZE);
     this.image = image;
     this.file = file;
     this.lock = lock;
@@ -84,37 +83,8 @@ public final class VirtioBlk implements VirtioDevice {
     }
   }
 
-  public long sectors() {
-    return sectors;
-  }
-
   @Override
-  public int deviceId() {
-    return 2;
-  }
-
-  @Override
-  public long features() {
-    return F_FLUSH | (readOnly ? F_RO : 0);
-  }
-
-  @Override
-  public int[] queueSizes() {
-    return new int[] {QUEUE_SIZE};
-  }
-
-  @Override
-  public void attach(VirtioMmio transport) {
-    this.transport = transport;
-  }
-
-  @Override
-  public byte[] config() {
-    return config;
-  }
-
-  @Override
-  public void notify(int queue) {
+  void notify(int queue) {
     Virtqueue q = transport.queue(queue);
     boolean any = false;
     Chain c;

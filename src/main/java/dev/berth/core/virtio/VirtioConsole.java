@@ -13,24 +13,30 @@ import java.util.ArrayDeque;
  * Linux's handshake: DEVICE_READY → PORT_ADD; PORT_READY → PORT_NAME and, if the host is connected,
  * PORT_OPEN; later PORT_OPEN both ways as either side opens or closes.
  */
-public final class VirtioConsole implements VirtioDevice {
-  public static final long F_MULTIPORT = 1L << 1;
+public final class VirtioConsole extends VirtioDevice {
+  static final long F_MULTIPORT = 1L << 1;
   static final int DEVICE_READY = 0, PORT_ADD = 1, PORT_READY = 3, PORT_OPEN = 6, PORT_NAME = 7;
   static final int PORT = 1, MAX_PORTS = 2;
   static final int CONTROL_RX = 2, CONTROL_TX = 3, PORT_RX = 2 + 2 * PORT, PORT_TX = 3 + 2 * PORT;
   private static final int QUEUE_SIZE = 128;
 
   private final HostPort port;
-  private final byte[] config = new byte[12];
   private final byte[] scratch = new byte[4096];
   private final ArrayDeque<byte[]> control = new ArrayDeque<>();
-  private VirtioMmio transport;
   private boolean portReady;
   private boolean announcedHost;
 
   public VirtioConsole(String portName, Runnable wake) {
+    super(3, F_MULTIPORT, 12, queues());
     this.port = new HostPort(portName, 1 << 16, wake);
     ByteBuffer.wrap(config).order(ByteOrder.LITTLE_ENDIAN).putInt(4, MAX_PORTS);
+  }
+
+  /** Receive and transmit queues for each port, and the two control queues after port 0. */
+  private static int[] queues() {
+    int[] sizes = new int[2 + 2 * MAX_PORTS];
+    java.util.Arrays.fill(sizes, QUEUE_SIZE);
+    return sizes;
   }
 
   public HostPort port() {
@@ -38,34 +44,7 @@ public final class VirtioConsole implements VirtioDevice {
   }
 
   @Override
-  public int deviceId() {
-    return 3;
-  }
-
-  @Override
-  public long features() {
-    return F_MULTIPORT;
-  }
-
-  @Override
-  public int[] queueSizes() {
-    int[] sizes = new int[2 + 2 * MAX_PORTS];
-    java.util.Arrays.fill(sizes, QUEUE_SIZE);
-    return sizes;
-  }
-
-  @Override
-  public void attach(VirtioMmio transport) {
-    this.transport = transport;
-  }
-
-  @Override
-  public byte[] config() {
-    return config;
-  }
-
-  @Override
-  public void reset() {
+  void reset() {
     control.clear();
     portReady = announcedHost = false;
     port.setGuestReady(false);
@@ -74,7 +53,7 @@ public final class VirtioConsole implements VirtioDevice {
   }
 
   @Override
-  public void notify(int queue) {
+  void notify(int queue) {
     switch (queue) {
       case CONTROL_TX -> fromDriver(transport.queue(CONTROL_TX));
       case PORT_TX -> fromGuest(transport.queue(PORT_TX));
@@ -84,7 +63,7 @@ public final class VirtioConsole implements VirtioDevice {
   }
 
   @Override
-  public void pump() {
+  void pump() {
     boolean host = port.isHostConnected();
     if (portReady && host != announcedHost) {
       announcedHost = host;

@@ -2,36 +2,57 @@ package dev.berth.core.virtio;
 
 /**
  * A virtio device behind a {@link VirtioMmio} transport: its type, features, queues and
- * configuration space. All calls come from the machine's worker thread.
+ * configuration space, and what it does when the driver or the host has something for it. All calls
+ * come from the machine's worker thread.
  */
-public interface VirtioDevice {
-  /** The virtio device ID (2 block, 3 console, 18 input). */
-  int deviceId();
-
-  /** Device-specific feature bits; the transport adds VERSION_1 and INDIRECT_DESC. */
-  long features();
-
-  /** Maximum size of each queue; the array's length is the number of queues. */
-  int[] queueSizes();
-
-  /** Called once, before anything else, with the transport that carries this device. */
-  void attach(VirtioMmio transport);
+public abstract class VirtioDevice {
+  private final int deviceId;
+  private final long features;
+  private final int[] queueSizes;
 
   /** The configuration space the driver reads at 0x100; the device keeps it current. */
-  byte[] config();
+  final byte[] config;
+
+  /** The transport carrying this device; set when the transport is built. */
+  VirtioMmio transport;
+
+  /**
+   * @param deviceId the virtio device ID (2 block, 3 console, 18 input)
+   * @param features device-specific feature bits; the transport adds VERSION_1 and INDIRECT_DESC
+   * @param configSize bytes of configuration space
+   * @param queueSizes the maximum size of each queue, one per queue
+   */
+  VirtioDevice(int deviceId, long features, int configSize, int... queueSizes) {
+    this.deviceId = deviceId;
+    this.features = features;
+    this.config = new byte[configSize];
+    this.queueSizes = queueSizes.clone();
+  }
+
+  public final int deviceId() {
+    return deviceId;
+  }
+
+  final long features() {
+    return features;
+  }
+
+  final int[] queueSizes() {
+    return queueSizes;
+  }
 
   /** The driver wrote the configuration space; most devices ignore it. */
-  default void writeConfig(int offset, int size, long value) {}
+  void writeConfig(int offset, int size, long value) {}
 
   /** The driver made buffers available on queue {@code queue}. */
-  void notify(int queue);
+  abstract void notify(int queue);
 
   /** Between slices: deliver what the host has queued. Called only while the driver runs it. */
-  default void pump() {}
+  void pump() {}
 
   /** The driver reset the device (or the machine was reset): forget all driver state. */
-  default void reset() {}
+  void reset() {}
 
   /** The machine is gone: release host resources. */
-  default void close() {}
+  public void close() {}
 }

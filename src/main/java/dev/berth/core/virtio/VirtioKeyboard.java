@@ -9,53 +9,27 @@ import java.nio.charset.StandardCharsets;
  * questions (name, IDs, EV_KEY with keys 1–255, EV_REP, EV_LED), the event queue carries EV_KEY +
  * EV_SYN events typed on the host, and LED changes on the status queue are accepted and ignored.
  */
-public final class VirtioKeyboard implements VirtioDevice, Keyboard {
+public final class VirtioKeyboard extends VirtioDevice implements Keyboard {
   private static final System.Logger LOG = System.getLogger(VirtioKeyboard.class.getName());
 
-  public static final String NAME = "Berth Virtio Keyboard";
+  static final String NAME = "Berth Virtio Keyboard";
   static final int CFG_ID_NAME = 1, CFG_ID_DEVIDS = 3, CFG_EV_BITS = 0x11;
   static final int EV_SYN = 0, EV_KEY = 1, EV_LED = 0x11, EV_REP = 0x14;
   static final int BUS_VIRTUAL = 6;
   private static final int EVENTQ = 0, STATUSQ = 1, MAX_KEY = 255, PENDING = 1024;
 
-  private final byte[] config = new byte[136];
   private final Runnable wake;
   private final byte[] event = new byte[8];
   private final int[] pending = new int[PENDING]; // type << 16 | code << 1 | value
   private int head, count;
-  private VirtioMmio transport;
 
   public VirtioKeyboard(Runnable wake) {
+    super(18, 0, 136, 64, 64);
     this.wake = wake;
   }
 
   @Override
-  public int deviceId() {
-    return 18;
-  }
-
-  @Override
-  public long features() {
-    return 0;
-  }
-
-  @Override
-  public int[] queueSizes() {
-    return new int[] {64, 64};
-  }
-
-  @Override
-  public void attach(VirtioMmio transport) {
-    this.transport = transport;
-  }
-
-  @Override
-  public byte[] config() {
-    return config;
-  }
-
-  @Override
-  public void writeConfig(int offset, int size, long value) {
+  void writeConfig(int offset, int size, long value) {
     for (int i = 0; i < size; i++) {
       int at = offset + i;
       if (at == 0 || at == 1) {
@@ -126,12 +100,12 @@ public final class VirtioKeyboard implements VirtioDevice, Keyboard {
   }
 
   @Override
-  public synchronized void reset() {
+  synchronized void reset() {
     head = count = 0;
   }
 
   @Override
-  public void notify(int queue) {
+  void notify(int queue) {
     if (queue == STATUSQ) {
       Virtqueue q = transport.queue(STATUSQ);
       Chain c;
@@ -145,7 +119,7 @@ public final class VirtioKeyboard implements VirtioDevice, Keyboard {
   }
 
   @Override
-  public void pump() {
+  void pump() {
     Virtqueue q = transport.queue(EVENTQ);
     int e;
     boolean any = false;

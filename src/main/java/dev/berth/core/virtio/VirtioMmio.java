@@ -13,14 +13,12 @@ public final class VirtioMmio implements Device {
   private static final System.Logger LOG = System.getLogger(VirtioMmio.class.getName());
 
   public static final long SIZE = 0x1000;
-  public static final int MAGIC = 0x74726976; // "virt"
-  public static final int VENDOR = 0x48545242; // "BRTH"
-  public static final long F_INDIRECT_DESC = 1L << 28;
-  public static final long F_VERSION_1 = 1L << 32;
-
-  public static final int STATUS_ACKNOWLEDGE = 1, STATUS_DRIVER = 2, STATUS_DRIVER_OK = 4;
-  public static final int STATUS_FEATURES_OK = 8, STATUS_NEEDS_RESET = 0x40;
-  public static final int INT_USED = 1, INT_CONFIG = 2;
+  static final int MAGIC = 0x74726976; // "virt"
+  static final int VENDOR = 0x48545242; // "BRTH"
+  static final long F_INDIRECT_DESC = 1L << 28;
+  static final long F_VERSION_1 = 1L << 32;
+  static final int STATUS_DRIVER_OK = 4, STATUS_FEATURES_OK = 8, STATUS_NEEDS_RESET = 0x40;
+  static final int INT_USED = 1, INT_CONFIG = 2;
   private static final int MAGIC_VALUE = 0x000, VERSION = 0x004, DEVICE_ID = 0x008;
   private static final int VENDOR_ID = 0x00c, DEVICE_FEATURES = 0x010, DEVICE_FEATURES_SEL = 0x014;
   private static final int DRIVER_FEATURES = 0x020, DRIVER_FEATURES_SEL = 0x024;
@@ -55,41 +53,31 @@ public final class VirtioMmio implements Device {
     }
     this.offered = device == null ? 0 : device.features() | F_VERSION_1 | F_INDIRECT_DESC;
     if (device != null) {
-      device.attach(this);
+      device.transport = this;
     }
-  }
-
-  public VirtioDevice device() {
-    return device;
   }
 
   // ---- what the device uses ---------------------------------------------------------------
 
-  public Virtqueue queue(int i) {
+  Virtqueue queue(int i) {
     return queues[i];
   }
 
   /** The driver accepted {@code feature} (one bit). */
-  public boolean negotiated(long feature) {
+  boolean negotiated(long feature) {
     return (driverFeatures & feature) != 0;
   }
 
   /** True once the driver set DRIVER_OK, until a reset or a broken ring. */
-  public boolean isLive() {
+  boolean isLive() {
     return (status & (STATUS_DRIVER_OK | STATUS_NEEDS_RESET)) == STATUS_DRIVER_OK;
   }
 
   /** Used buffers were returned on {@code q}: interrupt unless the driver asked not to be. */
-  public void usedBuffers(Virtqueue q) {
+  void usedBuffers(Virtqueue q) {
     if (q.wantsInterrupt()) {
       raise(INT_USED);
     }
-  }
-
-  /** The configuration space changed. */
-  public void configChanged() {
-    configGeneration++;
-    raise(INT_CONFIG);
   }
 
   private void raise(int bits) {
@@ -172,7 +160,7 @@ public final class VirtioMmio implements Device {
   }
 
   private long configRead(int offset, int size) {
-    byte[] config = device.config();
+    byte[] config = device.config;
     return offset + size <= config.length ? Ram.read(config, offset, size) : 0;
   }
 

@@ -8,7 +8,7 @@ import dev.berth.core.bus.Ram;
  * descriptor tables. Everything the driver wrote is checked before use; a violation is a {@link
  * BadRingException}, never an access outside RAM or an endless walk.
  */
-public final class Virtqueue {
+final class Virtqueue {
   private static final int DESC_NEXT = 1, DESC_WRITE = 2, DESC_INDIRECT = 4;
   private static final int AVAIL_NO_INTERRUPT = 1;
 
@@ -29,7 +29,7 @@ public final class Virtqueue {
     reset();
   }
 
-  public int maxSize() {
+  int maxSize() {
     return maxSize;
   }
 
@@ -58,7 +58,7 @@ public final class Virtqueue {
     return (int) (addr - ram.base);
   }
 
-  public boolean isReady() {
+  boolean isReady() {
     return ready;
   }
 
@@ -67,12 +67,12 @@ public final class Virtqueue {
   }
 
   /** True if the driver has made a chain available that the device has not taken yet. */
-  public boolean hasAvailable() {
+  boolean hasAvailable() {
     return ready && u16(availOff + 2) != lastAvail;
   }
 
   /** Takes the next available chain, or returns null if there is none. Reuses one {@link Chain}. */
-  public Chain take() {
+  Chain take() {
     if (!hasAvailable()) {
       return null;
     }
@@ -117,7 +117,7 @@ public final class Virtqueue {
   }
 
   /** Returns {@code c} to the driver with {@code written} bytes of the device's answer. */
-  public void put(Chain c, int written) {
+  void put(Chain c, int written) {
     int elem = usedOff + 4 + 8 * (nextUsed % size);
     Ram.write(ram.bytes, elem, 4, c.head);
     Ram.write(ram.bytes, elem + 4, 4, written);
@@ -126,7 +126,7 @@ public final class Virtqueue {
   }
 
   /** True unless the driver asked not to be interrupted for this queue. */
-  public boolean wantsInterrupt() {
+  boolean wantsInterrupt() {
     return (u16(availOff) & AVAIL_NO_INTERRUPT) == 0;
   }
 }

@@ -91,7 +91,7 @@ class VirtioMmioTest {
   void manyChainsWrapAroundTheRings() {
     d.start(d.features(), 4);
     var q = d.queue(0);
-    Buf header = r.header(VirtioBlk.T_FLUSH, 0);
+    Buf header = r.header(99, 0); // unsupported: answered at once, no I/O
     Buf status = r.status();
     for (int i = 0; i < 70_000; i++) { // past the 16-bit ring indices
       q.post(header, status);
@@ -100,7 +100,7 @@ class VirtioMmioTest {
         assertEquals(2, q.takeUsed().size());
       }
     }
-    assertEquals(VirtioBlk.S_OK, r.statusByte());
+    assertEquals(VirtioBlk.S_UNSUPP, r.statusByte());
   }
 
   private void assertNeedsReset(String why) {
