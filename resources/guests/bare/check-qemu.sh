@@ -17,7 +17,7 @@ CPU=$(head -n1 qemu-cpu.txt)
 VERIFY=0
 [ "${1:-}" = "--verify" ] && VERIFY=1
 
-PROGRAMS=(hello isa traps timer uart_echo bench fail reset vm fpu)
+PROGRAMS=(hello isa traps timer uart_echo bench fail reset vm fpu seip)
 
 input_for() {           # what the guest gets on its UART
     case $1 in

@@ -49,6 +49,14 @@ final class CsrFile {
     return mipSoftware | mipLines;
   }
 
+  /**
+   * mip as CSRRS and CSRRC modify it: SEIP is the software-writable bit alone, not ORed with the
+   * PLIC's line (priv spec 3.1.9), or setting STIP while the line is high would latch SEIP on.
+   */
+  long mipForUpdate() {
+    return mipSoftware | (mipLines & ~(1L << Cause.IRQ_S_EXT));
+  }
+
   long read(int addr, int insn) {
     int priv = hart.priv;
     if (((addr >>> 8) & 3) > priv) {

@@ -832,11 +832,12 @@ public final class Hart {
     boolean writes = kind == 1 || rs1 != 0;
     long old = csr.read(csrAddr, i);
     if (writes) {
+      long base = csrAddr == MIP ? csr.mipForUpdate() : old;
       long v =
           switch (kind) {
             case 1 -> operand;
-            case 2 -> old | operand;
-            default -> old & ~operand;
+            case 2 -> base | operand;
+            default -> base & ~operand;
           };
       csr.write(csrAddr, v, i);
     }
