@@ -297,7 +297,7 @@ public final class MainController {
         "Name:      %s%nBackend:   %s%nMemory:    %d MiB%n"
             + "Kernel:    %s%nCommand:   %s%nPower-button timeout: %d s",
         model.name(),
-        c.backend() == VmSpec.Backend.BUNDLED ? "bundled core (RV64IMAC, Berth board)" : "QEMU",
+        c.backend() == VmSpec.Backend.BUNDLED ? "bundled core (RV64IMAFDC, Berth board)" : "QEMU",
         c.memoryMiB(),
         c.kernel(),
         c.append().isEmpty() ? "(none)" : c.append(),
