@@ -17,7 +17,7 @@ import static dev.berth.core.cpu.Hart.rs2;
  */
 final class FpInstructions {
   /** Each register holds a double, or a single NaN-boxed in the upper 32 bits. */
-  final long[] f = new long[32];
+  private final long[] f = new long[32];
 
   private static final long BOX = 0xffffffff00000000L;
 
