@@ -313,7 +313,7 @@ public final class MainController {
             + "Kernel:    %s%nCommand:   %s%nPower-button timeout: %d s",
         model.name(),
         c.backend() == VmSpec.Backend.BUNDLED
-            ? "bundled core (RV64IMAC, Berth board)"
+            ? "bundled core (RV64IMAFDC, Berth board)"
             : "QEMU, " + c.arch() + " " + (c.machine() == null ? "(default machine)" : c.machine()),
         c.memoryMiB(),
         c.kernel(),

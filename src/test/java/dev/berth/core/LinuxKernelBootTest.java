@@ -67,6 +67,8 @@ class LinuxKernelBootTest {
       run.awaitConsole("berth-linux:~# ");
       run.type("echo $((6*7))\n");
       run.awaitConsole("\n42\r\n"); // the shell's arithmetic; the echoed line shows only 6*7
+      run.type("awk 'BEGIN { printf \"%.9f %d\\n\", sqrt(2) * atan2(1, 1), -7.9 }'\n");
+      run.awaitConsole("\n1.110720735 -7\r\n"); // glibc's double arithmetic and printf
     }
   }
 }

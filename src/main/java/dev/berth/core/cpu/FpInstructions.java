@@ -3,6 +3,12 @@ package dev.berth.core.cpu;
 import static dev.berth.core.cpu.Csr.FS;
 import static dev.berth.core.cpu.FpFormat.D;
 import static dev.berth.core.cpu.FpFormat.S;
+import static dev.berth.core.cpu.Hart.funct3;
+import static dev.berth.core.cpu.Hart.immI;
+import static dev.berth.core.cpu.Hart.immS;
+import static dev.berth.core.cpu.Hart.rd;
+import static dev.berth.core.cpu.Hart.rs1;
+import static dev.berth.core.cpu.Hart.rs2;
 
 /**
  * The F and D extensions' instructions for one hart: the 32 f registers, decoding, NaN-boxing of
@@ -11,7 +17,7 @@ import static dev.berth.core.cpu.FpFormat.S;
  */
 final class FpInstructions {
   /** Each register holds a double, or a single NaN-boxed in the upper 32 bits. */
-  final long[] f = new long[32];
+  private final long[] f = new long[32];
 
   private static final long BOX = 0xffffffff00000000L;
 
@@ -26,22 +32,6 @@ final class FpInstructions {
 
   void reset() {
     java.util.Arrays.fill(f, 0);
-  }
-
-  private static int rd(int i) {
-    return (i >>> 7) & 31;
-  }
-
-  private static int rs1(int i) {
-    return (i >>> 15) & 31;
-  }
-
-  private static int rs2(int i) {
-    return (i >>> 20) & 31;
-  }
-
-  private static int funct3(int i) {
-    return (i >>> 12) & 7;
   }
 
   private void requireEnabled(int i) {
@@ -94,7 +84,7 @@ final class FpInstructions {
 
   void load(int i) {
     requireEnabled(i);
-    long addr = hart.x[rs1(i)] + (i >> 20);
+    long addr = hart.x[rs1(i)] + immI(i);
     switch (funct3(i)) {
       case 2 -> write(rd(i), hart.load(addr, 4), S);
       case 3 -> write(rd(i), hart.load(addr, 8), D);
@@ -104,7 +94,7 @@ final class FpInstructions {
 
   void store(int i) {
     requireEnabled(i);
-    long addr = hart.x[rs1(i)] + (((i >> 25) << 5) | ((i >>> 7) & 31));
+    long addr = hart.x[rs1(i)] + immS(i);
     switch (funct3(i)) {
       case 2 -> hart.store(addr, 4, f[rs2(i)]);
       case 3 -> hart.store(addr, 8, f[rs2(i)]);

@@ -401,19 +401,19 @@ public final class Hart {
     }
   }
 
-  private static int rd(int i) {
+  static int rd(int i) {
     return (i >>> 7) & 31;
   }
 
-  private static int rs1(int i) {
+  static int rs1(int i) {
     return (i >>> 15) & 31;
   }
 
-  private static int rs2(int i) {
+  static int rs2(int i) {
     return (i >>> 20) & 31;
   }
 
-  private static int funct3(int i) {
+  static int funct3(int i) {
     return (i >>> 12) & 7;
   }
 
@@ -421,11 +421,11 @@ public final class Hart {
     return i >>> 25;
   }
 
-  private static long immI(int i) {
+  static long immI(int i) {
     return i >> 20;
   }
 
-  private static long immS(int i) {
+  static long immS(int i) {
     return ((i >> 25) << 5) | ((i >>> 7) & 31);
   }
 

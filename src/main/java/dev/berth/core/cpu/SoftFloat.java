@@ -54,7 +54,7 @@ final class SoftFloat {
       return sign | kept; // subnormal or zero
     }
     int biased = lsb + (f.p - 1) + f.bias;
-    if (biased > 2 * f.bias) {
+    if (biased > f.emax + f.bias) {
       return overflow(sign, f, rm);
     }
     return sign | (long) biased << (f.p - 1) | (kept & f.fracMask);
@@ -109,13 +109,13 @@ final class SoftFloat {
 
   // ---- special values ----------------------------------------------------------------------
 
-  long invalid(FpFormat f) {
+  private long invalid(FpFormat f) {
     flags |= NV;
     return f.canonicalNaN;
   }
 
   /** A NaN operand gives the canonical NaN; a signalling one raises invalid. */
-  long nan(FpFormat f, long a, long b, long c) {
+  private long nan(FpFormat f, long a, long b, long c) {
     if (f.isSignalingNaN(a) || f.isSignalingNaN(b) || f.isSignalingNaN(c)) {
       flags |= NV;
     }

@@ -35,6 +35,10 @@ class CompressedTest {
     "c501, 00050463, c.beqz a0 8",
     "e501, 00051463, c.bnez a0 8",
     "6000, 00043403, c.ld s0 0(s0)",
+    "2380, 0007b407, c.fld fs0 0(a5)",
+    "a380, 0087b027, c.fsd fs0 0(a5)",
+    "34a2, 02813487, c.fldsp fs1 40(sp)",
+    "a422, 00813427, c.fsdsp fs0 8(sp)",
   })
   void expandsLikeTheAssembler(String c, String expected, String what) {
     int bits = Integer.parseInt(c, 16);

@@ -237,7 +237,7 @@ class FpuTest {
     SplittableRandom random = new SplittableRandom(5);
     for (FpFormat f : FpFormat.values()) {
       LongSupplier operand = () -> randomOperand(random, f);
-      for (int n = 0; n < 200_000; n++) {
+      for (int n = 0; n < 50_000; n++) {
         long a = operand.getAsLong(), b = operand.getAsLong(), c = operand.getAsLong();
         String what = f + " " + Long.toHexString(a) + " " + Long.toHexString(b);
         agree(exact, exact.add(a, b, f, RNE), fpu.add(a, b, f, RNE), "add " + what);
@@ -248,7 +248,7 @@ class FpuTest {
         agree(exact, exact.fromInt(a, false, f, RNE), fpu.fromInt(a, false, f, RNE), "int " + what);
       }
     }
-    for (int n = 0; n < 200_000; n++) {
+    for (int n = 0; n < 50_000; n++) {
       long a = randomOperand(random, D);
       agree(exact, exact.convert(a, D, S, RNE), fpu.doubleToSingle(a, RNE), Long.toHexString(a));
     }
