@@ -73,7 +73,7 @@ public final class GuestAgent {
         qga.shutdown("powerdown", SHUTDOWN_GRACE_MILLIS);
         return ShutdownPath.agent();
       } catch (IOException e) {
-        LOG.log(System.Logger.Level.INFO, "agent shutdown not possible on " + socket, e);
+        LOG.log(System.Logger.Level.INFO, "no agent shutdown on " + socket + ": " + e.getMessage());
         why = "no agent answered: " + e.getMessage();
       }
     }

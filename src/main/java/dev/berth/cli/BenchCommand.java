@@ -51,6 +51,13 @@ public final class BenchCommand implements Callable<Integer> {
       description = "instead: measure the host CPU an idle guest (sitting in WFI) costs")
   boolean idle;
 
+  @Option(
+      names = "--linux",
+      description =
+          "instead: boot the Berth Linux guest to its ready line (and on qemu-system-riscv64),"
+              + " then measure what the idle guest costs")
+  boolean linux;
+
   static final String BUNDLED_IDLE = "/guests/bare/pm_ignore.elf";
 
   @Override
@@ -58,6 +65,9 @@ public final class BenchCommand implements Callable<Integer> {
     PrintStream out = System.out;
     if (idle) {
       return idleCost(out);
+    }
+    if (linux) {
+      return LinuxBootBench.run(out, runs, !noQemu);
     }
     ImageSource image;
     try {

@@ -161,7 +161,8 @@ public final class RfbClient implements GuestDisplay, AutoCloseable {
 
   private void fail(RfbException e) {
     if (!closed.get() && ended.complete(e.getMessage())) {
-      LOG.log(System.Logger.Level.INFO, "VNC connection ended", e);
+      LOG.log(System.Logger.Level.INFO, "VNC connection ended: " + e.getMessage());
+      LOG.log(System.Logger.Level.DEBUG, "VNC connection ended", e);
     }
     ready.completeExceptionally(e);
     close();

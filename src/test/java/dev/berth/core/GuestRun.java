@@ -31,11 +31,20 @@ public final class GuestRun implements AutoCloseable {
   private final List<MachineEvent> events = new ArrayList<>();
 
   public GuestRun(MachineConfig config) {
+    this(newMachine(config));
+  }
+
+  private static Machine newMachine(MachineConfig config) {
     try {
-      machine = new Machine(config);
+      return new Machine(config);
     } catch (ImageException e) {
       throw new AssertionError(e.getMessage(), e);
     }
+  }
+
+  /** Watches a machine built elsewhere (not started yet). */
+  public GuestRun(Machine machine) {
+    this.machine = machine;
     machine.setSerialSink(
         (b, off, len) -> {
           synchronized (this) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.backend.GuestAgent;
 import dev.berth.backend.bundled.BundledMachines;
+import dev.berth.backend.bundled.BundledVm;
 import dev.berth.core.GuestRun;
 import dev.berth.core.machine.MachineEvent;
 import dev.berth.core.machine.MachineExit;
@@ -134,6 +135,20 @@ class LinuxGuestPowerTest {
         }
         assertGuestShutdown(run);
       }
+    }
+  }
+
+  @Test
+  void ctrlAltDelOnTheKeyboardRebootsTheGuest() throws Exception {
+    BundledVm vm = BundledVm.create(VmSpec.defaultLinux(), dirs);
+    try (GuestRun run = new GuestRun(vm.machine()).withTimeout(BOOT)) {
+      vm.start(dirs);
+      LinuxGuest.awaitShell(run, 1);
+      vm.sendCtrlAltDel().get();
+      run.awaitEvent(MachineEvent.RESET);
+      assertEquals(ShutdownCause.GUEST_RESET, run.events().get(0).cause());
+      run.awaitConsole("berth-shutdown: rebooting");
+      run.awaitConsole("berth-linux ready in ", 2);
     }
   }
 }

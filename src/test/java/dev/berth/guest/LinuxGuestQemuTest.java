@@ -107,7 +107,9 @@ public class LinuxGuestQemuTest {
 
     ga.send("{\"execute\":\"guest-shutdown\"}");
     vm.expectGuestShutdown();
-    assertTrue(vm.console().contains("berth-shutdown: syncing"), vm.console());
+    // QEMU may drop the serial bytes still queued for its socket when it exits: the first step
+    // of the guest's shutdown is what is sure to have arrived.
+    assertTrue(vm.console().contains("berth-shutdown: poweroff: stopping services"), vm.console());
   }
 
   @Test

@@ -1,0 +1,209 @@
+package dev.berth.cli;
+
+import dev.berth.backend.bundled.BundledMachines;
+import dev.berth.core.machine.Machine;
+import dev.berth.vm.BerthDirs;
+import dev.berth.vm.VmSpec;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * {@code berth bench --linux}: the Berth Linux guest from power-on to its ready line on the bundled
+ * core and, in the same run, on {@code qemu-system-riscv64} with the same images and a fresh data
+ * disk each run (so every boot formats it); then what the booted guest costs the host while it
+ * idles.
+ */
+final class LinuxBootBench {
+  private static final String READY = "berth-linux ready in ";
+  private static final long BOOT_LIMIT_SECONDS = 120;
+  private static final String[] IMAGES = {
+    "Image.gz", "initramfs.cpio.gz", "fw_jump.bin", "data.img.gz"
+  };
+
+  private LinuxBootBench() {}
+
+  static int run(PrintStream out, int runs, boolean qemu) throws Exception {
+    Path tmp = Files.createTempDirectory("berth-boot-bench");
+    try {
+      double best = Double.MAX_VALUE;
+      for (int i = 1; i <= runs; i++) {
+        // a fresh data disk each run, as QEMU gets below: every boot formats it
+        Path state = Files.createDirectories(tmp.resolve("state" + i));
+        BerthDirs dirs = new BerthDirs(Map.of("XDG_STATE_HOME", state.toString()), tmp);
+        double s = bootBerth(dirs, out, i == runs);
+        best = Math.min(best, s);
+        out.printf("berth  run %d: ready line after %.2f s%n", i, s);
+      }
+      out.printf("berth  best: %.2f s to the ready line%n", best);
+      Path binary = BenchCommand.findOnPath("qemu-system-riscv64");
+      if (!qemu || binary == null) {
+        out.println(qemu ? "qemu-system-riscv64 not found on PATH: no comparison" : "");
+        return 0;
+      }
+      extract(tmp);
+      double bestQemu = Double.MAX_VALUE;
+      for (int i = 1; i <= runs; i++) {
+        double s = bootQemu(binary, tmp);
+        bestQemu = Math.min(bestQemu, s);
+        out.printf("qemu   run %d: ready line after %.2f s%n", i, s);
+      }
+      out.printf("qemu   best: %.2f s; berth/qemu boot time %.2f%n", bestQemu, best / bestQemu);
+      return 0;
+    } finally {
+      deleteTree(tmp);
+    }
+  }
+
+  /** Seconds from start to the ready line; the last run also measures the idle guest. */
+  private static double bootBerth(BerthDirs dirs, PrintStream out, boolean idle) throws Exception {
+    Machine m = new Machine(BundledMachines.config(VmSpec.defaultLinux(), dirs));
+    CompletableFuture<Long> ready = new CompletableFuture<>();
+    ByteArrayOutputStream console = new ByteArrayOutputStream();
+    m.setSerialSink(
+        (b, off, len) -> {
+          console.write(b, off, len);
+          if (!ready.isDone() && console.toString(StandardCharsets.UTF_8).contains(READY)) {
+            ready.complete(System.nanoTime());
+          }
+        });
+    long t0 = System.nanoTime();
+    m.start();
+    try {
+      double seconds = (ready.get(BOOT_LIMIT_SECONDS, TimeUnit.SECONDS) - t0) / 1e9;
+      if (idle) {
+        settle(m, 5);
+        long cpu0 = m.hostCpuNanos();
+        long w0 = System.nanoTime();
+        settle(m, 10);
+        double share = (m.hostCpuNanos() - cpu0) / (double) (System.nanoTime() - w0);
+        Runtime rt = Runtime.getRuntime();
+        out.printf(
+            "idle Linux guest: %.2f %% of one host core; this JVM's RSS %d MiB (heap in use %d"
+                + " MiB)%n",
+            share * 100, rssMiB(), (rt.totalMemory() - rt.freeMemory()) >> 20);
+      }
+      return seconds;
+    } finally {
+      m.quit();
+      m.exit().get(30, TimeUnit.SECONDS);
+    }
+  }
+
+  /** Lets the guest run on for {@code seconds}; it must not stop meanwhile. */
+  private static void settle(Machine m, int seconds) throws Exception {
+    try {
+      m.exit().get(seconds, TimeUnit.SECONDS);
+      throw new IOException("the Linux guest stopped while idling");
+    } catch (java.util.concurrent.TimeoutException stillRunning) {
+      // expected
+    }
+  }
+
+  /** Resident set size of this process, from /proc (0 where there is none). */
+  static long rssMiB() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (line.startsWith("VmRSS:")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", "")) >> 10;
+        }
+      }
+    } catch (IOException | NumberFormatException e) {
+      // not Linux
+    }
+    return 0;
+  }
+
+  private static double bootQemu(Path qemu, Path dir) throws Exception {
+    Files.copy(
+        dir.resolve("data.img"),
+        dir.resolve("run.img"),
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    List<String> cmd =
+        List.of(
+            qemu.toString(),
+            "-machine",
+            "virt",
+            "-m",
+            "128",
+            "-nographic",
+            "-monitor",
+            "none",
+            "-bios",
+            dir.resolve("fw_jump.bin").toString(),
+            "-kernel",
+            dir.resolve("Image").toString(),
+            "-initrd",
+            dir.resolve("initramfs.cpio.gz").toString(),
+            "-append",
+            "console=ttyS0",
+            "-global",
+            "virtio-mmio.force-legacy=false",
+            "-drive",
+            "file=" + dir.resolve("run.img") + ",format=raw,if=none,id=d0",
+            "-device",
+            "virtio-blk-device,drive=d0",
+            "-device",
+            "virtio-serial-device",
+            "-chardev",
+            "null,id=qga0",
+            "-device",
+            "virtserialport,chardev=qga0,name=org.qemu.guest_agent.0",
+            "-device",
+            "virtio-keyboard-device");
+    long t0 = System.nanoTime();
+    Process p =
+        new ProcessBuilder(cmd)
+            .redirectErrorStream(true)
+            .redirectInput(ProcessBuilder.Redirect.PIPE)
+            .start();
+    try (InputStream in = p.getInputStream()) {
+      ByteArrayOutputStream seen = new ByteArrayOutputStream();
+      byte[] buf = new byte[4096];
+      int n;
+      while ((n = in.read(buf)) > 0) {
+        seen.write(buf, 0, n);
+        if (seen.toString(StandardCharsets.UTF_8).contains(READY)) {
+          return (System.nanoTime() - t0) / 1e9;
+        }
+      }
+      throw new IOException("qemu ended before the ready line:\n" + seen);
+    } finally {
+      p.destroyForcibly();
+      p.waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
+  /** The shipped images as files, for QEMU. */
+  private static void extract(Path dir) throws IOException {
+    for (String name : IMAGES) {
+      try (InputStream res = LinuxBootBench.class.getResourceAsStream("/guests/linux/" + name)) {
+        if (res == null) {
+          throw new IOException(name + " is not in this Berth build");
+        }
+        boolean unpack = name.endsWith(".gz") && !name.startsWith("initramfs");
+        Path target = dir.resolve(unpack ? name.substring(0, name.length() - 3) : name);
+        try (InputStream in = unpack ? new GZIPInputStream(res) : res) {
+          Files.copy(in, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+      }
+    }
+  }
+
+  private static void deleteTree(Path root) throws IOException {
+    try (var paths = Files.walk(root)) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+}
