@@ -45,7 +45,7 @@ public final class GuestAgent {
       String os = "";
       try {
         os = qga.osInfo().path("pretty-name").asText("");
-      } catch (QgaClient.QgaException e) {
+      } catch (dev.berth.qapi.QapiError e) {
         // an agent without guest-get-osinfo still answers
       }
       return AgentStatus.answering(("version " + version + (os.isEmpty() ? "" : ", " + os)).trim());

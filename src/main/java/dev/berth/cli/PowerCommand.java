@@ -127,7 +127,7 @@ public final class PowerCommand implements Callable<Integer> {
       }
       return 0;
     } catch (IOException e) {
-      if (await && !(e instanceof QmpClient.QmpException) && !VmSockets.isLive(socket)) {
+      if (await && !(e instanceof dev.berth.qapi.QapiError) && !VmSockets.isLive(socket)) {
         return 0; // the socket closed: the VM stopped, which is what --wait waits for
       }
       System.err.println("berth: " + name + ": " + e.getMessage());

@@ -3,11 +3,11 @@ package dev.berth.qga;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.berth.qapi.QapiChannel;
+import dev.berth.qapi.QapiError;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
@@ -44,16 +44,8 @@ public final class QgaClient implements AutoCloseable {
    */
   public QgaClient(Path socket, long timeoutMillis) throws IOException {
     this.timeoutMillis = timeoutMillis;
-    this.channel = SocketChannel.open(StandardProtocolFamily.UNIX);
-    try {
-      channel.connect(UnixDomainSocketAddress.of(socket));
-    } catch (IOException e) {
-      channel.close();
-      throw new IOException(socket + ": no agent channel (" + e.getMessage() + ")", e);
-    }
-    Thread reader = new Thread(this::read, "qga-client");
-    reader.setDaemon(true);
-    reader.start();
+    this.channel = QapiChannel.open(socket, "no agent channel");
+    QapiChannel.startReader("qga-client", this::read);
   }
 
   private void read() {
@@ -117,7 +109,7 @@ public final class QgaClient implements AutoCloseable {
   /**
    * Runs an agent command and returns its {@code return} value, synchronising first if needed.
    *
-   * @throws QgaException if the agent answered with an error
+   * @throws QapiError if the agent answered with an error
    * @throws IOException if it did not answer in time or the channel closed
    */
   public JsonNode execute(String command, ObjectNode arguments) throws IOException {
@@ -132,7 +124,7 @@ public final class QgaClient implements AutoCloseable {
         continue;
       }
       if (reply.has("error")) {
-        throw new QgaException(reply.at("/error/class").asText(), reply.at("/error/desc").asText());
+        throw QapiError.of(reply);
       }
       return reply.path("return");
     }
@@ -174,11 +166,10 @@ public final class QgaClient implements AutoCloseable {
       while (true) {
         JsonNode reply = take(deadline, "guest-shutdown");
         if (reply.has("error")) {
-          throw new QgaException(
-              reply.at("/error/class").asText(), reply.at("/error/desc").asText());
+          throw QapiError.of(reply);
         }
       }
-    } catch (QgaException e) {
+    } catch (QapiError e) {
       throw e;
     } catch (IOException quietOrClosed) {
       inStep = false; // accepted: the guest is on its way down
@@ -224,19 +215,5 @@ public final class QgaClient implements AutoCloseable {
   @Override
   public void close() throws IOException {
     channel.close();
-  }
-
-  /** An error reply from the agent, with its error class. */
-  public static final class QgaException extends IOException {
-    private final String errorClass;
-
-    public QgaException(String errorClass, String desc) {
-      super(desc);
-      this.errorClass = errorClass;
-    }
-
-    public String errorClass() {
-      return errorClass;
-    }
   }
 }

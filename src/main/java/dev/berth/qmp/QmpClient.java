@@ -3,11 +3,11 @@ package dev.berth.qmp;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.berth.qapi.QapiChannel;
+import dev.berth.qapi.QapiError;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
@@ -37,16 +37,8 @@ public final class QmpClient implements AutoCloseable {
   /** Connects, reads the greeting and negotiates capabilities. */
   public QmpClient(Path socket, long timeoutMillis) throws IOException {
     this.timeoutMillis = timeoutMillis;
-    this.channel = SocketChannel.open(StandardProtocolFamily.UNIX);
-    try {
-      channel.connect(UnixDomainSocketAddress.of(socket));
-    } catch (IOException e) {
-      channel.close();
-      throw new IOException(socket + ": nothing is listening (" + e.getMessage() + ")", e);
-    }
-    Thread reader = new Thread(this::read, "qmp-client");
-    reader.setDaemon(true);
-    reader.start();
+    this.channel = QapiChannel.open(socket, "nothing is listening");
+    QapiChannel.startReader("qmp-client", this::read);
     JsonNode greeting = take(replies, "the QMP greeting");
     if (!greeting.has("QMP")) {
       close();
@@ -101,7 +93,7 @@ public final class QmpClient implements AutoCloseable {
   /**
    * Runs a command and returns its {@code return} value.
    *
-   * @throws QmpException if the VM answered with an error
+   * @throws QapiError if the VM answered with an error
    * @throws IOException if it did not answer in time or the socket closed
    */
   public JsonNode execute(String command, ObjectNode arguments) throws IOException {
@@ -121,7 +113,7 @@ public final class QmpClient implements AutoCloseable {
         continue; // a late reply to an earlier command that timed out
       }
       if (reply.has("error")) {
-        throw new QmpException(reply.at("/error/class").asText(), reply.at("/error/desc").asText());
+        throw QapiError.of(reply);
       }
       return reply.get("return");
     }
@@ -145,19 +137,5 @@ public final class QmpClient implements AutoCloseable {
   @Override
   public void close() throws IOException {
     channel.close();
-  }
-
-  /** An error reply from the VM, with QMP's error class. */
-  public static final class QmpException extends IOException {
-    private final String errorClass;
-
-    public QmpException(String errorClass, String desc) {
-      super(desc);
-      this.errorClass = errorClass;
-    }
-
-    public String errorClass() {
-      return errorClass;
-    }
   }
 }

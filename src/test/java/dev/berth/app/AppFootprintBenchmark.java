@@ -4,9 +4,7 @@ import dev.berth.vm.BerthDirs;
 import dev.berth.vm.VmStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import javafx.scene.control.ListView;
 import javafx.stage.Stage;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -28,9 +26,7 @@ class AppFootprintBenchmark {
 
   @Start
   void start(Stage stage) throws Exception {
-    Path home = Files.createTempDirectory(Path.of("/tmp"), "bf");
-    Files.createDirectories(home.resolve("run"));
-    BerthDirs dirs = new BerthDirs(Map.of("XDG_RUNTIME_DIR", home.resolve("run").toString()), home);
+    BerthDirs dirs = AppDriver.freshDirs("bf");
     new VmStore(dirs.config()).ensureFirstRunDefaults();
     BerthApp.Library library = BerthApp.Library.open(dirs);
     BerthApp.open(stage, library);
@@ -49,9 +45,7 @@ class AppFootprintBenchmark {
   @Test
   void footprintWithTheLinuxGuestIdle(FxRobot robot) throws Exception {
     System.out.printf("app with no VM running: RSS %d MiB%n", rssMiB());
-    @SuppressWarnings("unchecked")
-    ListView<VmViewModel> list = robot.lookup("#vmList").queryAs(ListView.class);
-    robot.interact(() -> list.getSelectionModel().select(vm));
+    AppDriver.select(robot, vm);
     robot.interact(vm::start);
     WaitForAsyncUtils.waitFor(
         120, TimeUnit.SECONDS, () -> vm.agentProperty().get().startsWith("Guest agent answers"));

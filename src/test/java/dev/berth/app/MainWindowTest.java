@@ -3,8 +3,6 @@ package dev.berth.app;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.berth.app.terminal.TerminalModel;
-import dev.berth.app.terminal.TerminalView;
 import dev.berth.vm.BerthDirs;
 import dev.berth.vm.VmSpec;
 import dev.berth.vm.VmStore;
@@ -12,18 +10,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 import javafx.scene.Node;
 import javafx.scene.control.Label;
-import javafx.scene.control.ListView;
 import javafx.stage.Stage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.testfx.api.FxRobot;
 import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
-import org.testfx.util.WaitForAsyncUtils;
 
 /**
  * The real app on the real bundled core: each power path from the toolbar, the state the user sees
@@ -66,47 +60,6 @@ class MainWindowTest {
     BerthApp.open(stage, library);
   }
 
-  private static void waitFor(int seconds, Supplier<Boolean> condition) throws Exception {
-    WaitForAsyncUtils.waitFor(seconds, TimeUnit.SECONDS, condition::get);
-  }
-
-  private Label badge(FxRobot robot) {
-    return robot.lookup("#stateBadge").queryAs(Label.class);
-  }
-
-  /** Everything the serial console shows, scrollback included (read on the FX thread). */
-  private String consoleText(FxRobot robot) {
-    TerminalView view = robot.lookup(".console").queryAs(TerminalView.class);
-    try {
-      return WaitForAsyncUtils.asyncFx(
-              () -> {
-                TerminalModel m = view.getModel();
-                StringBuilder sb = new StringBuilder();
-                for (int i = 0; i < m.totalLines(); i++) {
-                  var line = m.lineAt(i);
-                  sb.append(line.text(0, line.length()));
-                  if (!line.isWrapped()) {
-                    sb.append('\n');
-                  }
-                }
-                return sb.toString();
-              })
-          .get(10, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new AssertionError(e);
-    }
-  }
-
-  private String events(FxRobot robot) {
-    @SuppressWarnings("unchecked")
-    ListView<String> list = robot.lookup(".events").queryAs(ListView.class);
-    return String.join("\n", list.getItems());
-  }
-
-  private String lastEnd(FxRobot robot) {
-    return robot.lookup("#lastEndLabel").queryAs(Label.class).getText();
-  }
-
   /** The Force off button of a notification popup (not of the main window), if one is showing. */
   private javafx.scene.control.Button notificationOffer(FxRobot robot) {
     return robot.lookup(".button").queryAllAs(javafx.scene.control.Button.class).stream()
@@ -116,10 +69,10 @@ class MainWindowTest {
   }
 
   private void startAndWaitForPrompt(FxRobot robot) throws Exception {
-    assertEquals("Shut off", badge(robot).getText());
+    assertEquals("Shut off", AppDriver.badge(robot).getText());
     robot.clickOn("Start");
-    waitFor(20, () -> badge(robot).getText().equals("Running"));
-    waitFor(20, () -> consoleText(robot).contains("demo$"));
+    AppDriver.waitFor(20, () -> AppDriver.badge(robot).getText().equals("Running"));
+    AppDriver.waitFor(20, () -> AppDriver.consoleText(robot).contains("demo$"));
   }
 
   private void typeInConsole(FxRobot robot, String line) throws Exception {
@@ -132,10 +85,10 @@ class MainWindowTest {
   void powerButtonOnAGuestThatHonoursIt(FxRobot robot) throws Exception {
     startAndWaitForPrompt(robot);
     robot.clickOn("Power button");
-    waitFor(20, () -> badge(robot).getText().equals("Shut off"));
-    waitFor(5, () -> consoleText(robot).contains("pm: entering S5"));
-    assertEquals("Guest powered off (guest-shutdown)", lastEnd(robot));
-    String log = events(robot);
+    AppDriver.waitFor(20, () -> AppDriver.badge(robot).getText().equals("Shut off"));
+    AppDriver.waitFor(5, () -> AppDriver.consoleText(robot).contains("pm: entering S5"));
+    assertEquals("Guest powered off (guest-shutdown)", AppDriver.lastEnd(robot));
+    String log = AppDriver.events(robot);
     assertTrue(log.indexOf("POWERDOWN") < log.indexOf("SHUTDOWN"), log);
     assertTrue(log.contains("\"reason\":\"guest-shutdown\""), log);
   }
@@ -144,52 +97,47 @@ class MainWindowTest {
   void guestIgnoringTheButtonGetsTheWaitThenForceOff(FxRobot robot) throws Exception {
     startAndWaitForPrompt(robot);
     typeInConsole(robot, "button ignore");
-    waitFor(20, () -> consoleText(robot).contains("policy: ignore"));
+    AppDriver.waitFor(20, () -> AppDriver.consoleText(robot).contains("policy: ignore"));
     robot.clickOn("Power button");
-    waitFor(5, () -> badge(robot).getText().equals("Powering down"));
+    AppDriver.waitFor(5, () -> AppDriver.badge(robot).getText().equals("Powering down"));
     Node wait = robot.lookup("#waitLabel").query();
-    waitFor(5, () -> ((Label) wait).getText().startsWith("Waiting for the guest"));
-    waitFor(20, () -> consoleText(robot).contains("ignored (policy: ignore)"));
-    waitFor(TIMEOUT_S + 10, () -> vm.waitTimedOutProperty().get());
-    assertEquals("Powering down", badge(robot).getText(), "the guest is still running");
+    AppDriver.waitFor(5, () -> ((Label) wait).getText().startsWith("Waiting for the guest"));
+    AppDriver.waitFor(20, () -> AppDriver.consoleText(robot).contains("ignored (policy: ignore)"));
+    AppDriver.waitFor(TIMEOUT_S + 10, () -> vm.waitTimedOutProperty().get());
+    assertEquals("Powering down", AppDriver.badge(robot).getText(), "the guest is still running");
     assertTrue(robot.lookup("#waitForceButton").query().isVisible());
     // The notification offers Force off too; take its offer.
-    waitFor(10, () -> notificationOffer(robot) != null);
+    AppDriver.waitFor(10, () -> notificationOffer(robot) != null);
     robot.clickOn(notificationOffer(robot));
-    waitFor(20, () -> badge(robot).getText().equals("Shut off"));
-    assertEquals("Terminated by signal (host-signal)", lastEnd(robot));
+    AppDriver.waitFor(20, () -> AppDriver.badge(robot).getText().equals("Shut off"));
+    assertEquals("Terminated by signal (host-signal)", AppDriver.lastEnd(robot));
   }
 
   @Test
   void quitAsksThenCutsThePower(FxRobot robot) throws Exception {
     startAndWaitForPrompt(robot);
-    robot.clickOn("Quit emulator");
-    robot.clickOn("Don't ask again");
-    javafx.scene.control.Button confirm =
-        robot.lookup(".dialog-pane .button").queryAllAs(javafx.scene.control.Button.class).stream()
-            .filter(b -> b.getText().equals("Quit emulator"))
-            .findFirst()
-            .orElseThrow();
-    robot.clickOn(confirm);
-    waitFor(20, () -> badge(robot).getText().equals("Shut off"));
-    assertEquals("Emulator quit by host (host-qmp-quit)", lastEnd(robot));
-    assertTrue(events(robot).contains("{\"guest\":false,\"reason\":\"host-qmp-quit\"}"));
+    AppDriver.quitConfirming(robot);
+    AppDriver.waitFor(20, () -> AppDriver.badge(robot).getText().equals("Shut off"));
+    assertEquals("Emulator quit by host (host-qmp-quit)", AppDriver.lastEnd(robot));
+    assertTrue(AppDriver.events(robot).contains("{\"guest\":false,\"reason\":\"host-qmp-quit\"}"));
   }
 
   @Test
   void pauseResumeAndReset(FxRobot robot) throws Exception {
     startAndWaitForPrompt(robot);
     robot.clickOn("Pause");
-    waitFor(10, () -> badge(robot).getText().equals("Paused"));
-    assertTrue(events(robot).contains("\"event\":\"STOP\""));
+    AppDriver.waitFor(10, () -> AppDriver.badge(robot).getText().equals("Paused"));
+    assertTrue(AppDriver.events(robot).contains("\"event\":\"STOP\""));
     robot.clickOn("Resume");
-    waitFor(10, () -> badge(robot).getText().equals("Running"));
+    AppDriver.waitFor(10, () -> AppDriver.badge(robot).getText().equals("Running"));
     robot.clickOn("Reset");
-    waitFor(10, () -> events(robot).contains("\"reason\":\"host-qmp-system-reset\""));
-    waitFor(20, () -> consoleText(robot).split("Berth demo guest", -1).length > 2);
+    AppDriver.waitFor(
+        10, () -> AppDriver.events(robot).contains("\"reason\":\"host-qmp-system-reset\""));
+    AppDriver.waitFor(
+        20, () -> AppDriver.consoleText(robot).split("Berth demo guest", -1).length > 2);
     robot.clickOn("Force off");
-    waitFor(20, () -> badge(robot).getText().equals("Shut off"));
-    assertEquals("Terminated by signal (host-signal)", lastEnd(robot));
+    AppDriver.waitFor(20, () -> AppDriver.badge(robot).getText().equals("Shut off"));
+    assertEquals("Terminated by signal (host-signal)", AppDriver.lastEnd(robot));
     assertEquals(1, vm.runs().size());
     List<String> states =
         vm.runs().get(0).segments().stream().map(s -> s.state().label()).distinct().toList();

@@ -12,17 +12,12 @@ import dev.berth.vm.RunRecorder;
 import dev.berth.vm.VmState;
 import dev.berth.vm.VmStore;
 import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 import javafx.stage.Stage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.testfx.api.FxRobot;
 import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
-import org.testfx.util.WaitForAsyncUtils;
 
 /**
  * A Berth that starts while a QEMU VM of an earlier Berth still runs reattaches to it (state from
@@ -37,9 +32,7 @@ class QemuReattachWindowTest {
   @Start
   void start(Stage stage) throws Exception {
     X86TestGuest.ensureBuilt();
-    Path home = Files.createTempDirectory(Path.of("/tmp"), "ba");
-    Files.createDirectories(home.resolve("run"));
-    BerthDirs dirs = new BerthDirs(Map.of("XDG_RUNTIME_DIR", home.resolve("run").toString()), home);
+    BerthDirs dirs = AppDriver.freshDirs("ba");
     VmStore store = new VmStore(dirs.config());
     store.save(X86TestGuest.spec("live", "pc", ""));
     store.save(X86TestGuest.spec("gone", "pc", ""));
@@ -63,10 +56,6 @@ class QemuReattachWindowTest {
     BerthApp.open(stage, library);
   }
 
-  private static void waitFor(int seconds, Supplier<Boolean> condition) throws Exception {
-    WaitForAsyncUtils.waitFor(seconds, TimeUnit.SECONDS, condition::get);
-  }
-
   private VmViewModel vm(String name) {
     return library.vms().stream().filter(v -> v.name().equals(name)).findFirst().orElseThrow();
   }
@@ -74,20 +63,20 @@ class QemuReattachWindowTest {
   @Test
   void reattachesToTheLiveQemuAndRecordsTheGoneOne(FxRobot robot) throws Exception {
     VmViewModel live = vm("live");
-    waitFor(30, () -> live.stateProperty().get() == VmState.RUNNING);
+    AppDriver.waitFor(30, () -> live.stateProperty().get() == VmState.RUNNING);
     assertTrue(live.messageProperty().get().contains("Reattached"), live.messageProperty().get());
     assertTrue(live.events().stream().anyMatch(e -> e.contains("(reattached) QEMU")));
     assertTrue(live.events().stream().anyMatch(e -> e.contains("pid " + pid)));
     robot.interact(live::togglePause);
-    waitFor(20, () -> live.stateProperty().get() == VmState.PAUSED);
+    AppDriver.waitFor(20, () -> live.stateProperty().get() == VmState.PAUSED);
     robot.interact(live::quit);
-    waitFor(30, () -> live.stateProperty().get() == VmState.SHUT_OFF);
+    AppDriver.waitFor(30, () -> live.stateProperty().get() == VmState.SHUT_OFF);
     assertEquals("Emulator quit by host (host-qmp-quit)", live.lastEndProperty().get());
     assertEquals(1, live.runs().size(), "the same run goes on: " + live.runs());
     assertTrue(live.runs().get(0).end() != null);
 
     VmViewModel gone = vm("gone");
-    waitFor(10, () -> gone.lastEndProperty().get().contains("no Berth watched"));
+    AppDriver.waitFor(10, () -> gone.lastEndProperty().get().contains("no Berth watched"));
     assertEquals(VmState.SHUT_OFF, gone.stateProperty().get());
     assertEquals(1, gone.runs().size());
     assertEquals(dev.berth.core.machine.MachineExit.Kind.CRASHED, gone.runs().get(0).end().kind());

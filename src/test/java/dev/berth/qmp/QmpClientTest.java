@@ -4,18 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.berth.qapi.ScriptedPeer;
 import java.io.IOException;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,87 +20,41 @@ import org.junit.jupiter.api.Test;
 class QmpClientTest {
   private static final String GREETING =
       "{\"QMP\":{\"version\":{\"qemu\":{\"major\":7,\"minor\":2,\"micro\":0}},\"capabilities\":[]}}\r\n";
-  private Path dir;
+  private ScriptedPeer peer;
   private Path socket;
-  private ServerSocketChannel server;
 
   @BeforeEach
   void listen() throws IOException {
-    dir = Files.createTempDirectory(Path.of("/tmp"), "qc");
-    socket = dir.resolve("qmp.sock");
-    server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-    server.bind(UnixDomainSocketAddress.of(socket));
+    peer = new ScriptedPeer("qmp.sock");
+    socket = peer.socket();
   }
 
   @AfterEach
   void close() throws IOException {
-    server.close();
-    Files.deleteIfExists(socket);
-    Files.deleteIfExists(dir);
+    peer.close();
   }
 
-  /** Runs {@code script} for the one client that connects. */
-  private CompletableFuture<Void> peer(Consumer<SocketChannel> script) {
-    return CompletableFuture.runAsync(
-        () -> {
-          try (SocketChannel ch = server.accept()) {
-            script.accept(ch);
-          } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-          }
-        });
-  }
-
-  private static void send(SocketChannel ch, String text) {
-    try {
-      ch.write(ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
-  }
-
-  private static String readLine(SocketChannel ch) {
-    StringBuilder sb = new StringBuilder();
-    ByteBuffer one = ByteBuffer.allocate(1);
-    try {
-      while (ch.read(one.clear()) > 0) {
-        char c = (char) one.get(0);
-        if (c == '\n') {
-          return sb.toString();
-        }
-        sb.append(c);
-      }
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
-    return sb.toString();
-  }
-
-  private static String idOf(String request) {
-    return request.replaceAll(".*\"id\":(\\d+).*", "$1");
-  }
-
-  private static void pause(long millis) {
-    try {
-      Thread.sleep(millis); // the peer plays a slow or hung QEMU
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+  /** The greeting, and the reply to qmp_capabilities with the client's id, as QEMU sends them. */
+  private static void negotiate(SocketChannel ch) {
+    ScriptedPeer.send(ch, GREETING);
+    ScriptedPeer.send(
+        ch, "{\"return\":{},\"id\":" + ScriptedPeer.idOf(ScriptedPeer.readLine(ch)) + "}\r\n");
   }
 
   @Test
   void garbageAndPartialLinesAreSkippedAndEventsKeepTheirOrder() throws Exception {
-    peer(
+    peer.play(
         ch -> {
-          send(ch, GREETING);
-          send(ch, "{\"return\":{},\"id\":" + idOf(readLine(ch)) + "}\r\n");
-          String cmd = readLine(ch);
+          negotiate(ch);
+          String cmd = ScriptedPeer.readLine(ch);
           String id = cmd.replaceAll(".*\"id\":(\\d+).*", "$1");
-          send(ch, "this is not json\r\n{\"event\":\"STOP\",\"timestamp\":{\"seconds\":1,");
-          send(ch, "\"microseconds\":2}}\r\n\u0000\u0001garbage\r\n");
-          send(ch, "{\"event\":\"RESUME\",\"timestamp\":{\"seconds\":1,\"microseconds\":3}}\r\n");
-          send(ch, "{\"return\":{\"status\":\"running\"},\"id\":" + id + "}\r\n");
-          pause(500);
+          ScriptedPeer.send(
+              ch, "this is not json\r\n{\"event\":\"STOP\",\"timestamp\":{\"seconds\":1,");
+          ScriptedPeer.send(ch, "\"microseconds\":2}}\r\n\u0000\u0001garbage\r\n");
+          ScriptedPeer.send(
+              ch, "{\"event\":\"RESUME\",\"timestamp\":{\"seconds\":1,\"microseconds\":3}}\r\n");
+          ScriptedPeer.send(ch, "{\"return\":{\"status\":\"running\"},\"id\":" + id + "}\r\n");
+          ScriptedPeer.pause(500);
         });
     try (QmpClient qmp = new QmpClient(socket, 2000)) {
       assertEquals("running", qmp.execute("query-status", null).path("status").asText());
@@ -118,12 +65,11 @@ class QmpClientTest {
 
   @Test
   void eofInTheMiddleOfALineIsAClearError() throws Exception {
-    peer(
+    peer.play(
         ch -> {
-          send(ch, GREETING);
-          send(ch, "{\"return\":{},\"id\":" + idOf(readLine(ch)) + "}\r\n");
-          readLine(ch);
-          send(ch, "{\"return\":{\"sta");
+          negotiate(ch);
+          ScriptedPeer.readLine(ch);
+          ScriptedPeer.send(ch, "{\"return\":{\"sta");
         });
     try (QmpClient qmp = new QmpClient(socket, 2000)) {
       IOException e = assertThrows(IOException.class, () -> qmp.execute("query-status", null));
@@ -134,12 +80,11 @@ class QmpClientTest {
 
   @Test
   void aHungPeerTimesOut() throws Exception {
-    peer(
+    peer.play(
         ch -> {
-          send(ch, GREETING);
-          send(ch, "{\"return\":{},\"id\":" + idOf(readLine(ch)) + "}\r\n");
-          readLine(ch);
-          pause(2000);
+          negotiate(ch);
+          ScriptedPeer.readLine(ch);
+          ScriptedPeer.pause(2000);
         });
     try (QmpClient qmp = new QmpClient(socket, 300)) {
       long t0 = System.nanoTime();
@@ -151,29 +96,28 @@ class QmpClientTest {
 
   @Test
   void aPeerThatIsNotQmpIsRefused() {
-    peer(ch -> send(ch, "SSH-2.0-OpenSSH_9.2\r\n{\"hello\":1}\r\n"));
+    peer.play(ch -> ScriptedPeer.send(ch, "SSH-2.0-OpenSSH_9.2\r\n{\"hello\":1}\r\n"));
     IOException e = assertThrows(IOException.class, () -> new QmpClient(socket, 1000));
     assertTrue(e.getMessage().contains("not a QMP server"), e.getMessage());
   }
 
   @Test
   void anErrorReplyCarriesQemusClass() throws Exception {
-    peer(
+    peer.play(
         ch -> {
-          send(ch, GREETING);
-          send(ch, "{\"return\":{},\"id\":" + idOf(readLine(ch)) + "}\r\n");
-          String id = readLine(ch).replaceAll(".*\"id\":(\\d+).*", "$1");
-          send(
+          negotiate(ch);
+          String id = ScriptedPeer.readLine(ch).replaceAll(".*\"id\":(\\d+).*", "$1");
+          ScriptedPeer.send(
               ch,
               "{\"error\":{\"class\":\"CommandNotFound\",\"desc\":\"The command nope has not been"
                   + " found\"},\"id\":"
                   + id
                   + "}\r\n");
-          pause(300);
+          ScriptedPeer.pause(300);
         });
     try (QmpClient qmp = new QmpClient(socket, 2000)) {
-      QmpClient.QmpException e =
-          assertThrows(QmpClient.QmpException.class, () -> qmp.execute("nope", null));
+      dev.berth.qapi.QapiError e =
+          assertThrows(dev.berth.qapi.QapiError.class, () -> qmp.execute("nope", null));
       assertEquals("CommandNotFound", e.errorClass());
     }
   }
