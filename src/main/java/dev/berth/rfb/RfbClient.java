@@ -193,6 +193,9 @@ public final class RfbClient implements GuestDisplay, AutoCloseable {
       fail(e);
     } catch (ClosedChannelException e) {
       fail(new RfbException("the VNC connection was closed", e));
+    } catch (java.net.SocketException e) {
+      // a reset is the server going away with our last request unread, as QEMU does on exit
+      fail(new RfbException("the VNC server closed the connection", e));
     } catch (IOException e) {
       fail(new RfbException("the VNC connection broke: " + e.getMessage(), e));
     } catch (RuntimeException e) {

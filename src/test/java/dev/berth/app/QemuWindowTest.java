@@ -117,4 +117,25 @@ class QemuWindowTest {
     assertEquals("Killed — no shutdown event", AppDriver.lastEnd(robot));
     assertTrue(!AppDriver.events(robot).contains("SHUTDOWN"), AppDriver.events(robot));
   }
+
+  @Test
+  void forceOffEscalatesToKillWhenQemuDoesNotAnswerSigterm(FxRobot robot) throws Exception {
+    select(robot, "x86");
+    startAndWaitForGuest(robot);
+    // A hung QEMU: stopped, it cannot act on SIGTERM; libvirt's destroy kills it after 10 s.
+    long pid =
+        Long.parseLong(
+            vm.events().stream()
+                .filter(e -> e.contains("pid "))
+                .findFirst()
+                .orElseThrow()
+                .replaceAll(".*pid (\\d+).*", "$1"));
+    dev.berth.backend.qemu.ProcessSignals.send(ProcessHandle.of(pid).orElseThrow(), "STOP");
+    long t0 = System.nanoTime();
+    robot.clickOn("#forceButton");
+    AppDriver.waitFor(30, () -> AppDriver.badge(robot).getText().equals("Shut off"));
+    double waited = (System.nanoTime() - t0) / 1e9;
+    assertEquals("Killed — no shutdown event", AppDriver.lastEnd(robot));
+    assertTrue(waited >= VmViewModel.FORCE_OFF_KILL_SECONDS - 1, "killed after " + waited + " s");
+  }
 }

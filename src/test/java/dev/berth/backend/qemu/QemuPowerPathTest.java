@@ -216,6 +216,16 @@ class QemuPowerPathTest {
   }
 
   @Test
+  void aQemuThatDiesIsACrashWithItsOutput() throws Exception {
+    boot("pc", "");
+    ProcessSignals.send(ProcessHandle.of(vm.pid()).orElseThrow(), "SEGV");
+    MachineExit end = exit();
+    assertEquals(MachineExit.Kind.CRASHED, end.kind(), end.toString());
+    assertTrue(end.detail().startsWith("QEMU was killed by signal 11"), end.detail());
+    assertNull(events.poll(), "no SHUTDOWN: nothing shut down");
+  }
+
+  @Test
   void resetRebootsTheGuest() throws Exception {
     boot("pc", "");
     synchronized (console) {
