@@ -62,3 +62,25 @@ key Return
 sleep 2
 key alt+5
 shot shut-off-timeline 1
+
+# The shipped Linux guest (the second VM in the list): serial console, framebuffer console,
+# Overview with the agent, and "Shut down" through the agent.
+xdotool mousemove 100 100 click 1
+key ctrl+shift+s
+sleep 12
+key alt+1
+xdotool mousemove 700 400 click 1
+xdotool type --delay 40 'uname -a; head -2 /etc/os-release'
+key Return
+shot linux-console 1
+key alt+2
+xdotool mousemove 700 400 click 1   # the framebuffer console: typed on the virtio keyboard
+xdotool type --delay 60 'echo typed on the virtio keyboard'
+key Return
+shot linux-display 1
+key alt+3
+shot linux-overview 6
+key ctrl+shift+d          # Shut down: the guest agent answers, so it goes that way
+sleep 4
+key alt+4
+shot linux-events 1

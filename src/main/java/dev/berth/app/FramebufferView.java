@@ -82,6 +82,14 @@ public final class FramebufferView extends StackPane {
                 releaseAll();
               }
             });
+    // A click anywhere on the view (the image or the bars beside it) gives it the keyboard; the
+    // press goes no further, or an enclosing TabPane takes the focus back.
+    addEventHandler(
+        MouseEvent.MOUSE_PRESSED,
+        e -> {
+          requestFocus();
+          e.consume();
+        });
     view.addEventHandler(MouseEvent.MOUSE_MOVED, this::mouse);
     view.addEventHandler(MouseEvent.MOUSE_DRAGGED, this::mouse);
     view.addEventHandler(MouseEvent.MOUSE_PRESSED, this::mouse);
@@ -209,9 +217,6 @@ public final class FramebufferView extends StackPane {
   }
 
   private void mouse(MouseEvent e) {
-    if (e.getEventType() == MouseEvent.MOUSE_PRESSED) {
-      requestFocus();
-    }
     int buttons =
         (e.isPrimaryButtonDown() ? 1 : 0)
             | (e.isMiddleButtonDown() ? 2 : 0)

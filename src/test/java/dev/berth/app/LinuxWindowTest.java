@@ -7,6 +7,7 @@ import dev.berth.vm.BerthDirs;
 import dev.berth.vm.VmState;
 import dev.berth.vm.VmStore;
 import javafx.scene.control.Label;
+import javafx.scene.input.KeyCode;
 import javafx.stage.Stage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -32,6 +33,10 @@ class LinuxWindowTest {
     vm = library.vms().stream().filter(v -> v.name().equals("linux")).findFirst().orElseThrow();
   }
 
+  private static boolean consoleHas(FxRobot robot, String text) {
+    return AppDriver.consoleText(robot).contains(text);
+  }
+
   @Test
   void bootsTheShippedLinuxAndShutsDownThroughTheAgent(FxRobot robot) throws Exception {
     AppDriver.select(robot, vm);
@@ -43,6 +48,49 @@ class LinuxWindowTest {
     assertTrue(
         java.util.Arrays.stream(pixels).anyMatch(p -> (p & 0xffffff) != 0),
         "the framebuffer console has drawn something");
+    // The Display tab's keyboard is the guest's virtio keyboard: tty1's shell runs what is typed
+    // there. The serial console's shell waits for its effect.
+    String wait = "while [ ! -e /tmp/kbd ]; do sleep 1; done; echo KBD-$((2+3))";
+    AppDriver.waitFor(30, () -> consoleHas(robot, "berth-linux:~#"));
+    for (int i = 0; i < 10 && !consoleHas(robot, wait); i++) {
+      // the serial shell drops typeahead while it starts, like tty1's: type until it echoes
+      robot.interact(() -> vm.type(wait + "\n"));
+      try {
+        AppDriver.waitFor(2, () -> consoleHas(robot, wait));
+      } catch (java.util.concurrent.TimeoutException notYet) {
+        // again
+      }
+    }
+    robot.clickOn("Display (Alt+2)");
+    KeyCode[] line = {
+      KeyCode.T,
+      KeyCode.O,
+      KeyCode.U,
+      KeyCode.C,
+      KeyCode.H,
+      KeyCode.SPACE,
+      KeyCode.SLASH,
+      KeyCode.T,
+      KeyCode.M,
+      KeyCode.P,
+      KeyCode.SLASH,
+      KeyCode.K,
+      KeyCode.B,
+      KeyCode.D,
+      KeyCode.ENTER
+    };
+    // tty1's shell may still be starting (it drops typeahead): type until the effect shows
+    for (int i = 0; i < 6 && !consoleHas(robot, "KBD-5"); i++) {
+      robot.clickOn("Display (Alt+2)");
+      robot.clickOn(".framebuffer");
+      robot.type(line);
+      try {
+        AppDriver.waitFor(5, () -> consoleHas(robot, "KBD-5"));
+      } catch (java.util.concurrent.TimeoutException notYet) {
+        // type the line again
+      }
+    }
+    assertTrue(consoleHas(robot, "KBD-5"), "keys on the Display tab reached the guest");
     robot.clickOn("Shut down");
     AppDriver.waitFor(60, () -> vm.stateProperty().get() == VmState.SHUT_OFF);
     assertEquals("Guest powered off (guest-shutdown)", vm.lastEndProperty().get());

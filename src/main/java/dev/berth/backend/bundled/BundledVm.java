@@ -81,7 +81,7 @@ public final class BundledVm implements RunningVm {
 
   @Override
   public String describe() {
-    return "bundled core (" + machine.cpuSummary() + ")";
+    return "bundled core (RV64IMAFDC, " + (machine.config().memoryBytes() >> 20) + " MiB)";
   }
 
   @Override
