@@ -317,7 +317,9 @@ public final class MainController {
             : "QEMU, " + c.arch() + " " + (c.machine() == null ? "(default machine)" : c.machine()),
         c.memoryMiB(),
         c.kernel(),
-        c.append().isEmpty() ? "(none)" : c.append(),
+        !c.append().isEmpty()
+            ? c.append()
+            : c.bundledGuest() != null ? "(the bundled guest's own)" : "(none)",
         model.buttonTimeoutSeconds());
   }
 

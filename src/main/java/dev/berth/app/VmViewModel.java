@@ -493,6 +493,7 @@ public final class VmViewModel {
     initiator = Initiator.USER;
     beginWait();
     message.set("Shutting down: asking the guest agent…");
+    events.add(time() + "  (shutdown) asked: the guest agent if it answers, else the power button");
     v.shutDown()
         .whenComplete(
             (path, error) ->
