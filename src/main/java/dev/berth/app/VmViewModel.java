@@ -20,7 +20,6 @@ import dev.berth.vm.Run;
 import dev.berth.vm.RunHistory;
 import dev.berth.vm.RunRecorder;
 import dev.berth.vm.RunningVm;
-import dev.berth.vm.ShutdownPath;
 import dev.berth.vm.VmSockets;
 import dev.berth.vm.VmSpec;
 import dev.berth.vm.VmState;
@@ -58,8 +57,13 @@ public final class VmViewModel {
   /** libvirt's destroy: SIGTERM, then SIGKILL if the VM is still there 10 s later. */
   static final long FORCE_OFF_KILL_SECONDS = 10;
 
-  /** How often (in statistics samples, one a second) the Overview asks the agent again. */
+  /**
+   * How often (in statistics samples, one a second) the Overview asks the agent again: often until
+   * it answers, then seldom, since every probe is a connection to its one-client channel.
+   */
   private static final int AGENT_PROBE_SECONDS = 5;
+
+  private static final int AGENT_RECHECK_SECONDS = 30;
 
   private static final System.Logger LOG = System.getLogger(VmViewModel.class.getName());
 
@@ -109,10 +113,10 @@ public final class VmViewModel {
   private Consumer<String> unexpectedStop = s -> {};
   private Initiator initiator = Initiator.NONE;
   private volatile RunningVm vm;
-  private ShutdownPath lastShutdownPath;
   private final StringProperty agent = new SimpleStringProperty("");
   private final StringProperty emulator = new SimpleStringProperty("");
   private long samples;
+  private boolean agentAnswers;
 
   /** Receives console bytes on the core's worker thread. */
   public interface ConsoleSink {
@@ -262,59 +266,26 @@ public final class VmViewModel {
     return state.get().isActive();
   }
 
+  /**
+   * Starts the VM. Building it (reading and unpacking images, a first data disk, starting QEMU and
+   * probing KVM) happens off the FX thread; the state shows Starting meanwhile.
+   */
   public void start() {
     String name = name();
     if (isActive()) {
       message.set(name + " is already running");
       return;
     }
-    if (spec.backend() == VmSpec.Backend.QEMU) {
-      startQemu();
-      return;
-    }
-    BundledVm b;
-    try {
-      b = BundledVm.create(spec, dirs);
-    } catch (ImageException e) {
-      message.set("Cannot start " + name + ": " + e.getMessage());
-      return;
-    }
-    Path socket = VmSockets.qmp(dirs, name);
-    if (VmSockets.isLive(socket)) {
-      message.set("Cannot start " + name + ": it is already running (" + socket + " answers)");
-      return;
-    }
-    framebuffer.set(b.display());
-    lifecycle.starting();
-    adopt(b, null);
-    try {
-      b.start(dirs);
-    } catch (java.io.IOException e) {
-      events.add(time() + "  (no QMP socket: " + e.getMessage() + ")");
-    }
-    lifecycle.started();
-    sync();
-    message.set(name + " started");
-  }
-
-  /** QEMU takes a moment to start (and to probe KVM): that happens off the FX thread. */
-  private void startQemu() {
-    String name = name();
     VmSpec s = spec;
     lifecycle.starting();
     sync();
-    message.set("Starting " + name + " on QEMU…");
+    message.set("Starting " + name + "…");
     BACKGROUND.execute(
         () -> {
           try {
-            QemuVm q = QemuVm.launch(s, dirs);
-            Platform.runLater(
-                () -> {
-                  lifecycle.started();
-                  adopt(q, null);
-                  message.set(name + " started: " + q.describe());
-                });
-          } catch (java.io.IOException e) {
+            RunningVm v = s.backend() == VmSpec.Backend.QEMU ? QemuVm.launch(s, dirs) : bundled(s);
+            Platform.runLater(() -> begin(v));
+          } catch (java.io.IOException | ImageException e) {
             Platform.runLater(
                 () -> {
                   lifecycle.startFailed();
@@ -323,6 +294,32 @@ public final class VmViewModel {
                 });
           }
         });
+  }
+
+  private BundledVm bundled(VmSpec s) throws ImageException, java.io.IOException {
+    Path socket = VmSockets.qmp(dirs, s.name());
+    if (VmSockets.isLive(socket)) {
+      throw new java.io.IOException("it is already running (" + socket + " answers)");
+    }
+    return BundledVm.create(s, dirs);
+  }
+
+  /** The started VM comes to the FX thread: listeners, display, history, then it runs. */
+  private void begin(RunningVm v) {
+    if (v instanceof BundledVm b) {
+      framebuffer.set(b.display());
+      adopt(b, null);
+      try {
+        b.start(dirs);
+      } catch (java.io.IOException e) {
+        events.add(time() + "  (no QMP socket: " + e.getMessage() + ")");
+      }
+    } else {
+      adopt(v, null);
+    }
+    lifecycle.started();
+    sync();
+    message.set(name() + " started: " + v.describe());
   }
 
   /**
@@ -447,6 +444,7 @@ public final class VmViewModel {
   public void refreshAgent() {
     RunningVm v = vm;
     if (v == null || !isActive()) {
+      agentAnswers = false;
       agent.set("");
       return;
     }
@@ -456,6 +454,7 @@ public final class VmViewModel {
           Platform.runLater(
               () -> {
                 if (v == vm && isActive()) {
+                  agentAnswers = a.answers();
                   agent.set(a.describe());
                 }
               });
@@ -505,16 +504,10 @@ public final class VmViewModel {
                       if (error != null) {
                         message.set("Cannot shut down " + name() + ": " + rootMessage(error));
                       } else {
-                        lastShutdownPath = path;
                         message.set(path.describe());
                         events.add(time() + "  (shutdown) " + path.describe());
                       }
                     }));
-  }
-
-  /** The path the last "Shut down" took, or null. */
-  public ShutdownPath lastShutdownPath() {
-    return lastShutdownPath;
   }
 
   public void quit() {
@@ -737,7 +730,8 @@ public final class VmViewModel {
     RunningVm v = vm;
     stats.set(v == null || !isActive() ? "" : v.sampleStats());
     // the agent starts late in the guest's boot and may stop: look again every few seconds
-    if (v != null && isActive() && ++samples % AGENT_PROBE_SECONDS == 0) {
+    int every = agentAnswers ? AGENT_RECHECK_SECONDS : AGENT_PROBE_SECONDS;
+    if (v != null && isActive() && ++samples % every == 0) {
       refreshAgent();
     }
   }
@@ -763,12 +757,14 @@ public final class VmViewModel {
       recorder.end(exit, words);
       recorder = null;
     }
-    sync();
-    endWait();
-    agent.set("");
+    // the why and the log first, the state last: whoever sees "Shut off" finds its reason there
     lastEnd.set(words);
     events.add(time() + "  (end) " + words);
     message.set(name() + ": " + words);
+    endWait();
+    agentAnswers = false;
+    agent.set("");
+    sync();
     if (initiator == Initiator.NONE || exit.kind() == MachineExit.Kind.CRASHED) {
       unexpectedStop.accept(words);
     }

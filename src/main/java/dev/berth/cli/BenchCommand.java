@@ -1,10 +1,12 @@
 package dev.berth.cli;
 
+import dev.berth.backend.qemu.QemuInstallation;
 import dev.berth.core.boot.ImageException;
 import dev.berth.core.boot.ImageSource;
 import dev.berth.core.machine.Machine;
 import dev.berth.core.machine.MachineConfig;
 import dev.berth.core.machine.MachineExit;
+import dev.berth.vm.FileTrees;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -101,9 +103,11 @@ public final class BenchCommand implements Callable<Integer> {
     if (noQemu) {
       return 0;
     }
-    Path qemu = findOnPath("qemu-system-riscv64");
-    if (qemu == null) {
-      out.println("qemu-system-riscv64 not found on PATH: no comparison");
+    Path qemu;
+    try {
+      qemu = QemuInstallation.find("riscv64").binary();
+    } catch (QemuInstallation.MissingException e) {
+      out.println(e.getMessage() + ": no comparison");
       return 0;
     }
     Path tmp = Files.createTempDirectory("berth-bench");
@@ -130,12 +134,7 @@ public final class BenchCommand implements Callable<Integer> {
       out.printf("qemu   best: %.1f MIPS (-cpu %s)%n", bestQemu, cpu);
       out.printf("ratio berth/qemu: %.3f%n", bestBerth / bestQemu);
     } finally {
-      try (var files = Files.list(tmp)) {
-        for (Path p : files.toList()) {
-          Files.deleteIfExists(p);
-        }
-      }
-      Files.deleteIfExists(tmp);
+      FileTrees.delete(tmp);
     }
     return 0;
   }
@@ -173,20 +172,6 @@ public final class BenchCommand implements Callable<Integer> {
       }
       return new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
     }
-  }
-
-  static Path findOnPath(String name) {
-    String path = System.getenv("PATH");
-    if (path == null) {
-      return null;
-    }
-    for (String dir : path.split(java.io.File.pathSeparator)) {
-      Path p = Path.of(dir, name);
-      if (Files.isExecutable(p)) {
-        return p;
-      }
-    }
-    return null;
   }
 
   private static double timeQemu(Path qemu, String cpu, Path elf) throws Exception {

@@ -1,6 +1,7 @@
 package dev.berth.cli;
 
 import dev.berth.backend.bundled.BundledMachines;
+import dev.berth.backend.qemu.QemuInstallation;
 import dev.berth.core.machine.Machine;
 import dev.berth.vm.BerthDirs;
 import dev.berth.vm.VmSpec;
@@ -45,9 +46,14 @@ final class LinuxBootBench {
         out.printf("berth  run %d: ready line after %.2f s%n", i, s);
       }
       out.printf("berth  best: %.2f s to the ready line%n", best);
-      Path binary = BenchCommand.findOnPath("qemu-system-riscv64");
-      if (!qemu || binary == null) {
-        out.println(qemu ? "qemu-system-riscv64 not found on PATH: no comparison" : "");
+      if (!qemu) {
+        return 0;
+      }
+      Path binary;
+      try {
+        binary = QemuInstallation.find("riscv64").binary();
+      } catch (QemuInstallation.MissingException e) {
+        out.println(e.getMessage() + ": no comparison");
         return 0;
       }
       extract(tmp);
@@ -60,7 +66,7 @@ final class LinuxBootBench {
       out.printf("qemu   best: %.2f s; berth/qemu boot time %.2f%n", bestQemu, best / bestQemu);
       return 0;
     } finally {
-      deleteTree(tmp);
+      dev.berth.vm.FileTrees.delete(tmp);
     }
   }
 
@@ -195,14 +201,6 @@ final class LinuxBootBench {
         try (InputStream in = unpack ? new GZIPInputStream(res) : res) {
           Files.copy(in, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         }
-      }
-    }
-  }
-
-  private static void deleteTree(Path root) throws IOException {
-    try (var paths = Files.walk(root)) {
-      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
       }
     }
   }

@@ -174,7 +174,7 @@ public final class VmStore {
     } catch (FileAlreadyExistsException e) {
       return false; // another instance got there first
     } finally {
-      deleteTree(staging);
+      FileTrees.delete(staging);
     }
     AtomicFiles.syncDirectory(configDir);
     return true;
@@ -242,17 +242,5 @@ public final class VmStore {
   private static void writeAtomically(Path dir, VmSpec spec) throws IOException {
     AtomicFiles.write(
         dir.resolve(spec.name() + SUFFIX), spec.toJson().getBytes(StandardCharsets.UTF_8));
-  }
-
-  private static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
-      return;
-    }
-    try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
-      for (Path p : entries) {
-        Files.deleteIfExists(p);
-      }
-    }
-    Files.deleteIfExists(dir);
   }
 }

@@ -1,5 +1,6 @@
 package dev.berth.backend.qemu;
 
+import dev.berth.vm.FileTrees;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -82,11 +83,8 @@ public final class KvmProbe {
         p.destroyForcibly();
       }
       if (dir != null) {
-        try (var files = Files.list(dir)) {
-          for (Path f : files.toList()) {
-            Files.deleteIfExists(f);
-          }
-          Files.deleteIfExists(dir);
+        try {
+          FileTrees.delete(dir);
         } catch (IOException e) {
           // a temp directory left behind
         }

@@ -1,9 +1,7 @@
 package dev.berth.backend.qemu;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -39,14 +37,9 @@ public record QemuInstallation(String arch, Path binary, String version) {
     if (dirs.isEmpty()) {
       dirs = env.getOrDefault("PATH", "");
     }
-    for (String dir : dirs.split(File.pathSeparator)) {
-      if (dir.isEmpty()) {
-        continue;
-      }
-      Path candidate = Path.of(dir, name);
-      if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
-        return new QemuInstallation(arch, candidate, version(candidate));
-      }
+    java.util.Optional<Path> binary = Executables.find(name, dirs);
+    if (binary.isPresent()) {
+      return new QemuInstallation(arch, binary.get(), version(binary.get()));
     }
     String pkg = PACKAGES.get(arch);
     throw new MissingException(

@@ -122,7 +122,7 @@ public final class QemuVm implements RunningVm {
     Files.deleteIfExists(rt.log());
     String accel = KvmProbe.accelerator(qemu);
     List<String> cmd = new ArrayList<>();
-    Optional<Path> setsid = onPath("setsid");
+    Optional<Path> setsid = Executables.onPath("setsid");
     setsid.ifPresent(p -> cmd.add(p.toString()));
     cmd.addAll(QemuCommandLine.build(spec, qemu, rt, accel));
     LOG.log(System.Logger.Level.DEBUG, "starting " + String.join(" ", cmd));
@@ -446,33 +446,54 @@ public final class QemuVm implements RunningVm {
   @Override
   public void type(byte[] bytes) {
     byte[] copy = bytes.clone();
-    control.execute(
+    onControl(
+        "serial write",
         () -> {
           SocketChannel ch = serial;
-          if (ch == null) {
-            return;
-          }
-          try {
+          if (ch != null) {
             ByteBuffer b = ByteBuffer.wrap(copy);
             while (b.hasRemaining()) {
               ch.write(b);
             }
-          } catch (IOException e) {
-            LOG.log(System.Logger.Level.DEBUG, "serial write failed", e);
           }
+          return null;
         });
   }
 
+  /** Blocking work for QEMU (a socket or a process call). */
+  @FunctionalInterface
+  private interface IoWork<T> {
+    T run() throws IOException;
+  }
+
+  /**
+   * Runs {@code work} on the control thread, never the caller's; an I/O error fails the future with
+   * one line, and so does any request after the run is over.
+   */
+  private <T> CompletableFuture<T> onControl(String what, IoWork<T> work) {
+    try {
+      return CompletableFuture.supplyAsync(
+          () -> {
+            try {
+              return work.run();
+            } catch (IOException e) {
+              throw new java.io.UncheckedIOException(what + ": " + e.getMessage(), e);
+            }
+          },
+          control);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      return CompletableFuture.failedFuture(
+          new IOException(what + ": " + spec.name() + " is no longer running"));
+    }
+  }
+
   private CompletableFuture<Void> qmp(String command, ObjectNode args) {
-    return CompletableFuture.runAsync(
+    return onControl(
+        command,
         () -> {
-          try {
-            monitor.execute(command, args);
-          } catch (IOException e) {
-            throw new java.io.UncheckedIOException(command + ": " + e.getMessage(), e);
-          }
-        },
-        control);
+          monitor.execute(command, args);
+          return null;
+        });
   }
 
   @Override
@@ -482,15 +503,8 @@ public final class QemuVm implements RunningVm {
 
   @Override
   public CompletableFuture<ShutdownPath> shutDown() {
-    return CompletableFuture.supplyAsync(
-        () -> {
-          try {
-            return agent.shutDown(() -> monitor.execute("system_powerdown", null));
-          } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-          }
-        },
-        control);
+    return onControl(
+        "shut down", () -> agent.shutDown(() -> monitor.execute("system_powerdown", null)));
   }
 
   @Override
@@ -516,15 +530,12 @@ public final class QemuVm implements RunningVm {
 
   /** Signals go to QEMU's pid: it is not in our process group, Ctrl+C here never reaches it. */
   private CompletableFuture<Void> signal(String name) {
-    return CompletableFuture.runAsync(
+    return onControl(
+        "SIG" + name,
         () -> {
-          try {
-            ProcessSignals.send(handle, name);
-          } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e.getMessage(), e);
-          }
-        },
-        control);
+          ProcessSignals.send(handle, name);
+          return null;
+        });
   }
 
   @Override
@@ -589,16 +600,6 @@ public final class QemuVm implements RunningVm {
   @Override
   public AgentStatus probeAgent() {
     return agent.probe();
-  }
-
-  private static Optional<Path> onPath(String name) {
-    for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
-      Path p = Path.of(dir, name);
-      if (!dir.isEmpty() && Files.isExecutable(p)) {
-        return Optional.of(p);
-      }
-    }
-    return Optional.empty();
   }
 
   private static void sleepBriefly() {
