@@ -94,6 +94,9 @@ class LinuxWindowTest {
     robot.clickOn("Shut down");
     AppDriver.waitFor(60, () -> vm.stateProperty().get() == VmState.SHUT_OFF);
     assertEquals("Guest powered off (guest-shutdown)", vm.lastEndProperty().get());
+    // the agent path's report comes when its channel closes, which may be after the run's end
+    AppDriver.waitFor(
+        10, () -> vm.events().stream().anyMatch(e -> e.contains("Shut down via the guest agent")));
     assertTrue(
         vm.events().stream().anyMatch(e -> e.contains("Shut down via the guest agent")),
         String.join("\n", vm.events()));
