@@ -47,6 +47,7 @@ public final class MainController {
   @FXML private Label overviewStats;
   @FXML private Label overviewAgent;
   @FXML private Label overviewEmulator;
+  @FXML private Label overviewAccel;
   @FXML private MenuItem ctrlAltDelItem;
   @FXML private javafx.scene.control.Menu signalMenu;
   @FXML private HBox waitBox;
@@ -286,6 +287,15 @@ public final class MainController {
     messageLabel.textProperty().bind(model.messageProperty());
     overviewStats.textProperty().bind(model.statsProperty());
     overviewEmulator.textProperty().bind(Bindings.concat("Emulator: ", model.emulatorProperty()));
+    overviewAccel
+        .textProperty()
+        .bind(
+            Bindings.createStringBinding(
+                () ->
+                    model.acceleratorProperty().get().isEmpty()
+                        ? ""
+                        : "Accelerator: " + model.acceleratorProperty().get(),
+                model.acceleratorProperty()));
     overviewAgent
         .textProperty()
         .bind(

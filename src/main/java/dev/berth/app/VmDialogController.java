@@ -27,6 +27,7 @@ public final class VmDialogController {
   @FXML private TextField append;
   @FXML private TextField bios;
   @FXML private TextField timeout;
+  @FXML private ChoiceBox<VmSpec.Accel> accel;
   @FXML private Label nameError;
   @FXML private Label backendError;
   @FXML private Label memoryError;
@@ -34,6 +35,7 @@ public final class VmDialogController {
   @FXML private Label initrdError;
   @FXML private Label biosError;
   @FXML private Label timeoutError;
+  @FXML private Label accelError;
 
   private final SimpleBooleanProperty valid = new SimpleBooleanProperty(false);
   private SpecValidator validator;
@@ -50,6 +52,26 @@ public final class VmDialogController {
       f.textProperty().addListener((o, was, is) -> validate());
     }
     backend.valueProperty().addListener((o, was, is) -> validate());
+    accel.getItems().setAll(VmSpec.Accel.values());
+    accel.setConverter(
+        new javafx.util.StringConverter<>() {
+          @Override
+          public String toString(VmSpec.Accel a) {
+            return a == null
+                ? ""
+                : switch (a) {
+                  case AUTO -> "Auto (KVM when it works here)";
+                  case KVM -> "KVM";
+                  case TCG -> "TCG (software)";
+                };
+          }
+
+          @Override
+          public VmSpec.Accel fromString(String s) {
+            return null;
+          }
+        });
+    accel.valueProperty().addListener((o, was, is) -> validate());
   }
 
   void setUp(VmSpec initial, SpecValidator validator, Collection<String> otherNames) {
@@ -64,6 +86,7 @@ public final class VmDialogController {
     append.setText(initial.append());
     bios.setText(initial.bios() == null ? "" : initial.bios());
     timeout.setText(Integer.toString(initial.powerButtonTimeoutSeconds()));
+    accel.setValue(initial.accel());
     validate();
   }
 
@@ -106,7 +129,8 @@ public final class VmDialogController {
             initial.arch(),
             initial.machine(),
             initial.cpus(),
-            initial.cdrom());
+            initial.cdrom(),
+            accel.getValue());
     Map<String, String> errors = new java.util.HashMap<>(validator.validate(candidate, otherNames));
     if (mem == null) {
       errors.put(SpecValidator.MEMORY, "Enter the memory as a whole number of MiB");
@@ -122,6 +146,7 @@ public final class VmDialogController {
     show(initrdError, errors.get(SpecValidator.INITRD));
     show(biosError, errors.get(SpecValidator.BIOS));
     show(timeoutError, errors.get(SpecValidator.POWER_BUTTON_TIMEOUT));
+    show(accelError, errors.get(SpecValidator.ACCEL));
     valid.set(errors.isEmpty());
     spec = errors.isEmpty() ? candidate : null;
   }

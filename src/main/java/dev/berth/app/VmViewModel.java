@@ -115,6 +115,7 @@ public final class VmViewModel {
   private volatile RunningVm vm;
   private final StringProperty agent = new SimpleStringProperty("");
   private final StringProperty emulator = new SimpleStringProperty("");
+  private final StringProperty accelerator = new SimpleStringProperty("");
   private long samples;
   private boolean agentAnswers;
 
@@ -203,6 +204,11 @@ public final class VmViewModel {
    */
   public ReadOnlyStringProperty emulatorProperty() {
     return emulator;
+  }
+
+  /** How the running guest's code runs, and why ("TCG: …"); empty for the bundled core. */
+  public ReadOnlyStringProperty acceleratorProperty() {
+    return accelerator;
   }
 
   private void lookUpEmulator() {
@@ -397,6 +403,10 @@ public final class VmViewModel {
     beginRun(continuedRun);
     sync();
     events.add(time() + (continuedRun == null ? "  (start) " : "  (reattached) ") + v.describe());
+    accelerator.set(v.accelerator());
+    if (!v.accelerator().isEmpty()) {
+      events.add(time() + "  (accelerator) " + v.accelerator());
+    }
     if (v instanceof QemuVm q) {
       if (continuedRun == null && recorder != null) {
         try {

@@ -73,6 +73,29 @@ final class SpecOptions {
       description = "CD-ROM image for QEMU (absolute path; empty to remove)")
   String cdrom;
 
+  @Option(
+      names = "--accel",
+      paramLabel = "auto|kvm|tcg",
+      converter = AccelConverter.class,
+      description =
+          "QEMU's accelerator: auto (default) uses KVM once a probe guest proved it runs well"
+              + " here, kvm forces it, tcg never uses it")
+  VmSpec.Accel accel;
+
+  /** {@code --accel} in any case, with one line naming the choices when it is none of them. */
+  static final class AccelConverter implements picocli.CommandLine.ITypeConverter<VmSpec.Accel> {
+    @Override
+    public VmSpec.Accel convert(String value) {
+      for (VmSpec.Accel a : VmSpec.Accel.values()) {
+        if (a.id().equalsIgnoreCase(value)) {
+          return a;
+        }
+      }
+      throw new picocli.CommandLine.TypeConversionException(
+          "'" + value + "' is not an accelerator: use auto, kvm or tcg");
+    }
+  }
+
   /** {@code base} with every option the user gave applied. */
   VmSpec applyTo(VmSpec base) {
     VmSpec.Backend b = base.backend();
@@ -96,6 +119,7 @@ final class SpecOptions {
         arch != null ? arch : base.arch(),
         machine != null ? machine : base.machine(),
         cpus != null ? cpus : base.cpus(),
-        cdrom != null ? cdrom : base.cdrom());
+        cdrom != null ? cdrom : base.cdrom(),
+        accel != null ? accel : base.accel());
   }
 }

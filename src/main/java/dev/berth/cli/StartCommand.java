@@ -94,6 +94,7 @@ public final class StartCommand implements Callable<Integer> {
     java.io.PrintStream out =
         new java.io.PrintStream(io.out(), true, java.nio.charset.StandardCharsets.UTF_8);
     out.println(spec.name() + " started: " + q.describe());
+    out.println("  accel:   " + q.accelerator());
     out.println("  QMP:     " + q.runtime().qmp());
     out.println("  serial:  " + q.runtime().serial() + " (berth console " + spec.name() + ")");
     out.println("  agent:   " + q.runtime().qga());

@@ -14,6 +14,14 @@ public interface RunningVm {
   /** Backend and emulator in words, e.g. "bundled core" or "QEMU 7.2.22, x86_64 pc, TCG". */
   String describe();
 
+  /**
+   * How the guest's code runs and why ("TCG: KVM ran no guest past real mode within 5 s"), for a
+   * backend that chooses; empty otherwise.
+   */
+  default String accelerator() {
+    return "";
+  }
+
   /** Events in order and then the exit, on a backend thread; see {@link MachineListener}. */
   void addListener(MachineListener listener);
 

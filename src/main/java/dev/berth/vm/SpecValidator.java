@@ -33,6 +33,7 @@ public final class SpecValidator {
   public static final String MACHINE = "machine";
   public static final String CPUS = "cpus";
   public static final String CDROM = "cdrom";
+  public static final String ACCEL = "accel";
   public static final int MAX_CPUS = 64;
 
   /** The bundled core's limits: guest RAM is one Java array. */
@@ -85,6 +86,9 @@ public final class SpecValidator {
     }
     if (spec.cdrom() != null) {
       put(problems, CDROM, qemu ? fileProblem(spec.cdrom()) : "The bundled core has no CD-ROM");
+    }
+    if (!qemu && spec.accel() != VmSpec.Accel.AUTO) {
+      problems.put(ACCEL, "The bundled core has no accelerator to choose");
     }
     if (spec.initrd() != null) {
       put(problems, INITRD, fileProblem(spec.initrd()));

@@ -27,6 +27,8 @@ import java.util.List;
  * @param machine QEMU's machine type ("virt", "pc", "q35"), or null for the arch's default
  * @param cpus virtual CPUs for QEMU (the bundled core has one)
  * @param cdrom a CD-ROM image for QEMU, or null
+ * @param accel QEMU's accelerator: {@code AUTO} (KVM once a probe guest proved it works), {@code
+ *     KVM} or {@code TCG}; null reads as {@code AUTO}
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonPropertyOrder({
@@ -43,7 +45,8 @@ import java.util.List;
   "arch",
   "machine",
   "cpus",
-  "cdrom"
+  "cdrom",
+  "accel"
 })
 public record VmSpec(
     String name,
@@ -59,7 +62,8 @@ public record VmSpec(
     String arch,
     String machine,
     int cpus,
-    String cdrom) {
+    String cdrom,
+    Accel accel) {
 
   public static final int SCHEMA_VERSION = 1;
   public static final int DEFAULT_MEMORY_MIB = 128;
@@ -68,6 +72,22 @@ public record VmSpec(
 
   /** The prefix of a {@link #kernel} that names a guest image shipped inside Berth. */
   public static final String BUNDLED_PREFIX = "bundled:";
+
+  /** How QEMU runs the guest's code. */
+  public enum Accel {
+    /** KVM if the KVM probe showed it runs a guest well on this host, else TCG. */
+    @JsonProperty("auto")
+    AUTO,
+    @JsonProperty("kvm")
+    KVM,
+    @JsonProperty("tcg")
+    TCG;
+
+    /** The name in JSON, in {@code --accel} and in QEMU's {@code accel=}. */
+    public String id() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
 
   /** What runs the VM. */
   public enum Backend {
@@ -94,6 +114,41 @@ public record VmSpec(
     machine = blankToNull(machine);
     cpus = cpus <= 0 ? 1 : cpus;
     cdrom = blankToNull(cdrom);
+    accel = accel == null ? Accel.AUTO : accel;
+  }
+
+  /** A spec from before the accelerator setting: {@link Accel#AUTO}. */
+  public VmSpec(
+      String name,
+      Backend backend,
+      int memoryMiB,
+      String kernel,
+      String initrd,
+      String append,
+      String bios,
+      List<String> disks,
+      int powerButtonTimeoutSeconds,
+      int schemaVersion,
+      String arch,
+      String machine,
+      int cpus,
+      String cdrom) {
+    this(
+        name,
+        backend,
+        memoryMiB,
+        kernel,
+        initrd,
+        append,
+        bios,
+        disks,
+        powerButtonTimeoutSeconds,
+        schemaVersion,
+        arch,
+        machine,
+        cpus,
+        cdrom,
+        Accel.AUTO);
   }
 
   /** A spec with the defaults for everything but the required fields. */
@@ -150,7 +205,8 @@ public record VmSpec(
         arch,
         machine,
         cpus,
-        cdrom);
+        cdrom,
+        accel);
   }
 
   /** This spec for QEMU on {@code arch} with machine type {@code machine} (null: its default). */
@@ -169,7 +225,28 @@ public record VmSpec(
         newArch,
         newMachine,
         cpus,
-        cdrom);
+        cdrom,
+        accel);
+  }
+
+  /** This spec with QEMU accelerator setting {@code newAccel}. */
+  public VmSpec withAccel(Accel newAccel) {
+    return new VmSpec(
+        name,
+        backend,
+        memoryMiB,
+        kernel,
+        initrd,
+        append,
+        bios,
+        disks,
+        powerButtonTimeoutSeconds,
+        schemaVersion,
+        arch,
+        machine,
+        cpus,
+        cdrom,
+        newAccel);
   }
 
   /** This spec as pretty-printed JSON, ending in a newline. */
@@ -210,7 +287,8 @@ public record VmSpec(
       @JsonProperty("arch") String arch,
       @JsonProperty("machine") String machine,
       @JsonProperty("cpus") Integer cpus,
-      @JsonProperty("cdrom") String cdrom) {
+      @JsonProperty("cdrom") String cdrom,
+      @JsonProperty("accel") Accel accel) {
     requireNonNull(name, "name");
     requireNonNull(backend, "backend");
     if (disks != null && disks.contains(null)) {
@@ -232,7 +310,8 @@ public record VmSpec(
         arch,
         machine,
         cpus != null ? cpus : 1,
-        cdrom);
+        cdrom,
+        accel);
   }
 
   private static void requireNonNull(Object value, String property) {

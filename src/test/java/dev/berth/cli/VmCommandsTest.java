@@ -35,6 +35,11 @@ class VmCommandsTest {
     env.keySet().removeIf(k -> k.startsWith("XDG_"));
     env.put("HOME", home.toString());
     env.put("TMPDIR", home.toString());
+    try {
+      env.put("BERTH_ACCEL", dev.berth.backend.qemu.X86TestGuest.accel());
+    } catch (java.io.IOException e) {
+      // no QEMU: the commands under test say so themselves
+    }
     return pb;
   }
 
@@ -118,6 +123,15 @@ class VmCommandsTest {
     Result started = run("start", "x86");
     assertEquals(0, started.status(), started.err());
     assertTrue(started.out().contains("x86 started: QEMU"), started.out());
+    // the CLI process made the test JVM's accelerator choice, and says why
+    assertTrue(
+        started
+            .out()
+            .contains(
+                "  accel:   "
+                    + dev.berth.backend.qemu.X86TestGuest.accel().toUpperCase(java.util.Locale.ROOT)
+                    + ": "),
+        started.out());
     assertTrue(run("status", "x86").out().contains("running"));
     Path serial;
     try (var files = java.nio.file.Files.walk(home)) {
@@ -225,6 +239,30 @@ class VmCommandsTest {
     assertTrue(
         java.nio.file.Files.readString(json).contains("\"memoryMiB\" : 64"),
         java.nio.file.Files.readString(json));
+
+    Result accel =
+        run("edit", "scratch", "--backend", "qemu", "--kernel", "/bin/sh", "--accel", "TCG");
+    assertEquals(0, accel.status(), accel.err());
+    assertTrue(
+        java.nio.file.Files.readString(json).contains("\"accel\" : \"tcg\""),
+        java.nio.file.Files.readString(json));
+    Result badAccel = run("edit", "scratch", "--accel", "hvf");
+    assertEquals(2, badAccel.status(), badAccel.err());
+    assertTrue(
+        badAccel.err().contains("'hvf' is not an accelerator: use auto, kvm or tcg"),
+        badAccel.err());
+    assertEquals(
+        0,
+        run(
+                "edit",
+                "scratch",
+                "--backend",
+                "bundled",
+                "--kernel",
+                "bundled:demo",
+                "--accel",
+                "auto")
+            .status());
 
     Result bad = run("create", "scratch", "--memory", "99999", "--kernel", "/no/such/file");
     assertEquals(1, bad.status());

@@ -27,7 +27,8 @@ class VmSpecJsonTest {
           "x86_64",
           "q35",
           2,
-          "/images/install.iso");
+          "/images/install.iso",
+          VmSpec.Accel.KVM);
 
   @Test
   void roundTripKeepsEveryField() throws JsonProcessingException {
@@ -44,6 +45,7 @@ class VmSpecJsonTest {
     assertEquals(20, json.get("powerButtonTimeoutSeconds").asInt());
     assertEquals(1, json.get("schemaVersion").asInt());
     assertEquals(2, json.get("disks").size());
+    assertEquals("kvm", json.get("accel").asText());
     assertEquals(
         List.of(
             "schemaVersion",
@@ -59,7 +61,8 @@ class VmSpecJsonTest {
             "arch",
             "machine",
             "cpus",
-            "cdrom"),
+            "cdrom",
+            "accel"),
         iterable(json.fieldNames()));
     assertEquals(
         "bundled",
@@ -92,6 +95,7 @@ class VmSpecJsonTest {
     assertNull(spec.machine());
     assertEquals(1, spec.cpus());
     assertNull(spec.cdrom());
+    assertEquals(VmSpec.Accel.AUTO, spec.accel());
     assertNull(VmSpec.fromJson("{\"name\":\"a\",\"backend\":\"qemu\"}").kernel());
   }
 

@@ -60,7 +60,7 @@ public final class QemuVm implements RunningVm {
   private final VmSpec spec;
   private final QemuInstallation qemu;
   private final QemuRuntime rt;
-  private final String accel;
+  private final AccelDecision accel;
   private final Process process;
   private final ProcessHandle handle;
   private final QmpClient monitor;
@@ -81,7 +81,7 @@ public final class QemuVm implements RunningVm {
       VmSpec spec,
       QemuInstallation qemu,
       QemuRuntime rt,
-      String accel,
+      AccelDecision accel,
       Process process,
       ProcessHandle handle,
       QmpClient monitor,
@@ -120,11 +120,11 @@ public final class QemuVm implements RunningVm {
     VmSockets.vmDir(dirs, spec.name());
     rt.clean();
     Files.deleteIfExists(rt.log());
-    String accel = KvmProbe.accelerator(qemu);
+    AccelDecision accel = AccelDecision.decide(spec.accel(), qemu);
     List<String> cmd = new ArrayList<>();
     Optional<Path> setsid = Executables.onPath("setsid");
     setsid.ifPresent(p -> cmd.add(p.toString()));
-    cmd.addAll(QemuCommandLine.build(spec, qemu, rt, accel));
+    cmd.addAll(QemuCommandLine.build(spec, qemu, rt, accel.accel()));
     LOG.log(System.Logger.Level.DEBUG, "starting " + String.join(" ", cmd));
     Process p =
         new ProcessBuilder(cmd)
@@ -189,13 +189,14 @@ public final class QemuVm implements RunningVm {
         state = s;
       }
     }
-    String accel = h.get().info().arguments().map(a -> String.join(" ", a)).orElse("");
+    String args = h.get().info().arguments().map(a -> String.join(" ", a)).orElse("");
+    String accel = args.contains("accel=kvm") ? "kvm" : "tcg";
     return Optional.of(
         new QemuVm(
             spec,
             qemu,
             rt,
-            accel.contains("accel=kvm") ? "kvm" : "tcg",
+            new AccelDecision(accel, "as the running QEMU was started", false),
             null,
             h.get(),
             monitor,
@@ -428,9 +429,14 @@ public final class QemuVm implements RunningVm {
         + " "
         + machine
         + ", "
-        + accel.toUpperCase(java.util.Locale.ROOT)
+        + accel.accel().toUpperCase(java.util.Locale.ROOT)
         + ", pid "
         + handle.pid();
+  }
+
+  @Override
+  public String accelerator() {
+    return accel.describe();
   }
 
   @Override

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.berth.core.machine.MachineEvent;
 import dev.berth.core.machine.MachineExit;
@@ -81,6 +82,13 @@ class QemuPowerPathTest {
             console.notifyAll();
           }
         });
+    vm.exit()
+        .whenComplete(
+            (x, e) -> {
+              synchronized (console) {
+                console.notifyAll();
+              }
+            });
     vm.startWatching();
     awaitConsole("x86-guest ready", BOOT_SECONDS);
     return vm;
@@ -91,9 +99,29 @@ class QemuPowerPathTest {
     synchronized (console) {
       while (!console.toString(StandardCharsets.UTF_8).contains(text)) {
         long left = deadline - System.nanoTime();
-        assertTrue(left > 0, "no \"" + text + "\" on the console:\n" + consoleText());
+        // QEMU gone: fail now, with why, rather than at the deadline
+        if (left <= 0 || vm.exit().isDone()) {
+          fail(
+              "no \""
+                  + text
+                  + "\" on the console"
+                  + (vm.exit().isDone() ? " (QEMU ended: " + vm.exit().join() + ")" : "")
+                  + "\nqemu.log:\n"
+                  + logTail()
+                  + "\nconsole:\n"
+                  + consoleText());
+        }
         TimeUnit.NANOSECONDS.timedWait(console, left);
       }
+    }
+  }
+
+  private String logTail() {
+    try {
+      List<String> lines = Files.readAllLines(vm.runtime().log(), StandardCharsets.UTF_8);
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
+    } catch (IOException e) {
+      return "(no log: " + e.getMessage() + ")";
     }
   }
 

@@ -18,7 +18,16 @@ public final class X86TestGuest {
 
   private X86TestGuest() {}
 
+  /**
+   * Builds the guest once, and fails at once when this host's accelerator cannot boot it: with KVM
+   * forced ({@code -Dberth.accel=kvm}) where the probe says KVM does not work, every test would
+   * otherwise wait out its boot timeout on a guest that crawls.
+   */
   public static synchronized void ensureBuilt() throws IOException, InterruptedException {
+    AccelDecision d = AccelDecision.decide(VmSpec.Accel.AUTO, QemuInstallation.find("x86_64"));
+    if (d.warning()) {
+      throw new IllegalStateException("the x86 test guest cannot boot here: " + d.describe());
+    }
     if (built) {
       return;
     }
@@ -31,6 +40,14 @@ public final class X86TestGuest {
       throw new IOException("building the x86 test guest failed:\n" + out);
     }
     built = true;
+  }
+
+  /**
+   * The accelerator this JVM runs the guest with, for the CLI processes a test starts: they must
+   * make the same choice.
+   */
+  public static String accel() throws IOException {
+    return AccelDecision.decide(VmSpec.Accel.AUTO, QemuInstallation.find("x86_64")).accel();
   }
 
   /** A spec for the guest on QEMU x86_64; {@code params} go on the kernel command line. */

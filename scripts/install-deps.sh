@@ -1,0 +1,27 @@
+#!/bin/sh
+# Installs the Debian 12 packages Berth needs, on a fresh machine with no apt lists yet:
+#   app   build and run the app on the bundled core (a JDK 17, Maven, GTK 3 for JavaFX)
+#   test  everything the test suite needs too: QEMU for riscv64 and x86_64 (differential tests,
+#         the QEMU backend, VNC consoles), qemu-ga and busybox for the x86 test guest's initramfs,
+#         binutils for the KVM probe's boot sector, dtc, Xvfb/xdotool/ImageMagick for real-window
+#         screenshots, fakeroot for the installers
+# The README's two commands and .ci/run call this, so the lists cannot drift apart.
+set -eu
+what=${1:-test}
+app="openjdk-17-jdk maven libgtk-3-0"
+test="openjdk-17-jdk-headless maven libgtk-3-0 qemu-system-misc qemu-system-x86 qemu-guest-agent
+  busybox-static cpio binutils device-tree-compiler xvfb xdotool imagemagick fakeroot"
+case $what in
+  app) pkgs=$app ;;
+  test) pkgs=$test ;;
+  *) echo "usage: $0 app|test" >&2; exit 2 ;;
+esac
+as_root=
+if [ "$(id -u)" -ne 0 ]; then
+  command -v sudo >/dev/null || { echo "install-deps: run as root (or install sudo)" >&2; exit 1; }
+  as_root=sudo
+fi
+export DEBIAN_FRONTEND=noninteractive
+$as_root apt-get update -q
+# shellcheck disable=SC2086 # the package lists are meant to split
+$as_root apt-get install -y -q --no-install-recommends $pkgs >/dev/null
