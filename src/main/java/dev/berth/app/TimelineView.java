@@ -1,6 +1,6 @@
 package dev.berth.app;
 
-import dev.berth.core.machine.MachineEvent;
+import dev.berth.event.MachineEvent;
 import dev.berth.vm.Run;
 import dev.berth.vm.VmState;
 import java.time.Instant;

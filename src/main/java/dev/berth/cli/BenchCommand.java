@@ -5,7 +5,7 @@ import dev.berth.core.boot.ImageException;
 import dev.berth.core.boot.ImageSource;
 import dev.berth.core.machine.Machine;
 import dev.berth.core.machine.MachineConfig;
-import dev.berth.core.machine.MachineExit;
+import dev.berth.event.MachineExit;
 import dev.berth.vm.FileTrees;
 import java.io.IOException;
 import java.io.InputStream;

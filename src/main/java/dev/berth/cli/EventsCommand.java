@@ -1,7 +1,7 @@
 package dev.berth.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.berth.core.machine.MachineEvent;
+import dev.berth.event.MachineEvent;
 import dev.berth.qmp.QmpClient;
 import dev.berth.qmp.QmpJson;
 import dev.berth.vm.BerthDirs;

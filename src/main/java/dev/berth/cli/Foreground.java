@@ -1,9 +1,9 @@
 package dev.berth.cli;
 
 import dev.berth.core.machine.Machine;
-import dev.berth.core.machine.MachineEvent;
-import dev.berth.core.machine.MachineExit;
-import dev.berth.core.machine.MachineListener;
+import dev.berth.event.MachineEvent;
+import dev.berth.event.MachineExit;
+import dev.berth.event.MachineListener;
 import dev.berth.qmp.QmpJson;
 import java.io.FileOutputStream;
 import java.io.IOException;

@@ -1,7 +1,7 @@
 package dev.berth.cli;
 
 import dev.berth.core.machine.Machine;
-import dev.berth.core.machine.RunState;
+import dev.berth.event.RunState;
 import java.io.PrintStream;
 
 /**
@@ -25,6 +25,18 @@ final class SerialMonitor {
           "Ctrl+A s    show the machine's state",
           "Ctrl+A a    send Ctrl+A to the guest",
           "");
+
+  /** The hart's place, asked of the worker thread; it answers between slices. */
+  private String summary() {
+    try {
+      return machine.cpuSummary().get(1, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      return "cpu: no answer from the worker";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "cpu: interrupted";
+    }
+  }
 
   private final Machine machine;
   private final PrintStream messages;
@@ -111,7 +123,7 @@ final class SerialMonitor {
                   + ", instructions: "
                   + machine.instructionsRetired()
                   + ", "
-                  + machine.cpuSummary()
+                  + summary()
                   + ", power button "
                   + (machine.guestListensToButton() ? "enabled by the guest" : "not enabled"));
       case 'a', ESCAPE -> forward(new byte[] {ESCAPE}, 0, 1);

@@ -1,8 +1,8 @@
 package dev.berth.qmp;
 
 import dev.berth.core.machine.Machine;
-import dev.berth.core.machine.MachineListener;
 import dev.berth.core.virtio.HostPort;
+import dev.berth.event.MachineListener;
 import dev.berth.vm.VmSockets;
 import java.io.IOException;
 import java.nio.ByteBuffer;

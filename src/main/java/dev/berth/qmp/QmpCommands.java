@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.core.machine.Machine;
-import dev.berth.core.machine.RunState;
+import dev.berth.event.RunState;
 import java.util.List;
 
 /** The QMP commands a bundled-core machine answers, with QEMU's reply shapes and error classes. */

@@ -3,7 +3,7 @@ package dev.berth.qmp;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.berth.core.machine.MachineEvent;
+import dev.berth.event.MachineEvent;
 
 /** QMP's wire format for events: one JSON object per line, as QEMU writes them. */
 public final class QmpJson {

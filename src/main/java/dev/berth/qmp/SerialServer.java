@@ -2,7 +2,7 @@ package dev.berth.qmp;
 
 import dev.berth.core.dev.SerialSink;
 import dev.berth.core.machine.Machine;
-import dev.berth.core.machine.MachineListener;
+import dev.berth.event.MachineListener;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;

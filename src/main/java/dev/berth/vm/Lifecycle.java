@@ -1,8 +1,8 @@
 package dev.berth.vm;
 
-import dev.berth.core.machine.MachineEvent;
-import dev.berth.core.machine.MachineExit;
-import dev.berth.core.machine.RunState;
+import dev.berth.event.MachineEvent;
+import dev.berth.event.MachineExit;
+import dev.berth.event.RunState;
 
 /**
  * Turns what a user asked for and the QMP-shaped events a backend reports into the state a user

@@ -1,7 +1,7 @@
 package dev.berth.vm;
 
-import dev.berth.core.machine.MachineEvent;
-import dev.berth.core.machine.MachineExit;
+import dev.berth.event.MachineEvent;
+import dev.berth.event.MachineExit;
 import java.util.ArrayList;
 import java.util.List;
 

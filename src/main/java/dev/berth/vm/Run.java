@@ -1,8 +1,8 @@
 package dev.berth.vm;
 
-import dev.berth.core.machine.MachineEvent;
-import dev.berth.core.machine.MachineExit;
-import dev.berth.core.machine.ShutdownCause;
+import dev.berth.event.MachineEvent;
+import dev.berth.event.MachineExit;
+import dev.berth.event.ShutdownCause;
 import java.util.List;
 
 /**

@@ -2,8 +2,8 @@ package dev.berth.vm;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.berth.core.machine.MachineEvent;
-import dev.berth.core.machine.MachineExit;
+import dev.berth.event.MachineEvent;
+import dev.berth.event.MachineExit;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;

@@ -1,8 +1,8 @@
 package dev.berth.vm;
 
-import dev.berth.core.machine.MachineExit;
-import dev.berth.core.machine.MachineListener;
-import dev.berth.core.machine.RunState;
+import dev.berth.event.MachineExit;
+import dev.berth.event.MachineListener;
+import dev.berth.event.RunState;
 import java.util.concurrent.CompletableFuture;
 
 /**

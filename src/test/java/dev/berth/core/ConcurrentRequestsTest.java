@@ -3,9 +3,9 @@ package dev.berth.core;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.berth.core.machine.MachineEvent;
-import dev.berth.core.machine.MachineExit;
-import dev.berth.core.machine.ShutdownCause;
+import dev.berth.event.MachineEvent;
+import dev.berth.event.MachineExit;
+import dev.berth.event.ShutdownCause;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;

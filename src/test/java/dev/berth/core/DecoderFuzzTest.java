@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import dev.berth.core.boot.ImageSource;
 import dev.berth.core.machine.MachineConfig;
-import dev.berth.core.machine.MachineExit;
+import dev.berth.event.MachineExit;
 import java.time.Duration;
 import java.util.Random;
 import org.junit.jupiter.api.Test;

@@ -2,7 +2,7 @@ package dev.berth.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.berth.core.machine.MachineExit;
+import dev.berth.event.MachineExit;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.berth.core.machine.MachineEvent;
-import dev.berth.core.machine.MachineExit;
-import dev.berth.core.machine.RunState;
-import dev.berth.core.machine.ShutdownCause;
+import dev.berth.event.MachineEvent;
+import dev.berth.event.MachineExit;
+import dev.berth.event.RunState;
+import dev.berth.event.ShutdownCause;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.berth.core.machine.MachineEvent;
-import dev.berth.core.machine.MachineExit;
-import dev.berth.core.machine.ShutdownCause;
+import dev.berth.event.MachineEvent;
+import dev.berth.event.MachineExit;
+import dev.berth.event.ShutdownCause;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -5,11 +5,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.backend.GuestAgent;
-import dev.berth.core.machine.MachineEvent;
-import dev.berth.core.machine.MachineExit;
-import dev.berth.core.machine.MachineListener;
-import dev.berth.core.machine.RunState;
-import dev.berth.core.machine.ShutdownCause;
+import dev.berth.event.Listeners;
+import dev.berth.event.MachineEvent;
+import dev.berth.event.MachineExit;
+import dev.berth.event.MachineListener;
+import dev.berth.event.RunState;
+import dev.berth.event.ShutdownCause;
 import dev.berth.qmp.QmpClient;
 import dev.berth.vm.AgentStatus;
 import dev.berth.vm.BerthDirs;
@@ -34,7 +35,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -66,7 +66,7 @@ public final class QemuVm implements RunningVm {
   private final QmpClient monitor;
   private final GuestAgent agent;
   private final ExecutorService control;
-  private final List<MachineListener> listeners = new CopyOnWriteArrayList<>();
+  private final Listeners listeners = new Listeners();
   private final CompletableFuture<MachineExit> exit = new CompletableFuture<>();
   private final long startedNanos = System.nanoTime();
   private volatile RunState state;
@@ -183,12 +183,8 @@ public final class QemuVm implements RunningVm {
     QemuInstallation qemu = QemuInstallation.find(spec.arch());
     QmpClient monitor = new QmpClient(rt.monitor(), COMMAND_MILLIS);
     String status = monitor.execute("query-status", null).path("status").asText("running");
-    RunState state = RunState.RUNNING;
-    for (RunState s : RunState.values()) {
-      if (s.qapiName().equals(status)) {
-        state = s;
-      }
-    }
+    RunState known = RunState.ofQapiName(status);
+    RunState state = known != null ? known : RunState.RUNNING;
     String args = h.get().info().arguments().map(a -> String.join(" ", a)).orElse("");
     String accel = args.contains("accel=kvm") ? "kvm" : "tcg";
     return Optional.of(
@@ -264,6 +260,9 @@ public final class QemuVm implements RunningVm {
       }
     } catch (IOException closed) {
       // QEMU closed its monitor: it is exiting (or was killed), or we detached
+    } catch (RuntimeException e) {
+      // a malformed event: the run's end must still be seen and the directory cleaned
+      LOG.log(System.Logger.Level.WARNING, "QEMU's events of " + spec.name() + " failed", e);
     }
     if (!detached) {
       finish();
@@ -271,19 +270,11 @@ public final class QemuVm implements RunningVm {
   }
 
   private void publish(MachineEvent e) {
-    switch (e.name()) {
-      case MachineEvent.STOP -> state = RunState.PAUSED;
-      case MachineEvent.RESUME, MachineEvent.WAKEUP -> state = RunState.RUNNING;
-      case MachineEvent.SUSPEND -> state = RunState.SUSPENDED;
-      case MachineEvent.SHUTDOWN -> {
-        state = RunState.SHUTDOWN;
-        shutdownCause = e.cause();
-      }
-      default -> {}
+    state = state.after(e);
+    if (e.name().equals(MachineEvent.SHUTDOWN)) {
+      shutdownCause = e.cause();
     }
-    for (MachineListener l : listeners) {
-      l.onEvent(e);
-    }
+    listeners.event(e);
   }
 
   static MachineEvent toEvent(JsonNode e) {
@@ -310,9 +301,7 @@ public final class QemuVm implements RunningVm {
     closeConsole();
     rt.clean();
     control.shutdown();
-    for (MachineListener l : listeners) {
-      l.onExit(end);
-    }
+    listeners.exit(end);
     exit.complete(end);
   }
 

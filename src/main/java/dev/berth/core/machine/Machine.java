@@ -19,6 +19,12 @@ import dev.berth.core.dev.Uart16550;
 import dev.berth.core.dev.VirtualClock;
 import dev.berth.core.virtio.HostPort;
 import dev.berth.core.virtio.Keyboard;
+import dev.berth.event.Listeners;
+import dev.berth.event.MachineEvent;
+import dev.berth.event.MachineExit;
+import dev.berth.event.MachineListener;
+import dev.berth.event.RunState;
+import dev.berth.event.ShutdownCause;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
@@ -75,15 +81,14 @@ public final class Machine {
   private final long fdtAddress;
 
   private final Queue<Request> requests = new ConcurrentLinkedQueue<>();
-  private final List<MachineListener> listeners = new CopyOnWriteArrayList<>();
+  private final Listeners listeners = new Listeners();
   private final CompletableFuture<MachineExit> exit = new CompletableFuture<>();
   private volatile SerialSink serialSink = (b, off, len) -> {};
   private final List<SerialSink> serialTaps = new CopyOnWriteArrayList<>();
   private volatile boolean killed;
   private volatile RunState state = RunState.PRELAUNCH;
   private volatile long instructionsRetired;
-  private volatile long pcSnapshot;
-  private volatile int privilegeSnapshot;
+  private final Queue<CompletableFuture<String>> summaries = new ConcurrentLinkedQueue<>();
   private volatile boolean guestListensToButton;
   private Thread worker;
 
@@ -203,14 +208,31 @@ public final class Machine {
     return instructionsRetired;
   }
 
-  /** Where the hart was at the end of the last slice, e.g. "pc=0x80200000 priv=S". */
-  public String cpuSummary() {
-    return String.format(
-        "pc=0x%x priv=%s%s, last M trap: %s",
-        pcSnapshot,
-        dev.berth.core.cpu.Priv.name(privilegeSnapshot),
-        hart.isWaiting() ? " (in WFI)" : "",
-        hart.lastMachineTrap());
+  /**
+   * Where the hart is, e.g. "pc=0x80200000 priv=S, last M trap: …": read by the worker thread
+   * between slices (hart state belongs to it), or directly once the run is over.
+   */
+  public CompletableFuture<String> cpuSummary() {
+    CompletableFuture<String> f = new CompletableFuture<>();
+    summaries.add(f);
+    wake();
+    if (exit.isDone() || worker == null) {
+      answerSummaries(); // no worker to ask: its last writes are visible after exit completed
+    }
+    return f;
+  }
+
+  private void answerSummaries() {
+    CompletableFuture<String> f;
+    while ((f = summaries.poll()) != null) {
+      f.complete(
+          String.format(
+              "pc=0x%x priv=%s%s, last M trap: %s",
+              hart.pc(),
+              dev.berth.core.cpu.Priv.name(hart.privilege()),
+              hart.isWaiting() ? " (in WFI)" : "",
+              hart.lastMachineTrap()));
+    }
   }
 
   /** Whether the guest has enabled the power button (PWRBTN_EN), as of the last slice. */
@@ -385,14 +407,9 @@ public final class Machine {
     if (state != RunState.INTERNAL_ERROR) {
       state = RunState.SHUTDOWN;
     }
-    for (MachineListener l : listeners) {
-      try {
-        l.onExit(result);
-      } catch (RuntimeException e) {
-        LOG.log(System.Logger.Level.WARNING, "machine listener failed", e);
-      }
-    }
+    listeners.exit(result);
     exit.complete(result);
+    answerSummaries();
   }
 
   private MachineExit loop() {
@@ -419,8 +436,6 @@ public final class Machine {
       }
       hart.run(SLICE);
       instructionsRetired = hart.instructionsRetired();
-      pcSnapshot = hart.pc();
-      privilegeSnapshot = hart.privilege();
       guestListensToButton = pm.buttonEnabled();
       uart.flushOutput();
     }
@@ -435,6 +450,7 @@ public final class Machine {
   }
 
   private MachineExit handleRequests() {
+    answerSummaries();
     Request r;
     while ((r = requests.poll()) != null) {
       if (killed) {
@@ -506,12 +522,6 @@ public final class Machine {
 
   private void publish(MachineEvent e) {
     uart.flushOutput(); // what the guest printed before the event reaches the console first
-    for (MachineListener l : listeners) {
-      try {
-        l.onEvent(e);
-      } catch (RuntimeException ex) {
-        LOG.log(System.Logger.Level.WARNING, "machine listener failed on " + e.name(), ex);
-      }
-    }
+    listeners.event(e);
   }
 }

@@ -1,7 +1,7 @@
 package dev.berth.backend.qemu;
 
-import dev.berth.core.machine.MachineEvent;
-import dev.berth.core.machine.MachineListener;
+import dev.berth.event.MachineEvent;
+import dev.berth.event.MachineListener;
 import dev.berth.vm.BerthDirs;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;

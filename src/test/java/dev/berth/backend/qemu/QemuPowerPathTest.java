@@ -7,11 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.berth.core.machine.MachineEvent;
-import dev.berth.core.machine.MachineExit;
-import dev.berth.core.machine.MachineListener;
-import dev.berth.core.machine.RunState;
-import dev.berth.core.machine.ShutdownCause;
+import dev.berth.event.MachineEvent;
+import dev.berth.event.MachineExit;
+import dev.berth.event.MachineListener;
+import dev.berth.event.RunState;
+import dev.berth.event.ShutdownCause;
 import dev.berth.vm.BerthDirs;
 import dev.berth.vm.ShutdownPath;
 import dev.berth.vm.VmSpec;

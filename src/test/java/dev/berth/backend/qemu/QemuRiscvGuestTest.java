@@ -3,10 +3,10 @@ package dev.berth.backend.qemu;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.berth.core.machine.MachineEvent;
-import dev.berth.core.machine.MachineExit;
-import dev.berth.core.machine.MachineListener;
-import dev.berth.core.machine.ShutdownCause;
+import dev.berth.event.MachineEvent;
+import dev.berth.event.MachineExit;
+import dev.berth.event.MachineListener;
+import dev.berth.event.ShutdownCause;
 import dev.berth.guest.LinuxGuestQemuTest;
 import dev.berth.vm.BerthDirs;
 import dev.berth.vm.ShutdownPath;

@@ -1,4 +1,4 @@
-package dev.berth.core.machine;
+package dev.berth.event;
 
 /**
  * Receives a machine's events, in order, on its worker thread. Implementations must return quickly

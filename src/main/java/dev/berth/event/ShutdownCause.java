@@ -1,4 +1,4 @@
-package dev.berth.core.machine;
+package dev.berth.event;
 
 /** Why a machine shut down or reset: QEMU's ShutdownCause, in QEMU's order and spelling. */
 public enum ShutdownCause {

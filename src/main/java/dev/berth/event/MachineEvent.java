@@ -1,4 +1,4 @@
-package dev.berth.core.machine;
+package dev.berth.event;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -20,18 +20,18 @@ public record MachineEvent(String name, Map<String, Object> data, long timestamp
     data = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(data)); // keeps QMP's order
   }
 
-  static MachineEvent now(String name) {
+  public static MachineEvent now(String name) {
     return new MachineEvent(name, Map.of(), nowMicros());
   }
 
-  static MachineEvent withCause(String name, ShutdownCause cause) {
+  public static MachineEvent withCause(String name, ShutdownCause cause) {
     Map<String, Object> data = new LinkedHashMap<>();
     data.put("guest", cause.isGuest());
     data.put("reason", cause.qapiName());
     return new MachineEvent(name, data, nowMicros());
   }
 
-  static long nowMicros() {
+  public static long nowMicros() {
     java.time.Instant t = java.time.Instant.now();
     return t.getEpochSecond() * 1_000_000 + t.getNano() / 1_000;
   }

@@ -1,4 +1,4 @@
-package dev.berth.core.machine;
+package dev.berth.event;
 
 /**
  * How a run ended. {@link Kind#SHUTDOWN} carries the cause of the SHUTDOWN event that preceded it;
@@ -13,19 +13,19 @@ public record MachineExit(Kind kind, ShutdownCause cause, int code, String detai
     CRASHED
   }
 
-  static MachineExit shutdown(ShutdownCause cause) {
+  public static MachineExit shutdown(ShutdownCause cause) {
     return new MachineExit(Kind.SHUTDOWN, cause, 0, "");
   }
 
-  static MachineExit failure(int code) {
+  public static MachineExit failure(int code) {
     return new MachineExit(Kind.FAILURE, null, code, "");
   }
 
-  static MachineExit killed() {
+  public static MachineExit killed() {
     return new MachineExit(Kind.KILLED, null, 0, "");
   }
 
-  static MachineExit crashed(String detail) {
+  public static MachineExit crashed(String detail) {
     return new MachineExit(Kind.CRASHED, ShutdownCause.HOST_ERROR, 1, detail);
   }
 
