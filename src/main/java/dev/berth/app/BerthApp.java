@@ -1,5 +1,6 @@
 package dev.berth.app;
 
+import dev.berth.backend.InstalledBackends;
 import dev.berth.vm.BerthDirs;
 import dev.berth.vm.RunHistory;
 import dev.berth.vm.VmSpec;
@@ -51,7 +52,7 @@ public final class BerthApp extends Application {
         store.ensureFirstRunDefaults();
         VmStore.LoadResult loaded = store.load();
         for (VmSpec spec : loaded.specs()) {
-          vms.add(new VmViewModel(spec, history, dirs));
+          vms.add(VmViewModel.of(spec, InstalledBackends.all(), history, dirs));
         }
         for (VmStore.LoadProblem p : loaded.problems()) {
           problems.add(

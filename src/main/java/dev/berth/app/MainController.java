@@ -18,7 +18,6 @@ import javafx.scene.control.CheckBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListCell;
 import javafx.scene.control.ListView;
-import javafx.scene.control.MenuItem;
 import javafx.scene.control.ProgressBar;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
@@ -48,26 +47,13 @@ public final class MainController {
   @FXML private Label overviewAgent;
   @FXML private Label overviewEmulator;
   @FXML private Label overviewAccel;
-  @FXML private MenuItem ctrlAltDelItem;
-  @FXML private javafx.scene.control.Menu signalMenu;
   @FXML private HBox waitBox;
   @FXML private Label waitLabel;
   @FXML private ProgressBar waitProgress;
   @FXML private Button waitForceButton;
-  @FXML private Button startButton;
-  @FXML private Button powerButton;
-  @FXML private Button shutdownButton;
-  @FXML private Button quitButton;
-  @FXML private Button forceButton;
-  @FXML private Button resetButton;
-  @FXML private Button pauseButton;
-  @FXML private MenuItem startItem;
-  @FXML private MenuItem buttonItem;
-  @FXML private MenuItem shutdownItem;
-  @FXML private MenuItem quitItem;
-  @FXML private MenuItem forceItem;
-  @FXML private MenuItem resetItem;
-  @FXML private MenuItem pauseItem;
+  @FXML private javafx.scene.control.Menu machineMenu;
+  @FXML private javafx.scene.control.ToolBar toolbar;
+  private final ActionControls actions = new ActionControls(this::selected, this::perform);
 
   private final java.util.Map<dev.berth.display.GuestDisplay, FramebufferView> displays =
       new java.util.HashMap<>();
@@ -82,6 +68,10 @@ public final class MainController {
   private final javafx.collections.ObservableList<VmViewModel> vms =
       javafx.collections.FXCollections.observableArrayList();
   private VmViewModel vm;
+
+  private VmViewModel selected() {
+    return vm;
+  }
 
   /** A snapshot of every VM, for any thread (the signal handler). */
   List<VmViewModel> allVms() {
@@ -98,6 +88,10 @@ public final class MainController {
       vms.setAll(library.vms());
     }
     timelinePane.getChildren().add(timeline);
+    actions.fillMenu(machineMenu);
+    actions.fillToolbar(toolbar);
+    vmList.setContextMenu(actions.contextMenu());
+    actions.refresh();
     vmList.setItems(vms);
     vmList.setCellFactory(list -> new VmCell());
     vms.forEach(this::watch);
@@ -110,7 +104,6 @@ public final class MainController {
             new KeyFrame(
                 Duration.seconds(1),
                 e -> {
-                  vms.forEach(VmViewModel::sampleStats);
                   if (vm != null && vm.isActive()) {
                     timeline.redraw();
                   }
@@ -213,6 +206,15 @@ public final class MainController {
             (o, was, is) -> {
               if (model == vm) {
                 styleBadge(is);
+                actions.refresh();
+              }
+            });
+    model
+        .capabilitiesProperty()
+        .addListener(
+            (o, was, is) -> {
+              if (model == vm) {
+                actions.refresh();
               }
             });
     model
@@ -313,7 +315,7 @@ public final class MainController {
                 () -> model.stateProperty().get().label(), model.stateProperty()));
     styleBadge(model.stateProperty().get());
     bindWait(model);
-    bindActions(model);
+    actions.refresh();
   }
 
   private static String describeSpec(VmViewModel model) {
@@ -361,54 +363,6 @@ public final class MainController {
                 model.waitedSecondsProperty()));
     waitForceButton.visibleProperty().bind(model.waitTimedOutProperty());
     waitForceButton.managedProperty().bind(model.waitTimedOutProperty());
-  }
-
-  private void bindActions(VmViewModel model) {
-    BooleanBinding off =
-        Bindings.createBooleanBinding(
-            () -> !model.stateProperty().get().isActive(), model.stateProperty());
-    BooleanBinding cannotPress =
-        Bindings.createBooleanBinding(
-            () -> {
-              VmState s = model.stateProperty().get();
-              return s != VmState.RUNNING && s != VmState.POWERING_DOWN;
-            },
-            model.stateProperty());
-    startButton.disableProperty().bind(off.not());
-    startItem.disableProperty().bind(off.not());
-    for (Button b : List.of(powerButton, shutdownButton)) {
-      b.disableProperty().bind(cannotPress);
-    }
-    for (MenuItem m : List.of(buttonItem, shutdownItem)) {
-      m.disableProperty().bind(cannotPress);
-    }
-    for (Button b : List.of(quitButton, forceButton, resetButton, pauseButton)) {
-      b.disableProperty().bind(off);
-    }
-    for (MenuItem m : List.of(quitItem, forceItem, resetItem, pauseItem, signalMenu)) {
-      m.disableProperty().bind(off);
-    }
-    ctrlAltDelItem
-        .disableProperty()
-        .bind(
-            Bindings.createBooleanBinding(
-                () -> model.stateProperty().get() != VmState.RUNNING || !model.hasKeyboard(),
-                model.stateProperty()));
-    ctrlAltDelItem
-        .textProperty()
-        .bind(
-            Bindings.createStringBinding(
-                () ->
-                    model.hasKeyboard() || !model.stateProperty().get().isActive()
-                        ? "Ctrl+Alt+Del"
-                        : "Ctrl+Alt+Del (this machine has no keyboard)",
-                model.stateProperty()));
-    pauseButton
-        .textProperty()
-        .bind(
-            Bindings.createStringBinding(
-                () -> model.stateProperty().get() == VmState.PAUSED ? "Resume" : "Pause",
-                model.stateProperty()));
   }
 
   private void styleBadge(VmState state) {
@@ -461,7 +415,12 @@ public final class MainController {
         .ifPresent(
             spec -> {
               if (save(spec)) {
-                VmViewModel model = new VmViewModel(spec, library.history(), library.dirs());
+                VmViewModel model =
+                    VmViewModel.of(
+                        spec,
+                        dev.berth.backend.InstalledBackends.all(),
+                        library.history(),
+                        library.dirs());
                 watch(model);
                 synchronized (vms) {
                   vms.add(model);
@@ -531,83 +490,52 @@ public final class MainController {
     }
   }
 
-  @FXML
-  void start() {
-    vm.start();
-  }
-
-  @FXML
-  void powerButton() {
-    vm.powerButton();
-  }
-
-  @FXML
-  void shutDown() {
-    vm.shutDown();
-  }
-
-  @FXML
-  void quit() {
-    if (settings.confirmQuit()) {
-      Alert alert = new Alert(Alert.AlertType.WARNING);
-      alert.initOwner(stage);
-      alert.setTitle("Quit emulator");
-      alert.setHeaderText("Quit " + vm.name() + "'s emulator now?");
-      CheckBox dontAsk = new CheckBox("Don't ask again");
-      alert
-          .getDialogPane()
-          .setContent(
-              new javafx.scene.layout.VBox(
-                  8,
-                  new Label(
-                      "The guest gets no notice: this is a power cut, and anything it has not\n"
-                          + "written to disk is lost. Use Shut down to let the guest stop cleanly."),
-                  dontAsk));
-      ButtonType quitType = new ButtonType("Quit emulator", ButtonBar.ButtonData.OK_DONE);
-      alert.getButtonTypes().setAll(quitType, ButtonType.CANCEL);
-      if (alert.showAndWait().orElse(ButtonType.CANCEL) != quitType) {
-        return;
-      }
-      if (dontAsk.isSelected()) {
-        settings.setConfirmQuit(false);
-      }
+  /** Every menu item, toolbar button and right-click entry of the power menu ends here. */
+  private void perform(dev.berth.vm.VmAction action) {
+    VmViewModel model = vm;
+    if (model == null) {
+      return;
     }
-    vm.quit();
+    if (action.destructive() && !confirm(action, model)) {
+      return;
+    }
+    model.perform(action);
   }
 
+  /** A power cut asks first, unless the user said not to. */
+  private boolean confirm(dev.berth.vm.VmAction action, VmViewModel model) {
+    if (!settings.confirmQuit()) {
+      return true;
+    }
+    Alert alert = new Alert(Alert.AlertType.WARNING);
+    alert.initOwner(stage);
+    alert.setTitle(action.shortLabel());
+    alert.setHeaderText("Quit " + model.name() + "'s emulator now?");
+    CheckBox dontAsk = new CheckBox("Don't ask again");
+    alert
+        .getDialogPane()
+        .setContent(
+            new javafx.scene.layout.VBox(
+                8,
+                new Label(
+                    "The guest gets no notice: this is a power cut, and anything it has not\n"
+                        + "written to disk is lost. Use Shut down to let the guest stop cleanly."),
+                dontAsk));
+    ButtonType quitType = new ButtonType(action.shortLabel(), ButtonBar.ButtonData.OK_DONE);
+    alert.getButtonTypes().setAll(quitType, ButtonType.CANCEL);
+    if (alert.showAndWait().orElse(ButtonType.CANCEL) != quitType) {
+      return false;
+    }
+    if (dontAsk.isSelected()) {
+      settings.setConfirmQuit(false);
+    }
+    return true;
+  }
+
+  /** The status bar's "Force off" after the guest ignored the power button. */
   @FXML
   void forceOff() {
-    vm.forceOff();
-  }
-
-  @FXML
-  void interrupt() {
-    vm.signal(VmViewModel.Signal.INTERRUPT);
-  }
-
-  @FXML
-  void terminate() {
-    vm.signal(VmViewModel.Signal.TERMINATE);
-  }
-
-  @FXML
-  void kill() {
-    vm.signal(VmViewModel.Signal.KILL);
-  }
-
-  @FXML
-  void reset() {
-    vm.reset();
-  }
-
-  @FXML
-  void togglePause() {
-    vm.togglePause();
-  }
-
-  @FXML
-  void sendCtrlAltDel() {
-    vm.sendCtrlAltDel();
+    perform(dev.berth.vm.VmAction.FORCE_OFF);
   }
 
   /** Closing with VMs running asks what to do with them, as VirtualBox's close dialog does. */

@@ -1,7 +1,7 @@
 package dev.berth.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.berth.backend.GuestAgent;
+import dev.berth.backend.agent.GuestAgent;
 import dev.berth.backend.qemu.ProcessSignals;
 import dev.berth.backend.qemu.QemuRuntime;
 import dev.berth.qmp.QmpClient;

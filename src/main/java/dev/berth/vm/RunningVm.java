@@ -25,6 +25,26 @@ public interface RunningVm {
   /** Events in order and then the exit, on a backend thread; see {@link MachineListener}. */
   void addListener(MachineListener listener);
 
+  /**
+   * Starts delivering events and console output (and running, for a VM in this process); call once,
+   * after the listeners and the console sink are in place, so nothing is missed.
+   *
+   * @throws java.io.IOException if its sockets cannot be opened (the VM runs anyway)
+   */
+  void begin() throws java.io.IOException;
+
+  /**
+   * Notes the history run this VM's run is, where a later Berth that reattaches will find it; a VM
+   * that cannot outlive this process keeps nothing.
+   */
+  default void noteRun(int run) {}
+
+  /** The run's graphical console, connected off the caller's thread; null if it has none. */
+  CompletableFuture<dev.berth.display.GuestDisplay> openDisplay();
+
+  /** What this VM's machine and backend can do: the power menu follows it. */
+  java.util.Set<Capability> capabilities();
+
   /** Receives serial console output on a backend thread. */
   void setConsoleSink(ConsoleSink sink);
 
@@ -58,11 +78,11 @@ public interface RunningVm {
 
   CompletableFuture<Void> resume();
 
+  /** Wake a suspended guest ({@code system_wakeup}). */
+  CompletableFuture<Void> wakeUp();
+
   /** Ctrl+Alt+Del on the guest's keyboard. */
   CompletableFuture<Void> sendCtrlAltDel();
-
-  /** True if the VM has a keyboard (for Ctrl+Alt+Del and the graphical console). */
-  boolean hasKeyboard();
 
   RunState state();
 
@@ -76,7 +96,9 @@ public interface RunningVm {
   String sampleStats();
 
   /** True if the VM runs outside the Berth process (QEMU) and so outlives the app. */
-  boolean outlivesApp();
+  default boolean outlivesApp() {
+    return capabilities().contains(Capability.OUTLIVES_APP);
+  }
 
   /** Whether a guest agent answers now (it may block briefly: call it off the FX thread). */
   AgentStatus probeAgent();

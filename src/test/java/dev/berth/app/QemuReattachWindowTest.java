@@ -67,7 +67,7 @@ class QemuReattachWindowTest {
     assertTrue(live.messageProperty().get().contains("Reattached"), live.messageProperty().get());
     assertTrue(live.events().stream().anyMatch(e -> e.contains("(reattached) QEMU")));
     assertTrue(live.events().stream().anyMatch(e -> e.contains("pid " + pid)));
-    robot.interact(live::togglePause);
+    robot.interact(() -> live.perform(dev.berth.vm.VmAction.PAUSE));
     AppDriver.waitFor(20, () -> live.stateProperty().get() == VmState.PAUSED);
     robot.interact(live::quit);
     AppDriver.waitFor(30, () -> live.stateProperty().get() == VmState.SHUT_OFF);

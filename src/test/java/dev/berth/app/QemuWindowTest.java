@@ -91,7 +91,7 @@ class QemuWindowTest {
     robot.clickOn("Power button");
     AppDriver.waitFor(10, () -> AppDriver.events(robot).contains("POWERDOWN"));
     assertEquals("Powering down", AppDriver.badge(robot).getText(), "no acpid: the guest runs on");
-    robot.clickOn("#forceButton");
+    robot.clickOn("#forceOff");
     AppDriver.waitFor(30, () -> AppDriver.badge(robot).getText().equals("Shut off"));
     assertEquals("Terminated by signal (host-signal)", AppDriver.lastEnd(robot));
     assertTrue(AppDriver.events(robot).contains("{\"guest\":false,\"reason\":\"host-signal\"}"));
@@ -132,10 +132,11 @@ class QemuWindowTest {
                 .replaceAll(".*pid (\\d+).*", "$1"));
     dev.berth.backend.qemu.ProcessSignals.send(ProcessHandle.of(pid).orElseThrow(), "STOP");
     long t0 = System.nanoTime();
-    robot.clickOn("#forceButton");
+    robot.clickOn("#forceOff");
     AppDriver.waitFor(30, () -> AppDriver.badge(robot).getText().equals("Shut off"));
     double waited = (System.nanoTime() - t0) / 1e9;
     assertEquals("Killed — no shutdown event", AppDriver.lastEnd(robot));
-    assertTrue(waited >= VmViewModel.FORCE_OFF_KILL_SECONDS - 1, "killed after " + waited + " s");
+    assertTrue(
+        waited >= dev.berth.vm.ForceOff.KILL_AFTER_SECONDS - 1, "killed after " + waited + " s");
   }
 }

@@ -3,7 +3,7 @@ package dev.berth.guest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.berth.backend.GuestAgent;
+import dev.berth.backend.agent.GuestAgent;
 import dev.berth.backend.bundled.BundledMachines;
 import dev.berth.backend.bundled.BundledVm;
 import dev.berth.core.GuestRun;
@@ -142,7 +142,7 @@ class LinuxGuestPowerTest {
   void ctrlAltDelOnTheKeyboardRebootsTheGuest() throws Exception {
     BundledVm vm = BundledVm.create(VmSpec.defaultLinux(), dirs);
     try (GuestRun run = new GuestRun(vm.machine()).withTimeout(BOOT)) {
-      vm.start(dirs);
+      vm.begin();
       LinuxGuest.awaitShell(run, 1);
       vm.sendCtrlAltDel().get();
       run.awaitEvent(MachineEvent.RESET);

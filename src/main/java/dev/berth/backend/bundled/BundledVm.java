@@ -1,6 +1,6 @@
 package dev.berth.backend.bundled;
 
-import dev.berth.backend.GuestAgent;
+import dev.berth.backend.agent.GuestAgent;
 import dev.berth.core.boot.ImageException;
 import dev.berth.core.machine.Machine;
 import dev.berth.core.virtio.Keyboard;
@@ -38,14 +38,16 @@ public final class BundledVm implements RunningVm {
 
   private final Machine machine;
   private final GuestAgent agent;
+  private final BerthDirs dirs;
   private final long startedNanos = System.nanoTime();
   private long lastCpuNanos;
   private long lastInstructions;
   private long lastSampleNanos = startedNanos;
 
-  private BundledVm(Machine machine, GuestAgent agent) {
+  private BundledVm(Machine machine, GuestAgent agent, BerthDirs dirs) {
     this.machine = machine;
     this.agent = agent;
+    this.dirs = dirs;
   }
 
   /**
@@ -56,17 +58,43 @@ public final class BundledVm implements RunningVm {
   public static BundledVm create(VmSpec spec, BerthDirs dirs) throws ImageException {
     return new BundledVm(
         new Machine(BundledMachines.config(spec, dirs)),
-        new GuestAgent(VmSockets.qga(dirs, spec.name())));
+        new GuestAgent(VmSockets.qga(dirs, spec.name())),
+        dirs);
   }
 
   /**
-   * Starts the machine and opens its sockets.
+   * Starts the machine and opens its sockets (QMP, serial, agent).
    *
    * @throws IOException if the sockets cannot be opened (the machine runs anyway)
    */
-  public void start(BerthDirs dirs) throws IOException {
+  @Override
+  public void begin() throws IOException {
     machine.start();
     VmEndpoints.open(machine, dirs, machine.config().name());
+  }
+
+  @Override
+  public CompletableFuture<dev.berth.display.GuestDisplay> openDisplay() {
+    return CompletableFuture.completedFuture(display());
+  }
+
+  /** The Berth board: the PM block's button and S3 always; the agent and keyboard on virtio. */
+  @Override
+  public java.util.Set<dev.berth.vm.Capability> capabilities() {
+    java.util.Set<dev.berth.vm.Capability> can = BundledBackend.BOARD.clone();
+    if (machine.agentPort() != null) {
+      can.add(dev.berth.vm.Capability.GUEST_AGENT);
+    }
+    if (machine.keyboard() != null) {
+      can.add(dev.berth.vm.Capability.KEYBOARD);
+    }
+    return can;
+  }
+
+  @Override
+  public CompletableFuture<Void> wakeUp() {
+    machine.wakeup();
+    return done();
   }
 
   public Machine machine() {
@@ -177,11 +205,6 @@ public final class BundledVm implements RunningVm {
   }
 
   @Override
-  public boolean hasKeyboard() {
-    return machine.keyboard() != null;
-  }
-
-  @Override
   public RunState state() {
     return machine.state();
   }
@@ -216,11 +239,6 @@ public final class BundledVm implements RunningVm {
         mips,
         cpuShare,
         machine.guestListensToButton() ? "enabled by the guest" : "not enabled by the guest");
-  }
-
-  @Override
-  public boolean outlivesApp() {
-    return false;
   }
 
   @Override

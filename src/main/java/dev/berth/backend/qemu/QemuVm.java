@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.berth.backend.GuestAgent;
+import dev.berth.backend.agent.GuestAgent;
 import dev.berth.event.Listeners;
 import dev.berth.event.MachineEvent;
 import dev.berth.event.MachineExit;
@@ -56,6 +56,14 @@ public final class QemuVm implements RunningVm {
   private static final com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>> MAP =
       new com.fasterxml.jackson.core.type.TypeReference<>() {};
   private static final System.Logger LOG = System.getLogger(QemuVm.class.getName());
+  private static final java.time.Duration DISPLAY_CONNECT_TIMEOUT = java.time.Duration.ofSeconds(5);
+  private static final java.util.concurrent.Executor DISPLAYS =
+      Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "qemu-display-connect");
+            t.setDaemon(true);
+            return t;
+          });
 
   private final VmSpec spec;
   private final QemuInstallation qemu;
@@ -203,6 +211,11 @@ public final class QemuVm implements RunningVm {
     return h.info().command().map(c -> c.contains("qemu-system")).orElse(true);
   }
 
+  @Override
+  public void begin() {
+    startWatching();
+  }
+
   /** Starts the threads that read events and the console; call once. */
   public synchronized void startWatching() {
     if (watching) {
@@ -239,6 +252,55 @@ public final class QemuVm implements RunningVm {
   /** Notes the history run this QEMU belongs to, for a Berth that reattaches later. */
   public void recordRun(int run) throws IOException {
     rt.writeRun(run);
+  }
+
+  @Override
+  public void noteRun(int run) {
+    try {
+      recordRun(run);
+    } catch (IOException e) {
+      LOG.log(System.Logger.Level.WARNING, "cannot note the run number of " + spec.name(), e);
+    }
+  }
+
+  /** QEMU's VNC display, connected on a background thread; it closes when the run ends. */
+  @Override
+  public CompletableFuture<dev.berth.display.GuestDisplay> openDisplay() {
+    return CompletableFuture.supplyAsync(
+        () -> {
+          try {
+            dev.berth.rfb.RfbClient display =
+                dev.berth.rfb.RfbClient.connect(rt.vnc(), DISPLAY_CONNECT_TIMEOUT);
+            exit.whenComplete((x, e) -> display.close());
+            display.onFailure(
+                why -> LOG.log(System.Logger.Level.INFO, spec.name() + " display: " + why));
+            return display;
+          } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e.getMessage(), e);
+          }
+        },
+        DISPLAYS);
+  }
+
+  /** What QEMU can do with this machine: ACPI's button and S3 on x86 only. */
+  static java.util.Set<dev.berth.vm.Capability> capabilitiesOf(VmSpec spec) {
+    java.util.Set<dev.berth.vm.Capability> can =
+        java.util.EnumSet.of(
+            dev.berth.vm.Capability.GUEST_AGENT,
+            dev.berth.vm.Capability.KEYBOARD,
+            dev.berth.vm.Capability.SIGINT,
+            dev.berth.vm.Capability.SIGNALS,
+            dev.berth.vm.Capability.OUTLIVES_APP);
+    if (spec.arch().equals("x86_64")) {
+      can.add(dev.berth.vm.Capability.POWER_BUTTON);
+      can.add(dev.berth.vm.Capability.SUSPEND);
+    }
+    return can;
+  }
+
+  @Override
+  public java.util.Set<dev.berth.vm.Capability> capabilities() {
+    return capabilitiesOf(spec);
   }
 
   public long pid() {
@@ -549,6 +611,11 @@ public final class QemuVm implements RunningVm {
   }
 
   @Override
+  public CompletableFuture<Void> wakeUp() {
+    return qmp("system_wakeup", null);
+  }
+
+  @Override
   public CompletableFuture<Void> sendCtrlAltDel() {
     ObjectNode args = JSON.createObjectNode();
     ArrayNode keys = args.putArray("keys");
@@ -580,16 +647,6 @@ public final class QemuVm implements RunningVm {
     return String.format(
         "%s · watched for %d:%02d:%02d · QEMU used %.1f s of host CPU",
         describe(), up / 3600, up / 60 % 60, up % 60, cpu.toMillis() / 1000.0);
-  }
-
-  @Override
-  public boolean hasKeyboard() {
-    return true;
-  }
-
-  @Override
-  public boolean outlivesApp() {
-    return true;
   }
 
   @Override

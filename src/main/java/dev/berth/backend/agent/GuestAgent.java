@@ -1,4 +1,4 @@
-package dev.berth.backend;
+package dev.berth.backend.agent;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.berth.qga.QgaClient;

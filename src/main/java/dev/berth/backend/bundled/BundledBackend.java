@@ -1,0 +1,56 @@
+package dev.berth.backend.bundled;
+
+import dev.berth.core.boot.ImageException;
+import dev.berth.vm.Backend;
+import dev.berth.vm.BerthDirs;
+import dev.berth.vm.Capability;
+import dev.berth.vm.Reattach;
+import dev.berth.vm.RunningVm;
+import dev.berth.vm.VmSockets;
+import dev.berth.vm.VmSpec;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.Set;
+
+/** The bundled core as a backend: its VMs run inside this process and end with it. */
+public final class BundledBackend implements Backend {
+  /** What every Berth board has: the PM block's power button and S3, signal analogues. */
+  static final EnumSet<Capability> BOARD =
+      EnumSet.of(
+          Capability.POWER_BUTTON, Capability.SUSPEND, Capability.SIGINT, Capability.SIGNALS);
+
+  @Override
+  public VmSpec.Backend kind() {
+    return VmSpec.Backend.BUNDLED;
+  }
+
+  @Override
+  public String emulator(VmSpec spec) {
+    return "Berth's bundled RISC-V core";
+  }
+
+  @Override
+  public Set<Capability> capabilities(VmSpec spec) {
+    return EnumSet.copyOf(BOARD);
+  }
+
+  @Override
+  public RunningVm start(VmSpec spec, BerthDirs dirs) throws IOException {
+    Path socket = VmSockets.qmp(dirs, spec.name());
+    if (VmSockets.isLive(socket)) {
+      throw new IOException("it is already running (" + socket + " answers)");
+    }
+    try {
+      return BundledVm.create(spec, dirs);
+    } catch (ImageException e) {
+      throw new IOException(e.getMessage(), e);
+    }
+  }
+
+  /** A bundled VM lives and dies with its process: there is nothing to take up. */
+  @Override
+  public Reattach reattach(VmSpec spec, BerthDirs dirs) {
+    return Reattach.none();
+  }
+}

@@ -1,0 +1,62 @@
+package dev.berth.backend.qemu;
+
+import dev.berth.vm.Backend;
+import dev.berth.vm.BerthDirs;
+import dev.berth.vm.Capability;
+import dev.berth.vm.Reattach;
+import dev.berth.vm.RunningVm;
+import dev.berth.vm.VmSpec;
+import java.io.IOException;
+import java.util.Optional;
+import java.util.Set;
+
+/** Real QEMU as a backend: VMs run detached, outlive the app and are reattached later. */
+public final class QemuBackend implements Backend {
+  @Override
+  public VmSpec.Backend kind() {
+    return VmSpec.Backend.QEMU;
+  }
+
+  @Override
+  public String emulator(VmSpec spec) {
+    try {
+      QemuInstallation q = QemuInstallation.find(spec.arch());
+      return "QEMU " + q.version() + " (" + q.binary() + ")";
+    } catch (QemuInstallation.MissingException e) {
+      return e.getMessage();
+    }
+  }
+
+  @Override
+  public Set<Capability> capabilities(VmSpec spec) {
+    return QemuVm.capabilitiesOf(spec);
+  }
+
+  @Override
+  public RunningVm start(VmSpec spec, BerthDirs dirs) throws IOException {
+    return QemuVm.launch(spec, dirs);
+  }
+
+  /**
+   * A QEMU an earlier Berth started: reattached if it still runs; if it is gone, its runtime
+   * directory is cleaned and its run is lost, with an exit status nobody saw.
+   */
+  @Override
+  public Reattach reattach(VmSpec spec, BerthDirs dirs) throws IOException {
+    QemuRuntime rt = QemuRuntime.of(dirs, spec.name());
+    if (!rt.isQemu()) {
+      return Reattach.none();
+    }
+    Optional<QemuVm> live = QemuVm.attach(spec, dirs);
+    if (live.isPresent()) {
+      return Reattach.live(live.get(), rt.run().orElse(null));
+    }
+    Optional<Integer> run = rt.run();
+    rt.clean();
+    return run.map(
+            n ->
+                Reattach.lost(
+                    n, "QEMU ended while no Berth watched it; its exit status is unknown"))
+        .orElse(Reattach.none());
+  }
+}

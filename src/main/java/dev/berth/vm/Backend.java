@@ -1,0 +1,31 @@
+package dev.berth.vm;
+
+import java.io.IOException;
+import java.util.Set;
+
+/**
+ * A way to run VMs — the bundled core, QEMU — behind one interface, so the session, the app and the
+ * CLI never name one. A new backend implements this and is registered in {@code
+ * dev.berth.backend.InstalledBackends}; nothing else changes.
+ */
+public interface Backend {
+  /** The specs this backend runs. */
+  VmSpec.Backend kind();
+
+  /** What runs {@code spec}'s VM, in words for the Overview ("QEMU 7.2.22 (/usr/bin/…)"). */
+  String emulator(VmSpec spec);
+
+  /** What {@code spec}'s machine can do before it runs (the running VM may know more). */
+  Set<Capability> capabilities(VmSpec spec);
+
+  /**
+   * Builds and starts {@code spec}'s VM; blocks (images, a first disk, launching a process). The VM
+   * delivers nothing until {@link RunningVm#begin()}.
+   *
+   * @throws IOException with one readable line
+   */
+  RunningVm start(VmSpec spec, BerthDirs dirs) throws IOException;
+
+  /** A run of {@code spec} an earlier Berth left: still running, ended unseen, or none. */
+  Reattach reattach(VmSpec spec, BerthDirs dirs) throws IOException;
+}

@@ -1,0 +1,266 @@
+package dev.berth.vm;
+
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+
+/**
+ * The power menu, defined once: each action's label, shortcut, tooltip, CLI verb, when it is
+ * enabled (from the VM's state and capabilities) and what it calls. The app's menu bar, toolbar and
+ * the VM list's right-click menu are built from this table, and so are {@code berth power}'s verbs.
+ */
+public enum VmAction {
+  START(
+      "_Start",
+      null,
+      "Shortcut+Shift+S",
+      "Boot the VM",
+      Where.MACHINE,
+      null,
+      false,
+      VmControls::start),
+  POWER_BUTTON(
+      "Power _button (ACPI)",
+      "button",
+      "Shortcut+Shift+P",
+      "Press the emulated ACPI power button: the guest decides what to do",
+      Where.MACHINE,
+      Capability.POWER_BUTTON,
+      false,
+      VmControls::powerButton),
+  SHUT_DOWN(
+      "Shut _down",
+      "shutdown",
+      "Shortcut+Shift+D",
+      "Ask the guest to shut down: through its agent when one answers, otherwise the ACPI power"
+          + " button",
+      Where.MACHINE,
+      null,
+      false,
+      VmControls::shutDown),
+  QUIT(
+      "_Quit emulator…",
+      "quit",
+      "Shortcut+Shift+Q",
+      "Stop the emulator at once: a power cut for the guest, unsaved data is lost (host-qmp-quit)",
+      Where.MACHINE,
+      null,
+      true,
+      VmControls::quit),
+  FORCE_OFF(
+      "_Force off",
+      "force-off",
+      "Shortcut+Shift+F",
+      "Terminate the emulator (host-signal), escalating to kill after "
+          + ForceOff.KILL_AFTER_SECONDS
+          + " s, like libvirt's destroy",
+      Where.MACHINE,
+      Capability.SIGNALS,
+      false,
+      VmControls::forceOff),
+  INTERRUPT(
+      "_Interrupt (SIGINT, as Ctrl+C on the emulator's terminal)",
+      "interrupt",
+      null,
+      "SIGINT: the emulator shuts down with cause host-signal",
+      Where.SIGNALS,
+      Capability.SIGINT,
+      false,
+      VmControls::interrupt),
+  TERMINATE(
+      "_Terminate (SIGTERM, no escalation)",
+      "terminate",
+      null,
+      "SIGTERM: the emulator shuts down with cause host-signal",
+      Where.SIGNALS,
+      Capability.SIGNALS,
+      false,
+      VmControls::terminate),
+  KILL(
+      "_Kill (SIGKILL: no shutdown event)",
+      "kill",
+      null,
+      "SIGKILL: the emulator is gone at once, with no shutdown event",
+      Where.SIGNALS,
+      Capability.SIGNALS,
+      false,
+      VmControls::kill),
+  RESET(
+      "_Reset",
+      "reset",
+      "Shortcut+Shift+R",
+      "Reset the machine: the guest reboots without shutting down (host-qmp-system-reset)",
+      Where.MACHINE,
+      null,
+      false,
+      VmControls::reset),
+  PAUSE(
+      "P_ause",
+      "pause",
+      "Shortcut+Shift+Z",
+      "Stop the guest's CPU; the guest does not notice (STOP)",
+      Where.MACHINE,
+      null,
+      false,
+      VmControls::pause),
+  RESUME(
+      "Res_ume",
+      "resume",
+      "Shortcut+Shift+Z",
+      "Continue the guest's CPU (RESUME)",
+      Where.MACHINE,
+      null,
+      false,
+      VmControls::resume),
+  WAKE_UP(
+      "_Wake up",
+      "wakeup",
+      null,
+      "Wake a suspended (S3) guest (WAKEUP)",
+      Where.MACHINE,
+      Capability.SUSPEND,
+      false,
+      VmControls::wakeUp),
+  CTRL_ALT_DEL(
+      "Ctrl+Alt+Del",
+      null,
+      null,
+      "Press Ctrl+Alt+Del on the guest's keyboard",
+      Where.SEND_KEY,
+      Capability.KEYBOARD,
+      false,
+      VmControls::ctrlAltDel);
+
+  /** Where the action sits in the menus. */
+  public enum Where {
+    MACHINE,
+    SIGNALS,
+    SEND_KEY
+  }
+
+  private final String label;
+  private final String verb;
+  private final String shortcut;
+  private final String tooltip;
+  private final Where where;
+  private final Capability needs;
+  private final boolean destructive;
+  private final Function<VmControls, CompletableFuture<?>> call;
+
+  VmAction(
+      String label,
+      String verb,
+      String shortcut,
+      String tooltip,
+      Where where,
+      Capability needs,
+      boolean destructive,
+      Function<VmControls, CompletableFuture<?>> call) {
+    this.label = label;
+    this.verb = verb;
+    this.shortcut = shortcut;
+    this.tooltip = tooltip;
+    this.where = where;
+    this.needs = needs;
+    this.destructive = destructive;
+    this.call = call;
+  }
+
+  /** The menu label, with {@code _} before its mnemonic. */
+  public String label() {
+    return label;
+  }
+
+  /** The label as a button shows it: no mnemonic, no ellipsis, no parenthesis. */
+  public String shortLabel() {
+    String s = label.replace("_", "").replace("…", "");
+    int paren = s.indexOf(" (");
+    return paren > 0 ? s.substring(0, paren) : s;
+  }
+
+  /** The {@code berth power} verb, or null for an action the CLI does not have. */
+  public String verb() {
+    return verb;
+  }
+
+  /** The shortcut in JavaFX's KeyCombination syntax, or null. */
+  public String shortcut() {
+    return shortcut;
+  }
+
+  public String tooltip() {
+    return tooltip;
+  }
+
+  public Where where() {
+    return where;
+  }
+
+  /** True for a power cut, which the app confirms first. */
+  public boolean destructive() {
+    return destructive;
+  }
+
+  /** The action a toggle shows instead of this one (Pause and Resume share a control). */
+  public VmAction pairedWith() {
+    return this == PAUSE ? RESUME : this == RESUME ? PAUSE : null;
+  }
+
+  /** Does it. */
+  public CompletableFuture<?> invoke(VmControls controls) {
+    return call.apply(controls);
+  }
+
+  /**
+   * Why the action cannot be used now, or null when it can.
+   *
+   * @param state the VM's state
+   * @param can what its machine and backend can do
+   */
+  public String disabledReason(VmState state, Set<Capability> can) {
+    if (this == START) {
+      return state.isActive() ? "it is already running" : null;
+    }
+    if (!state.isActive()) {
+      return "it is not running";
+    }
+    String stateProblem =
+        switch (this) {
+          case POWER_BUTTON, SHUT_DOWN ->
+              state == VmState.PAUSED || state == VmState.SUSPENDED
+                  ? "it is " + state.label().toLowerCase(Locale.ROOT) + "; resume it first"
+                  : state == VmState.RUNNING || state == VmState.POWERING_DOWN
+                      ? null
+                      : "it is already stopping";
+          case PAUSE ->
+              state == VmState.PAUSED || state == VmState.SUSPENDED || state == VmState.STARTING
+                  ? "it is not running"
+                  : null;
+          case RESUME -> state == VmState.PAUSED ? null : "it is not paused";
+          case WAKE_UP -> state == VmState.SUSPENDED ? null : "it is not suspended";
+          case CTRL_ALT_DEL -> state == VmState.RUNNING ? null : "it is not running";
+          default -> null;
+        };
+    if (stateProblem != null) {
+      return stateProblem;
+    }
+    if (this == SHUT_DOWN
+        && !can.contains(Capability.POWER_BUTTON)
+        && !can.contains(Capability.GUEST_AGENT)) {
+      return "it has neither a guest agent nor a power button";
+    }
+    return needs != null && !can.contains(needs) ? needs.missing() : null;
+  }
+
+  /** The action {@code berth power VERB} names. */
+  public static Optional<VmAction> byVerb(String verb) {
+    for (VmAction a : values()) {
+      if (a.verb != null && a.verb.equalsIgnoreCase(verb)) {
+        return Optional.of(a);
+      }
+    }
+    return Optional.empty();
+  }
+}

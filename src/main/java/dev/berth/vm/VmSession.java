@@ -1,0 +1,825 @@
+package dev.berth.vm;
+
+import dev.berth.event.MachineEvent;
+import dev.berth.event.MachineExit;
+import dev.berth.event.MachineListener;
+import dev.berth.event.ShutdownCause;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * One VM's life in this process, with no UI: starting it through its backend, the lifecycle state,
+ * the power menu's rules (what a paused guest may not do, the wait after the power button and the
+ * timed "force off?" offer, force off's escalation), agent probing, statistics and the run history.
+ * The app's view model and {@code berth start} are both thin clients of this class.
+ *
+ * <p>Every change happens on the session's own thread, in order: user actions from any thread, the
+ * backend's events from its threads and the one-second tick are all posted there, and {@link
+ * SessionListener}s are called there. Blocking work (starting, probing the agent) runs on a shared
+ * pool and posts its result back.
+ */
+public final class VmSession implements VmControls {
+  /**
+   * How often the agent is asked while it does not answer, and once it does: each probe takes its
+   * one-client channel.
+   */
+  static final int AGENT_PROBE_SECONDS = 5;
+
+  static final int AGENT_RECHECK_SECONDS = 30;
+
+  private static final System.Logger LOG = System.getLogger(VmSession.class.getName());
+
+  private static final ExecutorService BLOCKING =
+      Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "berth-backend");
+            t.setDaemon(true);
+            return t;
+          });
+
+  private static final ScheduledExecutorService TICKS =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "berth-session-ticks");
+            t.setDaemon(true);
+            return t;
+          });
+
+  private final Backends backends;
+  private final RunHistory history;
+  private final BerthDirs dirs;
+  private final ThreadPoolExecutor serial;
+  private final List<SessionListener> listeners = new CopyOnWriteArrayList<>();
+  private final Lifecycle lifecycle = new Lifecycle();
+  private final ByteArrayOutputStream earlyConsole = new ByteArrayOutputStream();
+
+  private volatile VmSpec spec;
+  private volatile VmState state = VmState.SHUT_OFF;
+  private volatile RunningVm vm;
+  private volatile RunningVm.ConsoleSink consoleSink;
+  private volatile List<Run> runs;
+  private volatile Set<Capability> capabilities;
+
+  // the session thread's alone
+  private LiveRun liveRun;
+  private RunRecorder recorder;
+  private boolean userAsked;
+  private long waitStartNanos = -1;
+  private boolean waitTimedOut;
+  private ScheduledFuture<?> ticker;
+  private long ticks;
+  private boolean agentAnswers;
+  private String lastEnd = "";
+
+  public VmSession(VmSpec spec, Backends backends, RunHistory history, BerthDirs dirs) {
+    this.spec = spec;
+    this.backends = backends;
+    this.history = history;
+    this.dirs = dirs;
+    this.serial =
+        new ThreadPoolExecutor(
+            0,
+            1,
+            30,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(),
+            r -> {
+              Thread t = new Thread(r, "berth-session-" + spec.name());
+              t.setDaemon(true);
+              return t;
+            });
+    this.runs = List.copyOf(history.runs(spec.name()));
+    this.capabilities = backends.forSpec(spec).capabilities(spec);
+    for (int i = runs.size() - 1; i >= 0; i--) {
+      if (runs.get(i).end() != null) {
+        lastEnd = "Last run: " + runs.get(i).end().words();
+        break;
+      }
+    }
+  }
+
+  // ---- what observers read -----------------------------------------------------------------
+
+  public String name() {
+    return spec.name();
+  }
+
+  public VmSpec spec() {
+    return spec;
+  }
+
+  public VmState state() {
+    return state;
+  }
+
+  public boolean isActive() {
+    return state.isActive();
+  }
+
+  public List<Run> runs() {
+    return runs;
+  }
+
+  public Set<Capability> capabilities() {
+    return capabilities;
+  }
+
+  /** The VM of the current (or last) run, or null before the first. */
+  public RunningVm vm() {
+    return vm;
+  }
+
+  /** Why the action cannot be used now, or null when it can. */
+  public String disabledReason(VmAction action) {
+    return action.disabledReason(state, capabilities);
+  }
+
+  /**
+   * Adds a listener and tells it where things stand: state, runs, the last end, the emulator
+   * (looked up off this thread) and capabilities.
+   */
+  public void addListener(SessionListener l) {
+    listeners.add(l);
+    on(
+        () -> {
+          call(l, x -> x.stateChanged(state));
+          call(l, x -> x.runsChanged(runs));
+          call(l, x -> x.lastEnd(lastEnd));
+          call(l, x -> x.capabilities(capabilities));
+          lookUpEmulator(l);
+        });
+  }
+
+  /** A new spec takes effect at the next start. */
+  public void setSpec(VmSpec newSpec) {
+    on(
+        () -> {
+          spec = newSpec;
+          if (!state.isActive()) {
+            capabilities = backends.forSpec(newSpec).capabilities(newSpec);
+            tell(l -> l.capabilities(capabilities));
+          }
+          listeners.forEach(this::lookUpEmulator);
+          tell(
+              l ->
+                  l.message(
+                      state.isActive()
+                          ? "Settings saved; they take effect the next time " + name() + " starts"
+                          : "Settings saved"));
+        });
+  }
+
+  /** Where console output goes (on a backend's thread); what came before is replayed to it. */
+  public void setConsoleSink(RunningVm.ConsoleSink sink) {
+    synchronized (earlyConsole) {
+      if (earlyConsole.size() > 0) {
+        byte[] b = earlyConsole.toByteArray();
+        sink.write(b, 0, b.length);
+        earlyConsole.reset();
+      }
+      consoleSink = sink;
+    }
+  }
+
+  /** Keys typed at the console go to the guest's serial port. */
+  public void type(byte[] bytes) {
+    RunningVm v = vm;
+    if (v != null && state.isActive()) {
+      v.type(bytes);
+    }
+  }
+
+  // ---- starting and reattaching ------------------------------------------------------------
+
+  @Override
+  public CompletableFuture<Void> start() {
+    CompletableFuture<Void> started = new CompletableFuture<>();
+    on(
+        () -> {
+          if (state.isActive()) {
+            tell(l -> l.message(name() + " is already running"));
+            started.completeExceptionally(new IOException(name() + " is already running"));
+            return;
+          }
+          VmSpec s = spec;
+          lifecycle.starting();
+          sync();
+          tell(l -> l.message("Starting " + s.name() + "…"));
+          BLOCKING.execute(
+              () -> {
+                try {
+                  RunningVm v = backends.forSpec(s).start(s, dirs);
+                  on(
+                      () -> {
+                        adopt(v, null);
+                        lifecycle.started();
+                        sync();
+                        tell(l -> l.message(name() + " started: " + v.describe()));
+                        started.complete(null);
+                      });
+                } catch (IOException | RuntimeException e) {
+                  on(
+                      () -> {
+                        lifecycle.startFailed();
+                        sync();
+                        tell(l -> l.message("Cannot start " + s.name() + ": " + e.getMessage()));
+                        started.completeExceptionally(e);
+                      });
+                }
+              });
+        });
+    return started;
+  }
+
+  /**
+   * Takes up a run an earlier Berth left: reattaches to a VM still running, or records how a run
+   * that ended unseen is known to have ended.
+   */
+  public void reattach() {
+    on(
+        () -> {
+          if (state.isActive()) {
+            return;
+          }
+          VmSpec s = spec;
+          BLOCKING.execute(
+              () -> {
+                Reattach found;
+                try {
+                  found = backends.forSpec(s).reattach(s, dirs);
+                } catch (IOException e) {
+                  tellLater(
+                      l -> l.message("Cannot reattach to " + s.name() + ": " + e.getMessage()));
+                  return;
+                }
+                if (found.live() != null) {
+                  RunningVm v = found.live();
+                  on(
+                      () -> {
+                        lifecycle.attached(v.state());
+                        adopt(v, found.run());
+                        tell(l -> l.message("Reattached to " + s.name() + ": " + v.describe()));
+                      });
+                } else if (found.run() != null) {
+                  on(() -> recordLostRun(found.run(), found.lostDetail()));
+                }
+              });
+        });
+  }
+
+  private void recordLostRun(int run, String detail) {
+    try (RunRecorder r = history.continueRun(name(), run)) {
+      MachineExit lost =
+          new MachineExit(MachineExit.Kind.CRASHED, ShutdownCause.HOST_ERROR, 1, detail);
+      r.end(lost, Lifecycle.describe(lost));
+    } catch (IOException e) {
+      LOG.log(System.Logger.Level.WARNING, "cannot record the end of run " + run, e);
+    }
+    runs = List.copyOf(history.runs(name()));
+    lastEnd = "Last run: " + detail;
+    tell(l -> l.runsChanged(runs));
+    tell(l -> l.lastEnd(lastEnd));
+  }
+
+  /** Takes a started (or reattached) VM: listeners, console, history, display, agent. */
+  private void adopt(RunningVm v, Integer continuedRun) {
+    vm = v;
+    userAsked = false;
+    v.setConsoleSink(this::console);
+    v.addListener(
+        new MachineListener() {
+          @Override
+          public void onEvent(MachineEvent e) {
+            on(() -> eventArrived(v, e));
+          }
+
+          @Override
+          public void onExit(MachineExit exit) {
+            on(() -> exited(v, exit));
+          }
+        });
+    beginRun(continuedRun);
+    sync();
+    log((continuedRun == null ? "(start) " : "(reattached) ") + v.describe());
+    String accel = v.accelerator();
+    tell(l -> l.accelerator(accel));
+    if (!accel.isEmpty()) {
+      log("(accelerator) " + accel);
+    }
+    capabilities = v.capabilities();
+    tell(l -> l.capabilities(capabilities));
+    if (continuedRun == null && recorder != null) {
+      v.noteRun(recorder.run());
+    }
+    try {
+      v.begin();
+    } catch (IOException e) {
+      log("(no QMP socket: " + e.getMessage() + ")");
+    }
+    v.openDisplay()
+        .whenComplete(
+            (d, e) ->
+                on(
+                    () -> {
+                      if (v != vm) {
+                        return;
+                      }
+                      if (e != null) {
+                        log("(no display) " + rootMessage(e));
+                      } else if (d != null) {
+                        tell(l -> l.display(d));
+                      }
+                    }));
+    ticks = 0;
+    agentAnswers = false;
+    if (ticker != null) {
+      ticker.cancel(false);
+    }
+    ticker = TICKS.scheduleAtFixedRate(() -> on(this::tick), 1, 1, TimeUnit.SECONDS);
+    probeAgent(v);
+  }
+
+  private void console(byte[] b, int off, int len) {
+    RunningVm.ConsoleSink sink = consoleSink;
+    if (sink != null) {
+      sink.write(b, off, len);
+      return;
+    }
+    synchronized (earlyConsole) {
+      earlyConsole.write(b, off, len);
+    }
+  }
+
+  // ---- the power menu ----------------------------------------------------------------------
+
+  /** Presses the ACPI power button and waits for the guest, counting the seconds. */
+  @Override
+  public CompletableFuture<?> powerButton() {
+    return act(
+        VmAction.POWER_BUTTON,
+        v -> {
+          Boolean listens = v.guestListensToButton();
+          CompletableFuture<?> f = report(v.powerButton(), "Power button");
+          lifecycle.buttonPressed();
+          sync();
+          userAsked = true;
+          beginWait();
+          tell(
+              l ->
+                  l.message(
+                      Boolean.FALSE.equals(listens)
+                          ? "Power button pressed, but the guest has not enabled it: the press may"
+                              + " be lost"
+                          : "Power button pressed: waiting for the guest to shut down"));
+          return f;
+        });
+  }
+
+  /** The guest agent when one answers, else the ACPI power button, as libvirt does. */
+  @Override
+  public CompletableFuture<?> shutDown() {
+    return act(
+        VmAction.SHUT_DOWN,
+        v -> {
+          lifecycle.buttonPressed();
+          sync();
+          userAsked = true;
+          beginWait();
+          tell(l -> l.message("Shutting down: asking the guest agent…"));
+          log("(shutdown) asked: the guest agent if it answers, else the power button");
+          CompletableFuture<ShutdownPath> f = v.shutDown();
+          f.whenComplete(
+              (path, error) ->
+                  on(
+                      () -> {
+                        if (v != vm) {
+                          return;
+                        }
+                        if (error != null) {
+                          tell(
+                              l ->
+                                  l.message(
+                                      "Cannot shut down " + name() + ": " + rootMessage(error)));
+                        } else {
+                          tell(l -> l.message(path.describe()));
+                          log("(shutdown) " + path.describe());
+                        }
+                      }));
+          return f;
+        });
+  }
+
+  @Override
+  public CompletableFuture<?> quit() {
+    return act(
+        VmAction.QUIT,
+        v -> {
+          userAsked = true;
+          CompletableFuture<?> f = report(v.quit(), "Quit");
+          lifecycle.stopping();
+          sync();
+          tell(l -> l.message("Quitting the emulator (the guest gets no notice)"));
+          return f;
+        });
+  }
+
+  /** Terminate now, kill in {@link ForceOff#KILL_AFTER_SECONDS} if the VM is still there. */
+  @Override
+  public CompletableFuture<?> forceOff() {
+    return act(
+        VmAction.FORCE_OFF,
+        v -> {
+          userAsked = true;
+          lifecycle.stopping();
+          sync();
+          tell(
+              l ->
+                  l.message(
+                      "Forcing off: terminate now, kill in "
+                          + ForceOff.KILL_AFTER_SECONDS
+                          + " s if needed"));
+          return ForceOff.escalate(
+              () -> report(v.terminate(), "Force off"),
+              () -> report(v.kill(), "Force off (kill)"),
+              v.exit(),
+              ForceOff.KILL_AFTER_SECONDS);
+        });
+  }
+
+  @Override
+  public CompletableFuture<?> interrupt() {
+    return signal(VmAction.INTERRUPT, "SIGINT", RunningVm::interrupt);
+  }
+
+  @Override
+  public CompletableFuture<?> terminate() {
+    return signal(VmAction.TERMINATE, "SIGTERM", RunningVm::terminate);
+  }
+
+  @Override
+  public CompletableFuture<?> kill() {
+    return signal(VmAction.KILL, "SIGKILL", RunningVm::kill);
+  }
+
+  private CompletableFuture<?> signal(
+      VmAction action,
+      String name,
+      java.util.function.Function<RunningVm, CompletableFuture<Void>> send) {
+    return act(
+        action,
+        v -> {
+          userAsked = true;
+          CompletableFuture<?> f = report(send.apply(v), name);
+          lifecycle.stopping();
+          sync();
+          tell(l -> l.message("Sent " + name));
+          return f;
+        });
+  }
+
+  @Override
+  public CompletableFuture<?> reset() {
+    return simple(VmAction.RESET, RunningVm::reset, "Reset", "Reset requested");
+  }
+
+  @Override
+  public CompletableFuture<?> pause() {
+    return simple(VmAction.PAUSE, RunningVm::pause, "Pause", "Pausing");
+  }
+
+  @Override
+  public CompletableFuture<?> resume() {
+    return simple(VmAction.RESUME, RunningVm::resume, "Resume", "Resuming");
+  }
+
+  @Override
+  public CompletableFuture<?> wakeUp() {
+    return simple(VmAction.WAKE_UP, RunningVm::wakeUp, "Wake up", "Waking up");
+  }
+
+  @Override
+  public CompletableFuture<?> ctrlAltDel() {
+    return simple(
+        VmAction.CTRL_ALT_DEL, RunningVm::sendCtrlAltDel, "Ctrl+Alt+Del", "Sent Ctrl+Alt+Del");
+  }
+
+  private CompletableFuture<?> simple(
+      VmAction action,
+      java.util.function.Function<RunningVm, CompletableFuture<Void>> send,
+      String what,
+      String said) {
+    return act(
+        action,
+        v -> {
+          CompletableFuture<?> f = report(send.apply(v), what);
+          tell(l -> l.message(said));
+          return f;
+        });
+  }
+
+  /**
+   * Runs {@code body} on the session thread if {@code action} may be used now; otherwise says why,
+   * in the status line, and fails the future with the same words.
+   */
+  private CompletableFuture<?> act(
+      VmAction action, java.util.function.Function<RunningVm, CompletableFuture<?>> body) {
+    CompletableFuture<Object> result = new CompletableFuture<>();
+    on(
+        () -> {
+          RunningVm v = vm;
+          String why = v == null ? "it is not running" : disabledReason(action);
+          if (why != null) {
+            String line = "Cannot " + action.shortLabel().toLowerCase() + ": " + name() + " " + why;
+            tell(l -> l.message(line.replace(name() + " it is", name() + " is")));
+            result.completeExceptionally(new IOException(line));
+            return;
+          }
+          body.apply(v)
+              .whenComplete(
+                  (ok, e) -> {
+                    if (e != null) {
+                      result.completeExceptionally(e);
+                    } else {
+                      result.complete(ok);
+                    }
+                  });
+        });
+    return result;
+  }
+
+  /**
+   * The Ctrl+C path of a terminal-started app: shutdown with cause host-signal for the VMs that
+   * live in this process; the others run on.
+   */
+  public void terminateForHostSignal() {
+    RunningVm v = vm;
+    if (v != null && !v.outlivesApp() && !v.exit().isDone()) {
+      v.terminate();
+    }
+  }
+
+  /** True if the VM runs and would stop with this process (the bundled core). */
+  public boolean diesWithApp() {
+    RunningVm v = vm;
+    return state.isActive() && v != null && !v.outlivesApp();
+  }
+
+  /** Completes when the current run, if any, is over. */
+  public CompletableFuture<MachineExit> exitFuture() {
+    RunningVm v = vm;
+    return v == null ? CompletableFuture.completedFuture(null) : v.exit();
+  }
+
+  /** A failed request shows as one line in the status bar and the event log. */
+  private CompletableFuture<?> report(CompletableFuture<?> request, String what) {
+    RunningVm v = vm;
+    request.whenComplete(
+        (ok, error) -> {
+          if (error != null) {
+            on(
+                () -> {
+                  if (v == vm) {
+                    tell(l -> l.message(what + " failed: " + rootMessage(error)));
+                    log("(" + what + " failed) " + rootMessage(error));
+                  }
+                });
+          }
+        });
+    return request;
+  }
+
+  /** The innermost message of a future's failure. */
+  public static String rootMessage(Throwable t) {
+    while ((t instanceof java.util.concurrent.CompletionException
+            || t instanceof java.util.concurrent.ExecutionException
+            || t instanceof java.io.UncheckedIOException)
+        && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t.getMessage() == null ? t.toString() : t.getMessage();
+  }
+
+  // ---- the wait after the power button, statistics, the agent ------------------------------
+
+  private void beginWait() {
+    waitStartNanos = System.nanoTime();
+    waitTimedOut = false;
+    tell(l -> l.waiting(0, false));
+  }
+
+  private void endWait() {
+    if (waitStartNanos >= 0) {
+      waitStartNanos = -1;
+      waitTimedOut = false;
+      tell(l -> l.waiting(-1, false));
+    }
+  }
+
+  /** Once a second while a VM runs: the wait's count, statistics, the agent now and then. */
+  private void tick() {
+    RunningVm v = vm;
+    if (v == null || !state.isActive()) {
+      return;
+    }
+    if (waitStartNanos >= 0) {
+      int s = (int) ((System.nanoTime() - waitStartNanos) / 1_000_000_000L);
+      int timeout = spec.powerButtonTimeoutSeconds();
+      if (s >= timeout && !waitTimedOut) {
+        waitTimedOut = true;
+        tell(
+            l ->
+                l.message(
+                    name()
+                        + " did not shut down within "
+                        + timeout
+                        + " s: the guest may be ignoring the power button"));
+      }
+      boolean out = waitTimedOut;
+      tell(l -> l.waiting(s, out));
+    }
+    String line = v.sampleStats();
+    tell(l -> l.stats(line));
+    // the agent starts late in the guest's boot and may stop: ask again now and then
+    int every = agentAnswers ? AGENT_RECHECK_SECONDS : AGENT_PROBE_SECONDS;
+    if (++ticks % every == 0) {
+      probeAgent(v);
+    }
+  }
+
+  /** Asks, off this thread, whether a guest agent answers. */
+  private void probeAgent(RunningVm v) {
+    BLOCKING.execute(
+        () -> {
+          AgentStatus a = v.probeAgent();
+          on(
+              () -> {
+                if (v == vm && state.isActive()) {
+                  agentAnswers = a.answers();
+                  tell(l -> l.agent(a.describe()));
+                }
+              });
+        });
+  }
+
+  private void lookUpEmulator(SessionListener l) {
+    VmSpec s = spec;
+    BLOCKING.execute(
+        () -> {
+          String words = backends.forSpec(s).emulator(s);
+          on(() -> call(l, x -> x.emulator(words)));
+        });
+  }
+
+  // ---- what the backend reports ------------------------------------------------------------
+
+  private void eventArrived(RunningVm v, MachineEvent e) {
+    if (v != vm) {
+      return;
+    }
+    lifecycle.onEvent(e);
+    liveRun.event(e);
+    if (recorder != null) {
+      recorder.event(e);
+    }
+    sync();
+    if (e.name().equals(MachineEvent.RESUME) || e.name().equals(MachineEvent.RESET)) {
+      endWait();
+    }
+    log(dev.berth.qmp.QmpJson.eventLine(e));
+  }
+
+  private void exited(RunningVm v, MachineExit exit) {
+    if (v != vm) {
+      return;
+    }
+    lifecycle.onExit(exit);
+    String words = Lifecycle.describe(exit);
+    liveRun.end(exit, words, MachineEvent.nowMicros());
+    if (recorder != null) {
+      recorder.end(exit, words);
+      recorder = null;
+    }
+    if (ticker != null) {
+      ticker.cancel(false);
+      ticker = null;
+    }
+    // the why and the log first, the state last: whoever sees "Shut off" finds its reason there
+    lastEnd = words;
+    tell(l -> l.lastEnd(words));
+    log("(end) " + words);
+    tell(l -> l.message(name() + ": " + words));
+    endWait();
+    agentAnswers = false;
+    tell(l -> l.agent(""));
+    tell(l -> l.stats(""));
+    sync();
+    if (!userAsked || exit.kind() == MachineExit.Kind.CRASHED) {
+      tell(l -> l.unexpectedStop(words));
+    }
+    userAsked = false;
+  }
+
+  /** Starts recording a run, or goes on with {@code continued} after a reattach. */
+  private void beginRun(Integer continued) {
+    List<Run> all = new ArrayList<>(runs);
+    int number = all.isEmpty() ? 1 : all.get(all.size() - 1).number() + 1;
+    long startMicros = MachineEvent.nowMicros();
+    try {
+      recorder =
+          continued == null ? history.startRun(name()) : history.continueRun(name(), continued);
+      number = recorder.run();
+    } catch (IOException e) {
+      recorder = null;
+      tell(l -> l.message("Run history cannot be written: " + e.getMessage()));
+    }
+    if (continued != null) {
+      for (int i = all.size() - 1; i >= 0; i--) {
+        if (all.get(i).number() == continued) {
+          startMicros = all.get(i).startMicros();
+          all.remove(i);
+          break;
+        }
+      }
+    }
+    liveRun = new LiveRun(number, startMicros, lifecycle.state());
+    all.add(liveRun.snapshot());
+    runs = List.copyOf(all);
+    if (recorder != null) {
+      recorder.state(lifecycle.state(), MachineEvent.nowMicros());
+    }
+  }
+
+  /** Publishes the lifecycle's state to the listeners, the live run and the history. */
+  private void sync() {
+    VmState now = lifecycle.state();
+    boolean changed = now != state;
+    if (liveRun != null && changed) {
+      long t = MachineEvent.nowMicros();
+      liveRun.state(now, t);
+      if (recorder != null && now.isActive()) {
+        recorder.state(now, t);
+      }
+    }
+    state = now;
+    if (liveRun != null && !runs.isEmpty()) {
+      List<Run> all = new ArrayList<>(runs);
+      all.set(all.size() - 1, liveRun.snapshot());
+      runs = List.copyOf(all);
+      tell(l -> l.runsChanged(runs));
+    }
+    if (changed) {
+      tell(l -> l.stateChanged(now));
+    }
+  }
+
+  // ---- plumbing ----------------------------------------------------------------------------
+
+  /** Runs {@code r} on the session thread; a failure is logged, never lost silently. */
+  private void on(Runnable r) {
+    serial.execute(
+        () -> {
+          try {
+            r.run();
+          } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "session of " + name() + " failed", e);
+          }
+        });
+  }
+
+  private void log(String note) {
+    String line = java.time.LocalTime.now().withNano(0) + "  " + note;
+    tell(l -> l.logged(line));
+  }
+
+  private void tell(Consumer<SessionListener> call) {
+    for (SessionListener l : listeners) {
+      call(l, call);
+    }
+  }
+
+  /** {@link #tell} from another thread. */
+  private void tellLater(Consumer<SessionListener> call) {
+    on(() -> tell(call));
+  }
+
+  private static void call(SessionListener l, Consumer<SessionListener> call) {
+    try {
+      call.accept(l);
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, "a session listener failed", e);
+    }
+  }
+}
