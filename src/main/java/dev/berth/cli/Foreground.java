@@ -1,10 +1,11 @@
 package dev.berth.cli;
 
-import dev.berth.core.machine.Machine;
 import dev.berth.event.MachineEvent;
 import dev.berth.event.MachineExit;
 import dev.berth.event.MachineListener;
 import dev.berth.qmp.QmpJson;
+import dev.berth.vm.RunningVm;
+import dev.berth.vm.VmControls;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -19,13 +20,23 @@ import java.nio.charset.StandardCharsets;
 final class Foreground {
   private Foreground() {}
 
-  /** Runs {@code m} with its events written to {@code eventsTarget} (a file, "-", or null). */
-  static int run(Machine m, ConsoleIo io, String eventsTarget) throws Exception {
+  /** What the terminal drives: the VM, what its power keys call, where its console goes. */
+  record Target(
+      RunningVm vm,
+      VmControls controls,
+      java.util.function.Consumer<RunningVm.ConsoleSink> console,
+      boolean begin) {}
+
+  /**
+   * Runs the target's VM with its events written to {@code eventsTarget} (a file, "-", or null),
+   * beginning it first when {@code begin} (a session has begun its VM itself).
+   */
+  static int run(Target t, ConsoleIo io, String eventsTarget) throws Exception {
     PrintStream eventOut = eventsTarget == null ? null : openEvents(eventsTarget, io);
     if (eventsTarget != null && eventOut == null) {
       return 1;
     }
-    return run(m, io, eventOut);
+    return run(t, io, eventOut);
   }
 
   /** Opens the events target: a file or "-" for stderr; null (after saying why) on failure. */
@@ -41,17 +52,19 @@ final class Foreground {
     }
   }
 
-  private static int run(Machine m, ConsoleIo io, PrintStream eventOut) throws Exception {
+  private static int run(Target t, ConsoleIo io, PrintStream eventOut) throws Exception {
+    RunningVm m = t.vm();
     OutputStream out = io.out();
-    m.setSerialSink(
-        (b, off, len) -> {
-          try {
-            out.write(b, off, len);
-            out.flush();
-          } catch (IOException e) {
-            // The terminal went away; the guest keeps running, as QEMU's does.
-          }
-        });
+    t.console()
+        .accept(
+            (b, off, len) -> {
+              try {
+                out.write(b, off, len);
+                out.flush();
+              } catch (IOException e) {
+                // The terminal went away; the guest keeps running, as QEMU's does.
+              }
+            });
     if (eventOut != null) {
       m.addListener(
           new MachineListener() {
@@ -68,8 +81,10 @@ final class Foreground {
     }
     try {
       Signals.running(m, tty::restore);
-      m.start();
-      startInputPump(m, io);
+      if (t.begin()) {
+        m.begin();
+      }
+      startInputPump(t, io);
       MachineExit exit = m.exit().get();
       if (exit.kind() == MachineExit.Kind.CRASHED) {
         io.err().println("berth: " + exit.describe());
@@ -83,8 +98,8 @@ final class Foreground {
     }
   }
 
-  private static void startInputPump(Machine m, ConsoleIo io) {
-    SerialMonitor monitor = new SerialMonitor(m, io.err());
+  private static void startInputPump(Target target, ConsoleIo io) {
+    SerialMonitor monitor = new SerialMonitor(target.vm(), target.controls(), io.err());
     Thread t =
         new Thread(
             () -> {

@@ -1,16 +1,14 @@
 package dev.berth.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.berth.backend.agent.GuestAgent;
-import dev.berth.backend.qemu.ProcessSignals;
 import dev.berth.backend.qemu.QemuRuntime;
 import dev.berth.qmp.QmpClient;
 import dev.berth.vm.BerthDirs;
-import dev.berth.vm.ShutdownPath;
+import dev.berth.vm.VmAction;
+import dev.berth.vm.VmSession;
 import dev.berth.vm.VmSockets;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -22,32 +20,24 @@ import picocli.CommandLine.Parameters;
     name = "power",
     description = {
       "Drive a running VM's power, as the app's power menu does:",
-      "  button     press the ACPI power button; the guest decides (system_powerdown)",
-      "  shutdown   ask the guest to shut down: its agent when one answers, else the button",
-      "  quit       stop the emulator at once; a power cut for the guest (host-qmp-quit)",
-      "  terminate  as SIGTERM: shutdown with cause host-signal",
-      "  interrupt  as Ctrl+C (SIGINT): the same host-signal shutdown",
-      "  force-off  terminate, then kill if the VM is still there after 10 s",
-      "  kill       as SIGKILL: the VM is gone with no shutdown event",
-      "  reset      reset the machine (host-qmp-system-reset)",
-      "  pause      stop the guest's CPU (STOP)",
-      "  resume     continue it (RESUME)",
-      "  wakeup     wake a suspended guest (WAKEUP)"
+      "${berth.power.verbs}"
     },
     mixinStandardHelpOptions = true)
 public final class PowerCommand implements Callable<Integer> {
-  enum Action {
-    BUTTON,
-    SHUTDOWN,
-    QUIT,
-    TERMINATE,
-    INTERRUPT,
-    FORCE_OFF,
-    KILL,
-    RESET,
-    PAUSE,
-    RESUME,
-    WAKEUP
+  static {
+    // picocli reads the verb list from here: the VmAction table, not a copy of it
+    System.setProperty("berth.power.verbs", verbHelp());
+  }
+
+  /** One line per verb of the action table, as the usage help shows them. */
+  static String verbHelp() {
+    StringBuilder sb = new StringBuilder();
+    for (VmAction a : VmAction.values()) {
+      if (a.verb() != null) {
+        sb.append(String.format("  %-10s %s%%n", a.verb(), a.tooltip()));
+      }
+    }
+    return sb.toString();
   }
 
   @Parameters(index = "0", paramLabel = "NAME", description = "the running VM")
@@ -70,10 +60,8 @@ public final class PowerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Action a;
-    try {
-      a = Action.valueOf(action.toUpperCase(Locale.ROOT).replace('-', '_'));
-    } catch (IllegalArgumentException e) {
+    Optional<VmAction> a = VmAction.byVerb(action);
+    if (a.isEmpty()) {
       System.err.println("berth: unknown power action '" + action + "' (see 'berth power --help')");
       return 2;
     }
@@ -87,31 +75,18 @@ public final class PowerCommand implements Callable<Integer> {
       return 1;
     }
     // A QEMU VM is a process of its own: the signal paths are real signals to its pid.
-    QemuRuntime rt = QemuRuntime.of(dirs, name);
-    Optional<ProcessHandle> qemu = rt.pid().flatMap(ProcessHandle::of);
+    Optional<ProcessHandle> qemu = QemuRuntime.of(dirs, name).pid().flatMap(ProcessHandle::of);
     try (QmpClient qmp = client) {
-      switch (a) {
-        case BUTTON -> qmp.execute("system_powerdown", null);
-        case SHUTDOWN -> {
-          ShutdownPath path =
-              new GuestAgent(VmSockets.qga(dirs, name))
-                  .shutDown(() -> qmp.execute("system_powerdown", null));
-          System.err.println("berth: " + path.describe());
-        }
-        case QUIT -> qmp.execute("quit", null);
-        case TERMINATE -> signalOr(qemu, "TERM", qmp, "x-berth-terminate");
-        case INTERRUPT -> signalOr(qemu, "INT", qmp, "x-berth-terminate");
-        case FORCE_OFF -> {
-          signalOr(qemu, "TERM", qmp, "x-berth-terminate");
-          if (!stopped(qmp, 10)) {
-            signalOr(qemu, "KILL", qmp, "x-berth-kill");
-          }
-        }
-        case KILL -> signalOr(qemu, "KILL", qmp, "x-berth-kill");
-        case RESET -> qmp.execute("system_reset", null);
-        case PAUSE -> qmp.execute("stop", null);
-        case RESUME -> qmp.execute("cont", null);
-        case WAKEUP -> qmp.execute("system_wakeup", null);
+      QmpControls controls = new QmpControls(qmp, qemu, VmSockets.qga(dirs, name), System.err);
+      try {
+        a.get().invoke(controls).get();
+      } catch (java.util.concurrent.ExecutionException e) {
+        throw e.getCause() instanceof IOException io
+            ? io
+            : new IOException(VmSession.rootMessage(e));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return 1;
       }
       if (await && !stopped(qmp, timeout)) {
         JsonNode status = qmp.execute("query-status", null);
@@ -135,19 +110,8 @@ public final class PowerCommand implements Callable<Integer> {
     }
   }
 
-  /** Signals QEMU's process, or asks an in-process VM for the same over QMP. */
-  private static void signalOr(
-      Optional<ProcessHandle> qemu, String signal, QmpClient qmp, String command)
-      throws IOException {
-    if (qemu.isEmpty()) {
-      qmp.execute(command, null);
-      return;
-    }
-    ProcessSignals.send(qemu.get(), signal);
-  }
-
   /** Waits up to {@code seconds} for the VM to stop: its QMP socket closes. */
-  private static boolean stopped(QmpClient qmp, int seconds) {
+  static boolean stopped(QmpClient qmp, int seconds) {
     long deadline = System.nanoTime() + seconds * 1_000_000_000L;
     try {
       while (System.nanoTime() < deadline) {

@@ -104,6 +104,10 @@ public final class RunCommand implements Callable<Integer> {
       io.err().println("berth: " + e.getMessage());
       return 1;
     }
-    return Foreground.run(m, io, events);
+    dev.berth.backend.bundled.BundledVm vm = dev.berth.backend.bundled.BundledVm.of(m);
+    return Foreground.run(
+        new Foreground.Target(vm, new dev.berth.vm.DirectControls(vm), vm::setConsoleSink, true),
+        io,
+        events);
   }
 }

@@ -1,7 +1,8 @@
 package dev.berth.cli;
 
-import dev.berth.core.machine.Machine;
 import dev.berth.event.RunState;
+import dev.berth.vm.RunningVm;
+import dev.berth.vm.VmControls;
 import java.io.PrintStream;
 
 /**
@@ -26,24 +27,18 @@ final class SerialMonitor {
           "Ctrl+A a    send Ctrl+A to the guest",
           "");
 
-  /** The hart's place, asked of the worker thread; it answers between slices. */
-  private String summary() {
-    try {
-      return machine.cpuSummary().get(1, java.util.concurrent.TimeUnit.SECONDS);
-    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-      return "cpu: no answer from the worker";
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return "cpu: interrupted";
-    }
-  }
-
-  private final Machine machine;
+  private final RunningVm vm;
+  private final VmControls controls;
   private final PrintStream messages;
   private boolean escaped;
 
-  SerialMonitor(Machine machine, PrintStream messages) {
-    this.machine = machine;
+  /**
+   * @param vm where typed bytes go, and what the state line reads
+   * @param controls what the power keys do (a session, or the VM itself for {@code berth run})
+   */
+  SerialMonitor(RunningVm vm, VmControls controls, PrintStream messages) {
+    this.vm = vm;
+    this.controls = controls;
     this.messages = messages;
   }
 
@@ -66,7 +61,7 @@ final class SerialMonitor {
 
   private void forward(byte[] buf, int off, int len) throws InterruptedException {
     while (len > 0) {
-      int taken = machine.sendSerial(buf, off, len);
+      int taken = vm.offer(buf, off, len);
       off += taken;
       len -= taken;
       if (taken == 0) {
@@ -85,47 +80,44 @@ final class SerialMonitor {
       case 'h', '?' -> messages.print("\r\n" + HELP);
       case 'p' -> {
         say("power button pressed");
-        machine.powerButton();
+        controls.powerButton();
       }
       case 'x' -> {
         say("quitting the emulator");
-        machine.quit();
+        controls.quit();
       }
       case 't' -> {
         say("terminating (host-signal)");
-        machine.terminate();
+        controls.terminate();
       }
       case 'k' -> {
         say("killing the machine");
-        machine.kill();
+        controls.kill();
       }
       case 'r' -> {
         say("resetting");
-        machine.reset();
+        controls.reset();
       }
       case 'z' -> {
-        boolean paused = machine.state() == RunState.PAUSED;
+        boolean paused = vm.state() == RunState.PAUSED;
         say(paused ? "resuming" : "pausing");
         if (paused) {
-          machine.resume();
+          controls.resume();
         } else {
-          machine.pause();
+          controls.pause();
         }
       }
       case 'w' -> {
         say("waking the guest");
-        machine.wakeup();
+        controls.wakeUp();
       }
       case 's' ->
           say(
               "state: "
-                  + machine.state().qapiName()
-                  + ", instructions: "
-                  + machine.instructionsRetired()
+                  + vm.state().qapiName()
                   + ", "
-                  + summary()
-                  + ", power button "
-                  + (machine.guestListensToButton() ? "enabled by the guest" : "not enabled"));
+                  + vm.sampleStats()
+                  + (vm.cpuSummary().isEmpty() ? "" : ", " + vm.cpuSummary()));
       case 'a', ESCAPE -> forward(new byte[] {ESCAPE}, 0, 1);
       default -> say("unknown escape key; Ctrl+A h for help");
     }

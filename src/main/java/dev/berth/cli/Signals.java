@@ -1,6 +1,6 @@
 package dev.berth.cli;
 
-import dev.berth.core.machine.Machine;
+import dev.berth.vm.RunningVm;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -8,7 +8,7 @@ import java.util.concurrent.TimeUnit;
  * host-signal, the machine publishes its SHUTDOWN event, and the process exits 0.
  */
 public final class Signals {
-  private static volatile Machine current;
+  private static volatile RunningVm current;
   private static volatile Runnable cleanup = () -> {};
 
   private Signals() {}
@@ -18,13 +18,13 @@ public final class Signals {
     Runtime.getRuntime().addShutdownHook(new Thread(Signals::onSignal, "berth-signal"));
   }
 
-  static void running(Machine machine, Runnable restoreTerminal) {
+  static void running(RunningVm machine, Runnable restoreTerminal) {
     current = machine;
     cleanup = restoreTerminal;
   }
 
   private static void onSignal() {
-    Machine m = current;
+    RunningVm m = current;
     if (m == null || m.exit().isDone()) {
       return; // a normal exit: System.exit already carries the machine's status
     }

@@ -1,21 +1,11 @@
 package dev.berth.cli;
 
-import dev.berth.backend.bundled.BundledMachines;
-import dev.berth.backend.qemu.QemuVm;
-import dev.berth.core.boot.ImageException;
-import dev.berth.core.machine.Machine;
-import dev.berth.event.MachineEvent;
-import dev.berth.event.MachineExit;
-import dev.berth.event.MachineListener;
-import dev.berth.qmp.VmEndpoints;
+import dev.berth.backend.InstalledBackends;
 import dev.berth.vm.BerthDirs;
-import dev.berth.vm.Lifecycle;
 import dev.berth.vm.RunHistory;
-import dev.berth.vm.RunRecorder;
-import dev.berth.vm.VmSockets;
+import dev.berth.vm.RunningVm;
+import dev.berth.vm.VmSession;
 import dev.berth.vm.VmSpec;
-import dev.berth.vm.VmState;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -45,60 +35,31 @@ public final class StartCommand implements Callable<Integer> {
       description = "also write events as JSON lines")
   String events;
 
-  /** Runs started here appear in the app's timeline and in 'berth status' like any other. */
-  private static void record(Machine m, RunRecorder recorder) {
-    recorder.state(VmState.RUNNING, System.currentTimeMillis() * 1000);
-    m.addListener(
-        new MachineListener() {
-          @Override
-          public void onEvent(MachineEvent e) {
-            recorder.event(e);
-            if (e.name().equals(MachineEvent.STOP)) {
-              recorder.state(VmState.PAUSED, e.timestampMicros());
-            } else if (e.name().equals(MachineEvent.RESUME)) {
-              recorder.state(VmState.RUNNING, e.timestampMicros());
-            } else if (e.name().equals(MachineEvent.SHUTDOWN)) {
-              recorder.state(
-                  e.cause() != null && e.cause().isGuest()
-                      ? VmState.SHUTTING_DOWN
-                      : VmState.STOPPING,
-                  e.timestampMicros());
-            }
-          }
-
-          @Override
-          public void onExit(MachineExit exit) {
-            recorder.end(exit, Lifecycle.describe(exit));
-          }
-        });
-  }
-
   /**
-   * QEMU runs detached, in a session of its own: this command starts it, notes the run in the
-   * history and returns; the app reattaches to it, {@code berth console} shows its serial console.
+   * Starts {@code spec}'s VM through the same {@link VmSession} the app uses, so the run is
+   * recorded the same way. A bundled VM then runs in this terminal's foreground; QEMU runs
+   * detached, in a session of its own: this command prints its sockets and returns, and the app
+   * reattaches to it, {@code berth console} shows its serial console.
    */
-  private static int startQemu(VmSpec spec, BerthDirs dirs, ConsoleIo io) {
-    QemuVm q;
+  private int start(VmSpec spec, BerthDirs dirs, ConsoleIo io) throws Exception {
+    VmSession session =
+        new VmSession(spec, InstalledBackends.all(), new RunHistory(dirs.state()), dirs);
     try {
-      q = QemuVm.launch(spec, dirs);
-    } catch (java.io.IOException e) {
-      io.err().println("berth: cannot start " + spec.name() + ": " + e.getMessage());
+      session.start().get();
+    } catch (java.util.concurrent.ExecutionException e) {
+      io.err().println("berth: cannot start " + spec.name() + ": " + VmSession.rootMessage(e));
       return 1;
     }
-    try (RunRecorder recorder = new RunHistory(dirs.state()).startRun(spec.name())) {
-      recorder.state(VmState.RUNNING, System.currentTimeMillis() * 1000);
-      q.recordRun(recorder.run());
-    } catch (java.io.IOException e) {
-      io.err().println("berth: the run history cannot be written: " + e.getMessage());
+    RunningVm vm = session.vm();
+    if (!vm.outlivesApp()) {
+      return Foreground.run(
+          new Foreground.Target(vm, session, session::setConsoleSink, false), io, events);
     }
     java.io.PrintStream out =
         new java.io.PrintStream(io.out(), true, java.nio.charset.StandardCharsets.UTF_8);
-    out.println(spec.name() + " started: " + q.describe());
-    out.println("  accel:   " + q.accelerator());
-    out.println("  QMP:     " + q.runtime().qmp());
-    out.println("  serial:  " + q.runtime().serial() + " (berth console " + spec.name() + ")");
-    out.println("  agent:   " + q.runtime().qga());
-    out.println("  display: " + q.runtime().vnc() + " (VNC)");
+    out.println(spec.name() + " started: " + vm.describe());
+    out.println("  accel:   " + vm.accelerator());
+    vm.endpoints().forEach((what, where) -> out.printf("  %-8s %s%n", what + ":", where));
     return 0;
   }
 
@@ -107,23 +68,12 @@ public final class StartCommand implements Callable<Integer> {
     ConsoleIo io = ConsoleIo.system();
     BerthDirs dirs = VmLookup.dirs();
     VmSpec spec;
-    Machine m;
     try {
       spec = VmLookup.find(dirs, name);
-      if (spec.backend() == VmSpec.Backend.QEMU) {
-        return startQemu(spec, dirs, io);
-      }
-      Path socket = VmSockets.qmp(dirs, name);
-      if (VmSockets.isLive(socket)) {
-        throw new VmLookup.CliError(name + " is already running (" + socket + " answers)");
-      }
-      m = new Machine(BundledMachines.config(spec, dirs));
-      VmEndpoints.open(m, dirs, name);
-      record(m, new RunHistory(dirs.state()).startRun(name));
-    } catch (VmLookup.CliError | ImageException | java.io.IOException e) {
+    } catch (VmLookup.CliError | java.io.IOException e) {
       io.err().println("berth: " + e.getMessage());
       return 1;
     }
-    return Foreground.run(m, io, events);
+    return start(spec, dirs, io);
   }
 }

@@ -55,6 +55,8 @@ public final class Lifecycle {
 
   public void onEvent(MachineEvent e) {
     switch (e.name()) {
+      // whoever pressed it (this app, the CLI, any QMP client): the guest has not answered yet
+      case MachineEvent.POWERDOWN -> buttonPressed();
       case MachineEvent.STOP -> state = VmState.PAUSED;
       case MachineEvent.RESUME, MachineEvent.WAKEUP -> state = VmState.RUNNING;
       case MachineEvent.SUSPEND -> state = VmState.SUSPENDED;

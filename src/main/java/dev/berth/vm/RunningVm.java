@@ -51,6 +51,28 @@ public interface RunningVm {
   /** Bytes for the guest's serial console. */
   void type(byte[] bytes);
 
+  /**
+   * Bytes for the serial console as far as the guest has room: returns how many it took, so a
+   * terminal pump can wait instead of dropping input.
+   */
+  default int offer(byte[] b, int off, int len) {
+    type(java.util.Arrays.copyOfRange(b, off, off + len));
+    return len;
+  }
+
+  /**
+   * The sockets a user or script may reach this VM on, labelled ("QMP" → path, "serial" → …), in
+   * the order to show them; empty if the backend opens none of its own.
+   */
+  default java.util.Map<String, String> endpoints() {
+    return java.util.Map.of();
+  }
+
+  /** Where the CPU is, for a debugging line ("pc=… priv=S"); "" if the backend cannot tell. */
+  default String cpuSummary() {
+    return "";
+  }
+
   /** The ACPI power button ({@code system_powerdown}); the guest decides. */
   CompletableFuture<Void> powerButton();
 

@@ -697,6 +697,8 @@ public final class VmSession implements VmControls {
     sync();
     if (e.name().equals(MachineEvent.RESUME) || e.name().equals(MachineEvent.RESET)) {
       endWait();
+    } else if (e.name().equals(MachineEvent.POWERDOWN) && waitStartNanos < 0) {
+      beginWait(); // pressed elsewhere (the CLI, a QMP client): the same wait and offer
     }
     log(dev.berth.qmp.QmpJson.eventLine(e));
   }

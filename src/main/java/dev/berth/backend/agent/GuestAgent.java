@@ -25,6 +25,9 @@ public final class GuestAgent {
 
   private final Path socket;
 
+  /**
+   * @param socket the host end of the agent channel, or null for a VM that has none
+   */
   public GuestAgent(Path socket) {
     this.socket = socket;
   }
@@ -35,7 +38,7 @@ public final class GuestAgent {
 
   /** Blocks up to a few seconds. */
   public AgentStatus probe() {
-    if (!Files.exists(socket)) {
+    if (socket == null || !Files.exists(socket)) {
       return AgentStatus.silent("this VM has no agent channel");
     }
     try (QgaClient qga = new QgaClient(socket, ANSWER_MILLIS)) {
@@ -62,7 +65,7 @@ public final class GuestAgent {
    */
   public ShutdownPath shutDown(ButtonPress button) throws IOException {
     String why;
-    if (!Files.exists(socket)) {
+    if (socket == null || !Files.exists(socket)) {
       why = "this VM has no agent channel";
     } else {
       try (QgaClient qga = new QgaClient(socket, ANSWER_MILLIS)) {

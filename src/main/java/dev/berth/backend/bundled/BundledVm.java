@@ -63,14 +63,42 @@ public final class BundledVm implements RunningVm {
   }
 
   /**
-   * Starts the machine and opens its sockets (QMP, serial, agent).
+   * A machine built elsewhere ({@code berth run}'s kernel file) as a VM with no sockets of its own
+   * and no agent channel.
+   */
+  public static BundledVm of(Machine machine) {
+    return new BundledVm(machine, new GuestAgent(null), null);
+  }
+
+  /**
+   * Starts the machine and opens its sockets (QMP, serial, agent), unless it has no directory.
    *
    * @throws IOException if the sockets cannot be opened (the machine runs anyway)
    */
   @Override
   public void begin() throws IOException {
     machine.start();
-    VmEndpoints.open(machine, dirs, machine.config().name());
+    if (dirs != null) {
+      VmEndpoints.open(machine, dirs, machine.config().name());
+    }
+  }
+
+  /** Serial input with the UART's flow control: how many of the bytes the guest took. */
+  @Override
+  public int offer(byte[] b, int off, int len) {
+    return machine.sendSerial(b, off, len);
+  }
+
+  @Override
+  public String cpuSummary() {
+    try {
+      return machine.cpuSummary().get(1, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      return "cpu: no answer from the worker";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "cpu: interrupted";
+    }
   }
 
   @Override

@@ -486,6 +486,16 @@ public final class QemuVm implements RunningVm {
   }
 
   @Override
+  public Map<String, String> endpoints() {
+    Map<String, String> m = new LinkedHashMap<>();
+    m.put("QMP", rt.qmp().toString());
+    m.put("serial", rt.serial() + " (berth console " + spec.name() + ")");
+    m.put("agent", rt.qga().toString());
+    m.put("display", rt.vnc() + " (VNC)");
+    return m;
+  }
+
+  @Override
   public String accelerator() {
     return accel.describe();
   }
