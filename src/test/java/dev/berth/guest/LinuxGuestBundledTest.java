@@ -5,13 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.berth.backend.bundled.AgentServer;
 import dev.berth.core.GuestRun;
 import dev.berth.core.boot.ImageSource;
 import dev.berth.core.machine.MachineConfig;
 import dev.berth.core.virtio.Keyboard;
 import dev.berth.event.MachineExit;
 import dev.berth.event.ShutdownCause;
-import dev.berth.qmp.AgentServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

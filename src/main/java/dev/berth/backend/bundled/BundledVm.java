@@ -7,7 +7,6 @@ import dev.berth.core.virtio.Keyboard;
 import dev.berth.event.MachineExit;
 import dev.berth.event.MachineListener;
 import dev.berth.event.RunState;
-import dev.berth.qmp.VmEndpoints;
 import dev.berth.vm.AgentStatus;
 import dev.berth.vm.BerthDirs;
 import dev.berth.vm.RunningVm;

@@ -1,6 +1,7 @@
-package dev.berth.qmp;
+package dev.berth.backend.bundled;
 
 import dev.berth.core.machine.Machine;
+import dev.berth.qmp.Version;
 import dev.berth.vm.BerthDirs;
 import dev.berth.vm.VmSockets;
 import java.io.IOException;

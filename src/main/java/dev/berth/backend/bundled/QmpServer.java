@@ -1,4 +1,4 @@
-package dev.berth.qmp;
+package dev.berth.backend.bundled;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -7,6 +7,7 @@ import dev.berth.core.machine.Machine;
 import dev.berth.event.MachineEvent;
 import dev.berth.event.MachineExit;
 import dev.berth.event.MachineListener;
+import dev.berth.qmp.QmpJson;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

@@ -1,4 +1,4 @@
-package dev.berth.qmp;
+package dev.berth.backend.bundled;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;

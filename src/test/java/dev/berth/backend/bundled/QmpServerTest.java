@@ -1,4 +1,4 @@
-package dev.berth.qmp;
+package dev.berth.backend.bundled;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

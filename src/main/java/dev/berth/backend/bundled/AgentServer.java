@@ -1,4 +1,4 @@
-package dev.berth.qmp;
+package dev.berth.backend.bundled;
 
 import dev.berth.core.machine.Machine;
 import dev.berth.core.virtio.HostPort;

@@ -1,4 +1,4 @@
-package dev.berth.qmp;
+package dev.berth.backend.bundled;
 
 import dev.berth.core.dev.SerialSink;
 import dev.berth.core.machine.Machine;
