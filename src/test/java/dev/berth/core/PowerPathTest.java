@@ -40,6 +40,47 @@ class PowerPathTest {
   }
 
   @Test
+  void aThrowingListenerIsLoggedAndTheOthersStillGetEveryEvent() throws Exception {
+    try (GuestRun run = GuestRun.start("pm_button")) {
+      List<String> after = new java.util.concurrent.CopyOnWriteArrayList<>();
+      java.util.concurrent.CompletableFuture<MachineExit> seen =
+          new java.util.concurrent.CompletableFuture<>();
+      run.machine.addListener(
+          new dev.berth.event.MachineListener() {
+            @Override
+            public void onEvent(MachineEvent e) {
+              throw new IllegalStateException("a bad listener on " + e.name());
+            }
+
+            @Override
+            public void onExit(MachineExit exit) {
+              throw new IllegalStateException("a bad listener at the end");
+            }
+          });
+      run.machine.addListener(
+          new dev.berth.event.MachineListener() {
+            @Override
+            public void onEvent(MachineEvent e) {
+              after.add(e.name());
+            }
+
+            @Override
+            public void onExit(MachineExit exit) {
+              seen.complete(exit);
+            }
+          });
+      run.awaitConsole("pm: button enabled, waiting");
+      run.machine.powerButton();
+      assertShutdown(run, ShutdownCause.GUEST_SHUTDOWN);
+      assertEquals(List.of("POWERDOWN", "SHUTDOWN"), after);
+      assertEquals(
+          MachineExit.Kind.SHUTDOWN,
+          seen.get(5, java.util.concurrent.TimeUnit.SECONDS).kind(),
+          "the listener after the bad one saw the end");
+    }
+  }
+
+  @Test
   void powerButtonIgnoredWhenTheGuestNeverEnabledIt() {
     try (GuestRun run = GuestRun.start("pm_ignore")) {
       run.awaitConsole("alive 1");

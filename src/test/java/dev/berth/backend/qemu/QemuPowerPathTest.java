@@ -68,6 +68,11 @@ class QemuPowerPathTest {
 
   private QemuVm boot(String machine, String params) throws Exception {
     vm = QemuVm.launch(X86TestGuest.spec("t", machine, params), dirs);
+    return boot(vm);
+  }
+
+  /** Listens to {@code vm}'s events and console, and waits for the guest's ready line. */
+  private QemuVm boot(QemuVm vm) throws Exception {
     vm.addListener(
         new MachineListener() {
           @Override
@@ -155,6 +160,29 @@ class QemuPowerPathTest {
     assertEquals(cause, end.cause());
     assertEquals(0, end.exitStatus());
     assertFalse(Files.exists(vm.runtime().pidFile()), "runtime directory cleaned");
+  }
+
+  @Test
+  void aThrowingListenerIsLoggedAndTheOthersStillGetEveryEvent() throws Exception {
+    vm = QemuVm.launch(X86TestGuest.spec("t", "pc", ""), dirs);
+    vm.addListener(
+        new MachineListener() {
+          @Override
+          public void onEvent(MachineEvent e) {
+            throw new IllegalStateException("a bad listener on " + e.name());
+          }
+
+          @Override
+          public void onExit(MachineExit exit) {
+            throw new IllegalStateException("a bad listener at the end");
+          }
+        });
+    boot(vm);
+    vm.powerButton().get(10, TimeUnit.SECONDS);
+    assertEvent(MachineEvent.POWERDOWN, null);
+    assertEvent(MachineEvent.SHUTDOWN, ShutdownCause.GUEST_SHUTDOWN);
+    assertShutdownExit(ShutdownCause.GUEST_SHUTDOWN);
+    assertFalse(Files.exists(vm.runtime().qmp()), "the runtime directory was cleaned");
   }
 
   @Test
