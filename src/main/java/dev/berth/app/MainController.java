@@ -1,6 +1,5 @@
 package dev.berth.app;
 
-import dev.berth.app.terminal.TerminalView;
 import dev.berth.vm.VmSpec;
 import dev.berth.vm.VmState;
 import java.util.List;
@@ -19,7 +18,6 @@ import javafx.scene.control.Label;
 import javafx.scene.control.ListCell;
 import javafx.scene.control.ListView;
 import javafx.scene.control.ProgressBar;
-import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
 import javafx.stage.Stage;
 import javafx.stage.WindowEvent;
@@ -31,22 +29,15 @@ import org.controlsfx.control.action.Action;
 public final class MainController {
 
   @FXML private ListView<VmViewModel> vmList;
-  @FXML private BorderPane consolePane;
-  @FXML private ListView<String> eventList;
   @FXML private javafx.scene.control.TabPane tabs;
-  @FXML private javafx.scene.layout.StackPane displayPane;
-  @FXML private Label noDisplay;
-  @FXML private javafx.scene.control.ToggleButton fitToggle;
-  @FXML private Button screenshotButton;
-  @FXML private javafx.scene.layout.StackPane timelinePane;
+  @FXML private ConsoleTabController consoleTabController;
+  @FXML private DisplayTabController displayTabController;
+  @FXML private OverviewTabController overviewTabController;
+  @FXML private EventsTabController eventsTabController;
+  @FXML private TimelineTabController timelineTabController;
   @FXML private Label stateBadge;
   @FXML private Label lastEndLabel;
   @FXML private Label messageLabel;
-  @FXML private Label overviewSpec;
-  @FXML private Label overviewStats;
-  @FXML private Label overviewAgent;
-  @FXML private Label overviewEmulator;
-  @FXML private Label overviewAccel;
   @FXML private HBox waitBox;
   @FXML private Label waitLabel;
   @FXML private ProgressBar waitProgress;
@@ -55,13 +46,6 @@ public final class MainController {
   @FXML private javafx.scene.control.ToolBar toolbar;
   private final ActionControls actions = new ActionControls(this::selected, this::perform);
 
-  private final java.util.Map<dev.berth.display.GuestDisplay, FramebufferView> displays =
-      new java.util.HashMap<>();
-
-  /** One terminal per VM, so a VM not on screen keeps its console. */
-  private final java.util.Map<VmViewModel, TerminalView> terminals = new java.util.HashMap<>();
-
-  private final TimelineView timeline = new TimelineView();
   private AppSettings settings;
   private Stage stage;
   private BerthApp.Library library;
@@ -87,7 +71,7 @@ public final class MainController {
     synchronized (vms) {
       vms.setAll(library.vms());
     }
-    timelinePane.getChildren().add(timeline);
+    displayTabController.setUp(this::allVms);
     actions.fillMenu(machineMenu);
     actions.fillToolbar(toolbar);
     vmList.setContextMenu(actions.contextMenu());
@@ -105,7 +89,7 @@ public final class MainController {
                 Duration.seconds(1),
                 e -> {
                   if (vm != null && vm.isActive()) {
-                    timeline.redraw();
+                    timelineTabController.redraw();
                   }
                 }));
     stats.setCycleCount(Timeline.INDEFINITE);
@@ -138,68 +122,9 @@ public final class MainController {
     alert.show();
   }
 
-  private TerminalView terminalFor(VmViewModel model) {
-    return terminals.computeIfAbsent(
-        model,
-        m -> {
-          TerminalView view = new TerminalView();
-          view.getStyleClass().add("console");
-          view.setInputHandler(m::type);
-          m.setConsoleSink(view::feed);
-          return view;
-        });
-  }
-
-  private void showDisplay(dev.berth.display.GuestDisplay fb) {
-    screenshotButton.setDisable(fb == null);
-    if (fb == null) {
-      displayPane.getChildren().setAll(noDisplay);
-      return;
-    }
-    displays.keySet().removeIf(old -> old != fb && unused(old));
-    FramebufferView view = displays.computeIfAbsent(fb, FramebufferView::new);
-    view.setFit(fitToggle.isSelected());
-    displayPane.getChildren().setAll(view);
-  }
-
-  /** A display of a finished run that no VM shows any more can go. */
-  private boolean unused(dev.berth.display.GuestDisplay fb) {
-    return allVms().stream().noneMatch(m -> m.framebufferProperty().get() == fb);
-  }
-
-  @FXML
-  void toggleFit() {
-    displays.values().forEach(v -> v.setFit(fitToggle.isSelected()));
-  }
-
-  @FXML
-  void screenshot() {
-    var fb = vm == null ? null : vm.framebufferProperty().get();
-    if (fb == null) {
-      return;
-    }
-    javafx.stage.FileChooser chooser = new javafx.stage.FileChooser();
-    chooser.setTitle("Save a screenshot of " + vm.name());
-    chooser.setInitialFileName(
-        vm.name()
-            + "-"
-            + java.time.LocalDateTime.now().withNano(0).toString().replace(':', '-')
-            + ".png");
-    java.io.File file = chooser.showSaveDialog(stage);
-    if (file == null) {
-      return;
-    }
-    try {
-      displays.get(fb).saveScreenshot(file.toPath());
-    } catch (java.io.IOException e) {
-      new Alert(Alert.AlertType.ERROR, "Cannot save the screenshot: " + e.getMessage())
-          .showAndWait();
-    }
-  }
-
   /** Listeners registered once per VM; they act only while it is the selected one. */
   private void watch(VmViewModel model) {
-    terminalFor(model);
+    consoleTabController.terminalFor(model);
     model
         .stateProperty()
         .addListener(
@@ -222,7 +147,7 @@ public final class MainController {
         .addListener(
             (o, was, is) -> {
               if (model == vm) {
-                showDisplay(is);
+                displayTabController.show(model);
               }
             });
     model.setOnUnexpectedStop(words -> notifyUnexpected(model, words));
@@ -281,33 +206,13 @@ public final class MainController {
       return;
     }
     vm = model;
-    consolePane.setCenter(terminalFor(model));
-    showDisplay(model.framebufferProperty().get());
-    eventList.setItems(model.events());
-    timeline.setRuns(model.runs(), model::isActive);
+    consoleTabController.show(model);
+    displayTabController.show(model);
+    overviewTabController.show(model);
+    eventsTabController.show(model);
+    timelineTabController.show(model);
     lastEndLabel.textProperty().bind(model.lastEndProperty());
     messageLabel.textProperty().bind(model.messageProperty());
-    overviewStats.textProperty().bind(model.statsProperty());
-    overviewEmulator.textProperty().bind(Bindings.concat("Emulator: ", model.emulatorProperty()));
-    overviewAccel
-        .textProperty()
-        .bind(
-            Bindings.createStringBinding(
-                () ->
-                    model.acceleratorProperty().get().isEmpty()
-                        ? ""
-                        : "Accelerator: " + model.acceleratorProperty().get(),
-                model.acceleratorProperty()));
-    overviewAgent
-        .textProperty()
-        .bind(
-            Bindings.createStringBinding(
-                () ->
-                    model.agentProperty().get().isEmpty()
-                        ? "Guest agent: shown while the VM runs"
-                        : model.agentProperty().get(),
-                model.agentProperty()));
-    overviewSpec.setText(describeSpec(model));
     stateBadge
         .textProperty()
         .bind(
@@ -316,23 +221,6 @@ public final class MainController {
     styleBadge(model.stateProperty().get());
     bindWait(model);
     actions.refresh();
-  }
-
-  private static String describeSpec(VmViewModel model) {
-    VmSpec c = model.spec();
-    return String.format(
-        "Name:      %s%nBackend:   %s%nMemory:    %d MiB%n"
-            + "Kernel:    %s%nCommand:   %s%nPower-button timeout: %d s",
-        model.name(),
-        c.backend() == VmSpec.Backend.BUNDLED
-            ? "bundled core (RV64IMAFDC, Berth board)"
-            : "QEMU, " + c.arch() + " " + (c.machine() == null ? "(default machine)" : c.machine()),
-        c.memoryMiB(),
-        c.kernel(),
-        !c.append().isEmpty()
-            ? c.append()
-            : c.bundledGuest() != null ? "(the bundled guest's own)" : "(none)",
-        model.buttonTimeoutSeconds());
   }
 
   private void bindWait(VmViewModel model) {
@@ -442,7 +330,7 @@ public final class MainController {
             spec -> {
               if (save(spec)) {
                 model.setSpec(spec);
-                overviewSpec.setText(describeSpec(model));
+                overviewTabController.showSpec(model);
               }
             });
   }
@@ -500,6 +388,10 @@ public final class MainController {
       return;
     }
     model.perform(action);
+    if (action == dev.berth.vm.VmAction.START) {
+      // typing after Start goes to the guest, not to whichever button had the focus
+      consoleTabController.focus(model);
+    }
   }
 
   /** A power cut asks first, unless the user said not to. */

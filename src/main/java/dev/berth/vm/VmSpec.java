@@ -229,26 +229,6 @@ public record VmSpec(
         accel);
   }
 
-  /** This spec with QEMU accelerator setting {@code newAccel}. */
-  public VmSpec withAccel(Accel newAccel) {
-    return new VmSpec(
-        name,
-        backend,
-        memoryMiB,
-        kernel,
-        initrd,
-        append,
-        bios,
-        disks,
-        powerButtonTimeoutSeconds,
-        schemaVersion,
-        arch,
-        machine,
-        cpus,
-        cdrom,
-        newAccel);
-  }
-
   /** This spec as pretty-printed JSON, ending in a newline. */
   public String toJson() {
     try {

@@ -45,18 +45,7 @@ class PowerPathTest {
       List<String> after = new java.util.concurrent.CopyOnWriteArrayList<>();
       java.util.concurrent.CompletableFuture<MachineExit> seen =
           new java.util.concurrent.CompletableFuture<>();
-      run.machine.addListener(
-          new dev.berth.event.MachineListener() {
-            @Override
-            public void onEvent(MachineEvent e) {
-              throw new IllegalStateException("a bad listener on " + e.name());
-            }
-
-            @Override
-            public void onExit(MachineExit exit) {
-              throw new IllegalStateException("a bad listener at the end");
-            }
-          });
+      run.machine.addListener(new dev.berth.testing.ThrowingListener());
       run.machine.addListener(
           new dev.berth.event.MachineListener() {
             @Override

@@ -165,18 +165,7 @@ class QemuPowerPathTest {
   @Test
   void aThrowingListenerIsLoggedAndTheOthersStillGetEveryEvent() throws Exception {
     vm = QemuVm.launch(X86TestGuest.spec("t", "pc", ""), dirs);
-    vm.addListener(
-        new MachineListener() {
-          @Override
-          public void onEvent(MachineEvent e) {
-            throw new IllegalStateException("a bad listener on " + e.name());
-          }
-
-          @Override
-          public void onExit(MachineExit exit) {
-            throw new IllegalStateException("a bad listener at the end");
-          }
-        });
+    vm.addListener(new dev.berth.testing.ThrowingListener());
     boot(vm);
     vm.powerButton().get(10, TimeUnit.SECONDS);
     assertEvent(MachineEvent.POWERDOWN, null);
