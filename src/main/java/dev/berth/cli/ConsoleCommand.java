@@ -8,8 +8,6 @@ import dev.berth.vm.VmSockets;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
@@ -52,8 +50,7 @@ public final class ConsoleCommand implements Callable<Integer> {
     }
     SocketChannel ch;
     try {
-      ch = SocketChannel.open(StandardProtocolFamily.UNIX);
-      ch.connect(UnixDomainSocketAddress.of(socket));
+      ch = dev.berth.qapi.QapiChannel.connect(socket);
     } catch (IOException e) {
       io.err().println("berth: " + name + " is not running (no console at " + socket + ")");
       return 1;

@@ -1,10 +1,13 @@
 package dev.berth.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.berth.backend.qemu.ProcessSignals;
 import dev.berth.backend.qemu.QemuRuntime;
 import dev.berth.qmp.QmpClient;
 import dev.berth.vm.BerthDirs;
+import dev.berth.vm.ForceOff;
 import dev.berth.vm.VmAction;
+import dev.berth.vm.VmNames;
 import dev.berth.vm.VmSession;
 import dev.berth.vm.VmSockets;
 import java.io.IOException;
@@ -65,17 +68,26 @@ public final class PowerCommand implements Callable<Integer> {
       System.err.println("berth: unknown power action '" + action + "' (see 'berth power --help')");
       return 2;
     }
+    String bad = VmNames.problem(name);
+    if (bad != null) {
+      System.err.println("berth: '" + name + "' is not a VM name: " + bad);
+      return 2;
+    }
     BerthDirs dirs = VmLookup.dirs();
     Path socket = VmSockets.qmp(dirs, name);
+    // A QEMU VM is a process of its own: the signal paths are real signals to its pid, once
+    // that pid is proven to be this VM's QEMU (never whatever a pid file says).
+    Optional<ProcessHandle> qemu = QemuRuntime.of(dirs, name).process();
     QmpClient client;
     try {
       client = new QmpClient(socket, 5000);
     } catch (IOException e) {
+      if (qemu.isPresent()) {
+        return withoutQmp(a.get(), qemu.get());
+      }
       System.err.println("berth: " + name + " is not running");
       return 1;
     }
-    // A QEMU VM is a process of its own: the signal paths are real signals to its pid.
-    Optional<ProcessHandle> qemu = QemuRuntime.of(dirs, name).pid().flatMap(ProcessHandle::of);
     try (QmpClient qmp = client) {
       QmpControls controls = new QmpControls(qmp, qemu, VmSockets.qga(dirs, name), System.err);
       try {
@@ -102,11 +114,75 @@ public final class PowerCommand implements Callable<Integer> {
       }
       return 0;
     } catch (IOException e) {
-      if (await && !(e instanceof dev.berth.qapi.QapiError) && !VmSockets.isLive(socket)) {
-        return 0; // the socket closed: the VM stopped, which is what --wait waits for
+      if ((await || a.get().endsTheRun())
+          && !(e instanceof dev.berth.qapi.QapiError)
+          && !VmSockets.isLive(socket)) {
+        return 0; // the socket closed: the VM stopped, which is what was asked
       }
       System.err.println("berth: " + name + ": " + e.getMessage());
       return 1;
+    }
+  }
+
+  /**
+   * A QEMU that does not answer on QMP (stopped, hung) still takes signals: terminate, interrupt,
+   * kill and force off (terminate, kill after 10 s) reach it; anything else says why not.
+   */
+  private int withoutQmp(VmAction a, ProcessHandle qemu) {
+    try {
+      switch (a) {
+        case TERMINATE -> ProcessSignals.send(qemu, "TERM");
+        case INTERRUPT -> ProcessSignals.send(qemu, "INT");
+        case KILL -> ProcessSignals.send(qemu, "KILL");
+        case FORCE_OFF -> {
+          System.err.println(
+              "berth: "
+                  + name
+                  + " does not answer on QMP: terminating QEMU pid "
+                  + qemu.pid()
+                  + ", kill in "
+                  + ForceOff.KILL_AFTER_SECONDS
+                  + " s if needed");
+          ForceOff.escalate(
+                  () -> signal(qemu, "TERM"),
+                  () -> signal(qemu, "KILL"),
+                  qemu.onExit(),
+                  ForceOff.KILL_AFTER_SECONDS)
+              .get();
+        }
+        default -> {
+          System.err.println(
+              "berth: "
+                  + name
+                  + " does not answer on QMP (QEMU pid "
+                  + qemu.pid()
+                  + " may be stopped or hung): only terminate, interrupt, kill and force-off"
+                  + " reach it now");
+          return 1;
+        }
+      }
+      if (await) {
+        qemu.onExit().get(timeout, java.util.concurrent.TimeUnit.SECONDS);
+      }
+      return 0;
+    } catch (IOException | java.util.concurrent.ExecutionException e) {
+      System.err.println("berth: " + name + ": " + VmSession.rootMessage(e));
+      return 1;
+    } catch (java.util.concurrent.TimeoutException e) {
+      System.err.println("berth: " + name + " is still running after " + timeout + " s");
+      return 1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return 1;
+    }
+  }
+
+  private static java.util.concurrent.CompletableFuture<?> signal(ProcessHandle h, String sig) {
+    try {
+      ProcessSignals.send(h, sig);
+      return java.util.concurrent.CompletableFuture.completedFuture(null);
+    } catch (IOException e) {
+      return java.util.concurrent.CompletableFuture.failedFuture(e);
     }
   }
 

@@ -55,8 +55,15 @@ public final class StatusCommand implements Callable<Integer> {
     try (QmpClient qmp = new QmpClient(VmSockets.qmp(dirs, spec.name()), 2000)) {
       JsonNode st = qmp.execute("query-status", null);
       state = st.path("status").asText();
-    } catch (IOException notRunning) {
-      // no socket answering: the VM is shut off
+    } catch (IOException notAnswering) {
+      // no socket answering: shut off, unless its process still runs (stopped, hung)
+      var qemu = dev.berth.backend.qemu.QemuRuntime.of(dirs, spec.name()).process();
+      if (qemu.isPresent()) {
+        state = "not responding";
+        s.put("pid", qemu.get().pid());
+      } else if (dev.berth.vm.VmLock.isHeld(dirs, spec.name())) {
+        state = "not responding";
+      }
     }
     s.put("state", state);
     List<Run> runs = new RunHistory(dirs.state()).runs(spec.name());

@@ -16,14 +16,40 @@ public final class QapiChannel {
    * @param nothing what to say when nobody listens there, e.g. "nothing is listening"
    */
   public static SocketChannel open(Path socket, String nothing) throws IOException {
-    SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
     try {
-      channel.connect(UnixDomainSocketAddress.of(socket));
+      return connect(socket);
     } catch (IOException e) {
-      channel.close();
       throw new IOException(socket + ": " + nothing + " (" + e.getMessage() + ")", e);
     }
-    return channel;
+  }
+
+  /**
+   * Connects without ever blocking on the connect itself: a peer that is stopped (SIGSTOP) or hung
+   * accepts nothing, and once its listen backlog is full a blocking connect would wait for ever.
+   * Non-blocking, such a connect fails at once ("Resource temporarily unavailable").
+   *
+   * @return a connected channel in blocking mode
+   */
+  public static SocketChannel connect(Path socket) throws IOException {
+    SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
+    try {
+      channel.configureBlocking(false);
+      if (!channel.connect(UnixDomainSocketAddress.of(socket))) {
+        // not seen for unix sockets on Linux, which connect or refuse at once; be safe anyway
+        long deadline = System.nanoTime() + 2_000_000_000L;
+        while (!channel.finishConnect()) {
+          if (System.nanoTime() > deadline) {
+            throw new IOException("the connection was not accepted within 2 s");
+          }
+          Thread.onSpinWait();
+        }
+      }
+      channel.configureBlocking(true);
+      return channel;
+    } catch (IOException e) {
+      channel.close();
+      throw e;
+    }
   }
 
   /** Starts a client's reader on a daemon thread (after its channel field is set). */

@@ -203,6 +203,15 @@ public enum VmAction {
     return destructive;
   }
 
+  /** True for the ways to end the run at once, after which the VM's sockets close. */
+  public boolean endsTheRun() {
+    return this == QUIT
+        || this == FORCE_OFF
+        || this == INTERRUPT
+        || this == TERMINATE
+        || this == KILL;
+  }
+
   /** The action a toggle shows instead of this one (Pause and Resume share a control). */
   public VmAction pairedWith() {
     return this == PAUSE ? RESUME : this == RESUME ? PAUSE : null;

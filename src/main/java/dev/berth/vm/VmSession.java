@@ -165,9 +165,9 @@ public final class VmSession implements VmControls {
 
   /** A new spec takes effect at the next start. */
   public void setSpec(VmSpec newSpec) {
+    spec = newSpec; // at once: the caller shows it; the next start uses it
     on(
         () -> {
-          spec = newSpec;
           if (!state.isActive()) {
             capabilities = backends.forSpec(newSpec).capabilities(newSpec);
             tell(l -> l.capabilities(capabilities));
@@ -220,8 +220,18 @@ public final class VmSession implements VmControls {
           tell(l -> l.message("Starting " + s.name() + "…"));
           BLOCKING.execute(
               () -> {
+                VmLock lock = null;
                 try {
+                  lock = VmLock.acquire(dirs, s.name());
                   RunningVm v = backends.forSpec(s).start(s, dirs);
+                  // a VM in this process holds the lock for its run; one that runs on its own
+                  // (QEMU) is found by its live sockets and verified process from now on
+                  VmLock held = lock;
+                  if (v.outlivesApp()) {
+                    held.close();
+                  } else {
+                    v.exit().whenComplete((x, e) -> held.close());
+                  }
                   on(
                       () -> {
                         adopt(v, null);
@@ -231,6 +241,9 @@ public final class VmSession implements VmControls {
                         started.complete(null);
                       });
                 } catch (IOException | RuntimeException e) {
+                  if (lock != null) {
+                    lock.close();
+                  }
                   on(
                       () -> {
                         lifecycle.startFailed();

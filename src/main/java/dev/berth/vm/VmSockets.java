@@ -3,7 +3,6 @@ package dev.berth.vm;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
-import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -66,8 +65,8 @@ public final class VmSockets {
     if (!Files.exists(socket)) {
       return false;
     }
-    try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-      ch.connect(UnixDomainSocketAddress.of(socket));
+    try {
+      dev.berth.qapi.QapiChannel.connect(socket).close();
       return true;
     } catch (IOException e) {
       return false;

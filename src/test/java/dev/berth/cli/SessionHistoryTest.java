@@ -38,19 +38,7 @@ class SessionHistoryTest {
   @TempDir Path appHome;
 
   private ProcessBuilder berth(String... args) {
-    List<String> cmd =
-        new java.util.ArrayList<>(
-            List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp",
-                System.getProperty("java.class.path"),
-                "dev.berth.Main"));
-    cmd.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD);
-    pb.environment().keySet().removeIf(k -> k.startsWith("XDG_"));
-    pb.environment().put("HOME", cliHome.toString());
-    pb.environment().put("TMPDIR", cliHome.toString());
-    return pb;
+    return new Cli(cliHome).berth(args).redirectError(ProcessBuilder.Redirect.DISCARD);
   }
 
   private int run(String... args) throws Exception {

@@ -11,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,35 +23,11 @@ class VmCommandsTest {
   @TempDir Path home;
 
   private ProcessBuilder berth(String... args) {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
-    cmd.add("dev.berth.Main");
-    cmd.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(cmd);
-    Map<String, String> env = pb.environment();
-    env.keySet().removeIf(k -> k.startsWith("XDG_"));
-    env.put("HOME", home.toString());
-    env.put("TMPDIR", home.toString());
-    try {
-      env.put("BERTH_ACCEL", dev.berth.backend.qemu.X86TestGuest.accel());
-    } catch (java.io.IOException e) {
-      // no QEMU: the commands under test say so themselves
-    }
-    return pb;
+    return new Cli(home).berth(args);
   }
 
-  private record Result(int status, String out, String err) {}
-
-  private Result run(String... args) throws Exception {
-    Process p = berth(args).start();
-    p.getOutputStream().close();
-    assertTrue(p.waitFor(60, TimeUnit.SECONDS), "berth " + String.join(" ", args) + " hung");
-    return new Result(
-        p.exitValue(),
-        new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8),
-        new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
+  private Cli.Result run(String... args) throws Exception {
+    return new Cli(home).run(args);
   }
 
   /** Holds a connection to a console socket and collects what the guest prints. */
@@ -103,7 +78,7 @@ class VmCommandsTest {
   void qemuVmStartsDetachedAndStopsThroughItsAgentFromTheCli() throws Exception {
     dev.berth.backend.qemu.X86TestGuest.ensureBuilt();
     Path guest = dev.berth.backend.qemu.X86TestGuest.DIR;
-    Result created =
+    Cli.Result created =
         run(
             "create",
             "x86",
@@ -120,7 +95,7 @@ class VmCommandsTest {
             "--append",
             "console=ttyS0 quiet panic=-1");
     assertEquals(0, created.status(), created.err());
-    Result started = run("start", "x86");
+    Cli.Result started = run("start", "x86");
     assertEquals(0, started.status(), started.err());
     assertTrue(started.out().contains("x86 started: QEMU"), started.out());
     // the CLI process made the test JVM's accelerator choice, and says why
@@ -140,11 +115,11 @@ class VmCommandsTest {
     }
     try (ConsoleTap tap = new ConsoleTap(serial)) {
       tap.await("x86-guest ready", 120);
-      Result busy = run("console", "x86");
+      Cli.Result busy = run("console", "x86");
       assertEquals(1, busy.status());
       assertTrue(busy.err().contains("serial console is in use"), busy.err());
     }
-    Result down = run("power", "x86", "shutdown", "--wait", "--timeout", "30");
+    Cli.Result down = run("power", "x86", "shutdown", "--wait", "--timeout", "30");
     assertEquals(0, down.status(), down.err());
     assertTrue(down.err().contains("via the guest agent"), down.err());
     assertTrue(run("status", "x86").out().contains("shut off"));
@@ -152,7 +127,7 @@ class VmCommandsTest {
 
   @Test
   void startHeadlessThenDriveItFromASecondTerminal() throws Exception {
-    Result none = run("status", "demo");
+    Cli.Result none = run("status", "demo");
     assertEquals(0, none.status(), none.err());
     assertTrue(none.out().contains("shut off"), none.out());
     assertEquals(1, run("power", "demo", "button").status(), "not running yet");
@@ -166,7 +141,7 @@ class VmCommandsTest {
       } while (line != null && !line.contains("demo login-free shell ready"));
       assertTrue(line != null, "the demo guest never came up");
 
-      Result list = run("list", "--json");
+      Cli.Result list = run("list", "--json");
       JsonNode vms = new ObjectMapper().readTree(list.out());
       assertEquals("demo", vms.get(0).get("name").asText());
       assertEquals("running", vms.get(0).get("state").asText());
@@ -199,12 +174,12 @@ class VmCommandsTest {
               new InputStreamReader(follow.getErrorStream(), StandardCharsets.UTF_8));
       String following = followErr.readLine();
       assertTrue(following != null && following.contains("following demo"), following);
-      Result pause = run("power", "demo", "pause");
+      Cli.Result pause = run("power", "demo", "pause");
       assertEquals(0, pause.status(), pause.err());
       assertTrue(run("status", "demo").out().contains("paused"));
       assertEquals(1, run("power", "demo", "wakeup").status(), "not suspended: a clear error");
       assertEquals(0, run("power", "demo", "resume").status());
-      Result button = run("power", "demo", "button", "--wait", "--timeout", "20");
+      Cli.Result button = run("power", "demo", "button", "--wait", "--timeout", "20");
       assertEquals(0, button.status(), button.err());
       assertTrue(vm.waitFor(20, TimeUnit.SECONDS));
       assertEquals(0, vm.exitValue());
@@ -218,35 +193,35 @@ class VmCommandsTest {
     } finally {
       vm.destroyForcibly();
     }
-    Result after = run("status", "demo");
+    Cli.Result after = run("status", "demo");
     assertTrue(after.out().contains("shut off"), after.out());
     assertTrue(after.out().contains("Guest powered off (guest-shutdown)"), after.out());
-    Result history = run("events", "demo");
+    Cli.Result history = run("events", "demo");
     assertTrue(history.out().contains("POWERDOWN"), history.out());
     assertTrue(history.out().contains("end: Guest powered off (guest-shutdown)"), history.out());
-    Result unknown = run("power", "nosuchvm", "button");
+    Cli.Result unknown = run("power", "nosuchvm", "button");
     assertEquals(1, unknown.status());
     assertEquals(1, unknown.err().lines().count(), unknown.err());
-    Result bad = run("power", "demo", "explode");
+    Cli.Result bad = run("power", "demo", "explode");
     assertEquals(2, bad.status());
   }
 
   @Test
   void createEditAndDeleteTheAppsJsonSpecs() throws Exception {
-    Result created = run("create", "scratch", "--memory", "64", "--button-timeout", "10");
+    Cli.Result created = run("create", "scratch", "--memory", "64", "--button-timeout", "10");
     assertEquals(0, created.status(), created.err());
     Path json = home.resolve(".config/berth/vms/scratch.json");
     assertTrue(
         java.nio.file.Files.readString(json).contains("\"memoryMiB\" : 64"),
         java.nio.file.Files.readString(json));
 
-    Result accel =
+    Cli.Result accel =
         run("edit", "scratch", "--backend", "qemu", "--kernel", "/bin/sh", "--accel", "TCG");
     assertEquals(0, accel.status(), accel.err());
     assertTrue(
         java.nio.file.Files.readString(json).contains("\"accel\" : \"tcg\""),
         java.nio.file.Files.readString(json));
-    Result badAccel = run("edit", "scratch", "--accel", "hvf");
+    Cli.Result badAccel = run("edit", "scratch", "--accel", "hvf");
     assertEquals(2, badAccel.status(), badAccel.err());
     assertTrue(
         badAccel.err().contains("'hvf' is not an accelerator: use auto, kvm or tcg"),
@@ -264,7 +239,7 @@ class VmCommandsTest {
                 "auto")
             .status());
 
-    Result bad = run("create", "scratch", "--memory", "99999", "--kernel", "/no/such/file");
+    Cli.Result bad = run("create", "scratch", "--memory", "99999", "--kernel", "/no/such/file");
     assertEquals(1, bad.status());
     assertEquals(1, bad.err().lines().count(), bad.err());
     assertTrue(
@@ -273,9 +248,9 @@ class VmCommandsTest {
             && bad.err().contains("kernel:"),
         bad.err());
 
-    Result edited = run("edit", "scratch", "--append", "hello=1");
+    Cli.Result edited = run("edit", "scratch", "--append", "hello=1");
     assertEquals(0, edited.status(), edited.err());
-    Result rejected = run("edit", "scratch", "--button-timeout", "600");
+    Cli.Result rejected = run("edit", "scratch", "--button-timeout", "600");
     assertEquals(1, rejected.status());
     String now = java.nio.file.Files.readString(json);
     assertTrue(now.contains("hello=1") && now.contains("\"powerButtonTimeoutSeconds\" : 10"), now);
@@ -284,7 +259,7 @@ class VmCommandsTest {
     java.nio.file.Files.write(disk, new byte[512]);
     assertEquals(0, run("edit", "scratch", "--disk", disk.toString()).status());
     assertTrue(java.nio.file.Files.readString(json).contains(disk.toString()));
-    Result missingDisk = run("edit", "scratch", "--disk", home.resolve("none.img").toString());
+    Cli.Result missingDisk = run("edit", "scratch", "--disk", home.resolve("none.img").toString());
     assertEquals(1, missingDisk.status());
     assertTrue(missingDisk.err().contains("disks: Disk 1: No such file"), missingDisk.err());
     assertEquals(0, run("edit", "scratch", "--disk", "").status());

@@ -44,7 +44,7 @@ public final class QemuBackend implements Backend {
   @Override
   public Reattach reattach(VmSpec spec, BerthDirs dirs) throws IOException {
     QemuRuntime rt = QemuRuntime.of(dirs, spec.name());
-    if (!rt.isQemu()) {
+    if (!rt.isQemu() && rt.process().isEmpty()) {
       return Reattach.none();
     }
     Optional<QemuVm> live = QemuVm.attach(spec, dirs);

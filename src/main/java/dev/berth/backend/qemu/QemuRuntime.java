@@ -72,6 +72,32 @@ public record QemuRuntime(Path dir) {
     }
   }
 
+  /**
+   * The QEMU this directory's VM runs on, verified: a live {@code qemu-system-*} process whose
+   * command line names this directory's pid file. The pid file is only a hint — a pid in it that
+   * belongs to any other process is never used (signals would hit the wrong process) — and when the
+   * file or the whole directory is gone, the process table still finds the VM's QEMU.
+   */
+  public Optional<ProcessHandle> process() {
+    Optional<ProcessHandle> byFile = pid().flatMap(ProcessHandle::of).filter(this::isOurQemu);
+    if (byFile.isPresent()) {
+      return byFile;
+    }
+    try (var all = ProcessHandle.allProcesses()) {
+      return all.filter(this::isOurQemu).findFirst();
+    }
+  }
+
+  private boolean isOurQemu(ProcessHandle h) {
+    if (!h.isAlive()) {
+      return false;
+    }
+    ProcessHandle.Info info = h.info();
+    boolean qemu = info.command().map(c -> c.contains("qemu-system")).orElse(false);
+    String pidFile = pidFile().toString();
+    return qemu && info.arguments().map(a -> List.of(a).contains(pidFile)).orElse(false);
+  }
+
   public Optional<Integer> run() {
     try {
       return Optional.of(Integer.parseInt(Files.readString(runFile()).trim()));

@@ -21,8 +21,6 @@ import dev.berth.vm.VmSpec;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.ProcessBuilder.Redirect;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
@@ -125,6 +123,15 @@ public final class QemuVm implements RunningVm {
     if (VmSockets.isLive(rt.qmp()) || VmSockets.isLive(rt.monitor())) {
       throw new IOException(spec.name() + " is already running (" + rt.dir() + ")");
     }
+    Optional<ProcessHandle> running = rt.process();
+    if (running.isPresent()) {
+      // its sockets are gone or it does not answer (stopped, hung): still one VM, one QEMU
+      throw new IOException(
+          spec.name()
+              + " is already running on QEMU pid "
+              + running.get().pid()
+              + ", which does not answer on its sockets; force it off first");
+    }
     VmSockets.vmDir(dirs, spec.name());
     rt.clean();
     Files.deleteIfExists(rt.log());
@@ -184,8 +191,8 @@ public final class QemuVm implements RunningVm {
    */
   public static Optional<QemuVm> attach(VmSpec spec, BerthDirs dirs) throws IOException {
     QemuRuntime rt = QemuRuntime.of(dirs, spec.name());
-    Optional<ProcessHandle> h = rt.pid().flatMap(ProcessHandle::of).filter(QemuVm::isQemu);
-    if (h.isEmpty() || !h.get().isAlive()) {
+    Optional<ProcessHandle> h = rt.process();
+    if (h.isEmpty()) {
       return Optional.empty();
     }
     QemuInstallation qemu = QemuInstallation.find(spec.arch());
@@ -205,10 +212,6 @@ public final class QemuVm implements RunningVm {
             h.get(),
             monitor,
             state));
-  }
-
-  private static boolean isQemu(ProcessHandle h) {
-    return h.info().command().map(c -> c.contains("qemu-system")).orElse(true);
   }
 
   @Override
@@ -421,8 +424,7 @@ public final class QemuVm implements RunningVm {
   private void pumpConsole() {
     replaySerialLog();
     try {
-      SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
-      ch.connect(UnixDomainSocketAddress.of(rt.serial()));
+      SocketChannel ch = dev.berth.qapi.QapiChannel.connect(rt.serial());
       serial = ch;
       try (InputStream in = Channels.newInputStream(ch)) {
         byte[] buf = new byte[8192];

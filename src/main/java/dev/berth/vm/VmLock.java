@@ -1,0 +1,78 @@
+package dev.berth.vm;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
+
+/**
+ * One VM, one start, across every Berth process of this user: an exclusive lock on {@code
+ * <runtime>/<vm>.lock}, taken before anything of the VM is built (its first data disk included) and
+ * held while it runs in this process. A second start fails at once with a readable line instead of
+ * running a second copy on the same disk. The kernel drops the lock when the holder dies, so a
+ * killed Berth leaves nothing stale behind.
+ */
+public final class VmLock implements AutoCloseable {
+  private final FileChannel channel;
+  private final FileLock lock;
+
+  private VmLock(FileChannel channel, FileLock lock) {
+    this.channel = channel;
+    this.lock = lock;
+  }
+
+  /**
+   * Takes the VM's lock.
+   *
+   * @throws IOException with one line when another process (or this one) holds it, or the lock file
+   *     cannot be made private
+   */
+  public static VmLock acquire(BerthDirs dirs, String vm) throws IOException {
+    VmNames.require(vm);
+    Path file = dirs.createRuntime().resolve(vm + ".lock");
+    FileChannel ch =
+        FileChannel.open(
+            file,
+            Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS),
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    try {
+      FileLock l = ch.tryLock();
+      if (l == null) {
+        ch.close();
+        throw new IOException(vm + " is already running (another Berth process started it)");
+      }
+      return new VmLock(ch, l);
+    } catch (OverlappingFileLockException e) {
+      ch.close();
+      throw new IOException(vm + " is already running (started by this Berth)");
+    }
+  }
+
+  /**
+   * True if some process holds the VM's lock: it runs there, whether or not its sockets answer.
+   * (Asking takes the lock for an instant when it is free.)
+   */
+  public static boolean isHeld(BerthDirs dirs, String vm) {
+    try {
+      acquire(dirs, vm).close();
+      return false;
+    } catch (IOException e) {
+      return e.getMessage() != null && e.getMessage().contains("already running");
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      lock.release();
+      channel.close();
+    } catch (IOException e) {
+      // closing the channel drops the lock whatever happens here
+    }
+  }
+}
