@@ -3,10 +3,14 @@ package dev.berth.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.berth.backend.InstalledBackends;
+import dev.berth.backend.qemu.QemuRuntime;
 import dev.berth.qmp.QmpClient;
 import dev.berth.vm.BerthDirs;
+import dev.berth.vm.LostRuns;
 import dev.berth.vm.Run;
 import dev.berth.vm.RunHistory;
+import dev.berth.vm.VmLock;
 import dev.berth.vm.VmSockets;
 import dev.berth.vm.VmSpec;
 import java.io.IOException;
@@ -57,16 +61,20 @@ public final class StatusCommand implements Callable<Integer> {
       state = st.path("status").asText();
     } catch (IOException notAnswering) {
       // no socket answering: shut off, unless its process still runs (stopped, hung)
-      var qemu = dev.berth.backend.qemu.QemuRuntime.of(dirs, spec.name()).process();
+      var qemu = QemuRuntime.of(dirs, spec.name()).process();
       if (qemu.isPresent()) {
         state = "not responding";
         s.put("pid", qemu.get().pid());
-      } else if (dev.berth.vm.VmLock.isHeld(dirs, spec.name())) {
+      } else if (VmLock.isHeld(dirs, spec.name())) {
         state = "not responding";
       }
     }
     s.put("state", state);
-    List<Run> runs = new RunHistory(dirs.state()).runs(spec.name());
+    RunHistory history = new RunHistory(dirs.state());
+    if (state.equals("shut off")) {
+      settle(dirs, spec, history);
+    }
+    List<Run> runs = history.runs(spec.name());
     for (int i = runs.size() - 1; i >= 0; i--) {
       if (runs.get(i).end() != null) {
         s.put("lastEnd", runs.get(i).end().words());
@@ -74,6 +82,21 @@ public final class StatusCommand implements Callable<Integer> {
       }
     }
     return s;
+  }
+
+  /**
+   * A VM that is off but whose last run has no end ended where no Berth saw it (a QEMU that exited
+   * with nobody watching, a Berth process killed while it ran the VM): the history gets an end that
+   * says so.
+   */
+  private static void settle(BerthDirs dirs, VmSpec spec, RunHistory history) {
+    Integer open = LostRuns.openRun(history.runs(spec.name()));
+    if (open != null) {
+      InstalledBackends.all()
+          .forSpec(spec)
+          .endedUnseen(spec, dirs)
+          .ifPresent(detail -> LostRuns.end(history, spec.name(), open, detail));
+    }
   }
 
   static String line(ObjectNode s) {

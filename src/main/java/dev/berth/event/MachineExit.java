@@ -3,14 +3,22 @@ package dev.berth.event;
 /**
  * How a run ended. {@link Kind#SHUTDOWN} carries the cause of the SHUTDOWN event that preceded it;
  * {@link Kind#FAILURE} a guest's failure code; {@link Kind#KILLED} is the SIGKILL analogue (no
- * event at all); {@link Kind#CRASHED} an error inside the emulator, with its message.
+ * event at all); {@link Kind#CRASHED} an error inside the emulator, with its message; {@link
+ * Kind#UNKNOWN} a run that ended where no one could see how (a reattached QEMU gone without a
+ * SHUTDOWN event, a Berth killed while it ran a VM): never called a crash, since it may not be one.
  */
 public record MachineExit(Kind kind, ShutdownCause cause, int code, String detail) {
   public enum Kind {
     SHUTDOWN,
     FAILURE,
     KILLED,
-    CRASHED
+    CRASHED,
+    UNKNOWN
+  }
+
+  /** A run whose end nobody saw: {@code detail} says what is known. */
+  public static MachineExit unknown(String detail) {
+    return new MachineExit(Kind.UNKNOWN, null, 0, detail);
   }
 
   public static MachineExit shutdown(ShutdownCause cause) {
@@ -38,7 +46,7 @@ public record MachineExit(Kind kind, ShutdownCause cause, int code, String detai
       case SHUTDOWN -> 0;
       case FAILURE -> code;
       case KILLED -> 137;
-      case CRASHED -> 1;
+      case CRASHED, UNKNOWN -> 1;
     };
   }
 
@@ -49,6 +57,7 @@ public record MachineExit(Kind kind, ShutdownCause cause, int code, String detai
       case FAILURE -> "guest failure exit with code " + code;
       case KILLED -> "killed, no shutdown event";
       case CRASHED -> "emulator error: " + detail;
+      case UNKNOWN -> "ended, status unknown: " + detail;
     };
   }
 }

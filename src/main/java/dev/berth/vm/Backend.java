@@ -28,4 +28,10 @@ public interface Backend {
 
   /** A run of {@code spec} an earlier Berth left: still running, ended unseen, or none. */
   Reattach reattach(VmSpec spec, BerthDirs dirs) throws IOException;
+
+  /**
+   * If nothing runs {@code spec}'s VM now, what is known of how a run no Berth saw end ended; empty
+   * while it runs somewhere. Cleans what such a run left behind.
+   */
+  java.util.Optional<String> endedUnseen(VmSpec spec, BerthDirs dirs);
 }

@@ -85,6 +85,7 @@ public final class Lifecycle {
       case FAILURE -> "Guest failure exit, code " + exit.code();
       case KILLED -> "Killed — no shutdown event";
       case CRASHED -> "Emulator error: " + exit.detail();
+      case UNKNOWN -> "Ended, exit status unknown: " + exit.detail();
     };
   }
 }

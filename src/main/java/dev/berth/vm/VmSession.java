@@ -3,7 +3,6 @@ package dev.berth.vm;
 import dev.berth.event.MachineEvent;
 import dev.berth.event.MachineExit;
 import dev.berth.event.MachineListener;
-import dev.berth.event.ShutdownCause;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -288,23 +287,37 @@ public final class VmSession implements VmControls {
                       });
                 } else if (found.run() != null) {
                   on(() -> recordLostRun(found.run(), found.lostDetail()));
+                } else {
+                  on(this::settleUnseenEnd);
                 }
               });
         });
   }
 
   private void recordLostRun(int run, String detail) {
-    try (RunRecorder r = history.continueRun(name(), run)) {
-      MachineExit lost =
-          new MachineExit(MachineExit.Kind.CRASHED, ShutdownCause.HOST_ERROR, 1, detail);
-      r.end(lost, Lifecycle.describe(lost));
-    } catch (IOException e) {
-      LOG.log(System.Logger.Level.WARNING, "cannot record the end of run " + run, e);
-    }
+    LostRuns.end(history, name(), run, detail);
     runs = List.copyOf(history.runs(name()));
-    lastEnd = "Last run: " + detail;
+    lastEnd = "Last run: " + Lifecycle.describe(MachineExit.unknown(detail));
     tell(l -> l.runsChanged(runs));
     tell(l -> l.lastEnd(lastEnd));
+  }
+
+  /**
+   * The last run has no end and no process runs the VM (nobody holds its lock): the Berth that ran
+   * it died without saying how it ended. Record that, so no run lacks its end.
+   */
+  private void settleUnseenEnd() {
+    Integer open = LostRuns.openRun(runs);
+    if (open == null || state.isActive()) {
+      return;
+    }
+    VmSpec s = spec;
+    BLOCKING.execute(
+        () ->
+            backends
+                .forSpec(s)
+                .endedUnseen(s, dirs)
+                .ifPresent(detail -> on(() -> recordLostRun(open, detail))));
   }
 
   /** Takes a started (or reattached) VM: listeners, console, history, display, agent. */

@@ -48,6 +48,14 @@ public final class BundledBackend implements Backend {
     }
   }
 
+  /** Its process holds the VM's lock while it runs; a free lock means that process is gone. */
+  @Override
+  public java.util.Optional<String> endedUnseen(VmSpec spec, BerthDirs dirs) {
+    return dev.berth.vm.VmLock.isHeld(dirs, spec.name())
+        ? java.util.Optional.empty()
+        : java.util.Optional.of(dev.berth.vm.LostRuns.BERTH_GONE);
+  }
+
   /** A bundled VM lives and dies with its process: there is nothing to take up. */
   @Override
   public Reattach reattach(VmSpec spec, BerthDirs dirs) {

@@ -12,6 +12,10 @@ import java.util.Set;
 
 /** Real QEMU as a backend: VMs run detached, outlive the app and are reattached later. */
 public final class QemuBackend implements Backend {
+  /** What is known of a QEMU that ended while no Berth process watched it. */
+  public static final String ENDED_UNWATCHED =
+      "QEMU ended while no Berth watched it; its exit status is unknown";
+
   @Override
   public VmSpec.Backend kind() {
     return VmSpec.Backend.QEMU;
@@ -35,6 +39,17 @@ public final class QemuBackend implements Backend {
   @Override
   public RunningVm start(VmSpec spec, BerthDirs dirs) throws IOException {
     return QemuVm.launch(spec, dirs);
+  }
+
+  /** No verified QEMU process for the VM: it ended unwatched; its sockets and pid file go. */
+  @Override
+  public Optional<String> endedUnseen(VmSpec spec, BerthDirs dirs) {
+    QemuRuntime rt = QemuRuntime.of(dirs, spec.name());
+    if (rt.process().isPresent()) {
+      return Optional.empty();
+    }
+    rt.clean();
+    return Optional.of(ENDED_UNWATCHED);
   }
 
   /**
