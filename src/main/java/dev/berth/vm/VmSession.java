@@ -82,6 +82,7 @@ public final class VmSession implements VmControls {
   private long ticks;
   private boolean agentAnswers;
   private String lastEnd = "";
+  private VmLock runLock;
 
   public VmSession(VmSpec spec, Backends backends, RunHistory history, BerthDirs dirs) {
     this.spec = spec;
@@ -228,11 +229,12 @@ public final class VmSession implements VmControls {
                   VmLock held = lock;
                   if (v.outlivesApp()) {
                     held.close();
-                  } else {
-                    v.exit().whenComplete((x, e) -> held.close());
                   }
                   on(
                       () -> {
+                        if (!v.outlivesApp()) {
+                          runLock = held; // released once the run's end is recorded
+                        }
                         adopt(v, null);
                         lifecycle.started();
                         sync();
@@ -739,6 +741,11 @@ public final class VmSession implements VmControls {
     if (recorder != null) {
       recorder.end(exit, words);
       recorder = null;
+    }
+    // only now may another process start it, or take the run for one that ended unseen
+    if (runLock != null) {
+      runLock.close();
+      runLock = null;
     }
     if (ticker != null) {
       ticker.cancel(false);

@@ -16,9 +16,18 @@ import java.util.concurrent.TimeUnit;
  */
 final class Cli {
   private final Path home;
+  private final Path runtime;
 
   Cli(Path home) {
+    this(home, null);
+  }
+
+  /**
+   * @param runtime its {@code XDG_RUNTIME_DIR}, to share a test JVM's, or null for none
+   */
+  Cli(Path home, Path runtime) {
     this.home = home;
+    this.runtime = runtime;
   }
 
   record Result(int status, String out, String err) {}
@@ -35,6 +44,9 @@ final class Cli {
     env.keySet().removeIf(k -> k.startsWith("XDG_"));
     env.put("HOME", home.toString());
     env.put("TMPDIR", home.toString());
+    if (runtime != null) {
+      env.put("XDG_RUNTIME_DIR", runtime.toString());
+    }
     try {
       env.put("BERTH_ACCEL", dev.berth.backend.qemu.X86TestGuest.accel());
     } catch (java.io.IOException e) {
