@@ -130,7 +130,8 @@ public final class VmDialogController {
             initial.machine(),
             initial.cpus(),
             initial.cdrom(),
-            accel.getValue());
+            accel.getValue(),
+            initial.connection());
     Map<String, String> errors = new java.util.HashMap<>(validator.validate(candidate, otherNames));
     if (mem == null) {
       errors.put(SpecValidator.MEMORY, "Enter the memory as a whole number of MiB");

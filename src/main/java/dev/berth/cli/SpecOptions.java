@@ -120,6 +120,7 @@ final class SpecOptions {
         machine != null ? machine : base.machine(),
         cpus != null ? cpus : base.cpus(),
         cdrom != null ? cdrom : base.cdrom(),
-        accel != null ? accel : base.accel());
+        accel != null ? accel : base.accel(),
+        base.connection());
   }
 }

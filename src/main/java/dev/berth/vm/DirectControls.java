@@ -35,7 +35,7 @@ public final class DirectControls implements VmControls {
 
   @Override
   public CompletableFuture<?> forceOff() {
-    return ForceOff.escalate(vm::terminate, vm::kill, vm.exit(), ForceOff.KILL_AFTER_SECONDS);
+    return vm.forceOff();
   }
 
   @Override

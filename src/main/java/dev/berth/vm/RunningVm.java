@@ -94,6 +94,15 @@ public interface RunningVm {
   /** SIGKILL or its analogue: no event, the run ends as killed. */
   CompletableFuture<Void> kill();
 
+  /**
+   * Force off as libvirt's destroy does it: terminate now, kill {@link ForceOff#KILL_AFTER_SECONDS}
+   * later if the VM is still there. A backend whose own force off already escalates (libvirt)
+   * overrides this.
+   */
+  default CompletableFuture<?> forceOff() {
+    return ForceOff.escalate(this::terminate, this::kill, exit(), ForceOff.KILL_AFTER_SECONDS);
+  }
+
   CompletableFuture<Void> reset();
 
   CompletableFuture<Void> pause();

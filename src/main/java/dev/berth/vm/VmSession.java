@@ -479,11 +479,7 @@ public final class VmSession implements VmControls {
                       "Forcing off: terminate now, kill in "
                           + ForceOff.KILL_AFTER_SECONDS
                           + " s if needed"));
-          return ForceOff.escalate(
-              () -> report(v.terminate(), "Force off"),
-              () -> report(v.kill(), "Force off (kill)"),
-              v.exit(),
-              ForceOff.KILL_AFTER_SECONDS);
+          return report(v.forceOff(), "Force off");
         });
   }
 

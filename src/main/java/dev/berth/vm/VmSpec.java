@@ -27,6 +27,8 @@ import java.util.List;
  * @param machine QEMU's machine type ("virt", "pc", "q35"), or null for the arch's default
  * @param cpus virtual CPUs for QEMU (the bundled core has one)
  * @param cdrom a CD-ROM image for QEMU, or null
+ * @param connection the libvirt URI of a VM libvirt runs ({@code qemu:///system}, {@code
+ *     qemu+ssh://host/system}), or null
  * @param accel QEMU's accelerator: {@code AUTO} (KVM once a probe guest proved it works), {@code
  *     KVM} or {@code TCG}; null reads as {@code AUTO}
  */
@@ -46,7 +48,8 @@ import java.util.List;
   "machine",
   "cpus",
   "cdrom",
-  "accel"
+  "accel",
+  "connection"
 })
 public record VmSpec(
     String name,
@@ -63,7 +66,8 @@ public record VmSpec(
     String machine,
     int cpus,
     String cdrom,
-    Accel accel) {
+    Accel accel,
+    String connection) {
 
   public static final int SCHEMA_VERSION = 1;
   public static final int DEFAULT_MEMORY_MIB = 128;
@@ -94,9 +98,17 @@ public record VmSpec(
     /** Berth's own RISC-V core. */
     @JsonProperty("bundled")
     BUNDLED,
-    /** qemu-system-riscv64. */
+    /** QEMU that Berth launches. */
     @JsonProperty("qemu")
-    QEMU
+    QEMU,
+    /** A domain libvirt runs, on this host or another ({@link #connection}). */
+    @JsonProperty("libvirt")
+    LIBVIRT;
+
+    /** The name in JSON and on the command line. */
+    public String id() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
   }
 
   private static final ObjectMapper MAPPER =
@@ -115,6 +127,7 @@ public record VmSpec(
     cpus = cpus <= 0 ? 1 : cpus;
     cdrom = blankToNull(cdrom);
     accel = accel == null ? Accel.AUTO : accel;
+    connection = blankToNull(connection);
   }
 
   /** A spec from before the accelerator setting: {@link Accel#AUTO}. */
@@ -148,7 +161,29 @@ public record VmSpec(
         machine,
         cpus,
         cdrom,
-        Accel.AUTO);
+        Accel.AUTO,
+        null);
+  }
+
+  /** The spec of domain {@code name} that libvirt runs at {@code uri}, as Berth lists it. */
+  public static VmSpec libvirt(String name, String uri) {
+    return new VmSpec(
+        name,
+        Backend.LIBVIRT,
+        0,
+        null,
+        null,
+        "",
+        null,
+        List.of(),
+        DEFAULT_POWER_BUTTON_TIMEOUT_SECONDS,
+        SCHEMA_VERSION,
+        "x86_64",
+        null,
+        1,
+        null,
+        Accel.AUTO,
+        uri);
   }
 
   /** A spec with the defaults for everything but the required fields. */
@@ -206,7 +241,8 @@ public record VmSpec(
         machine,
         cpus,
         cdrom,
-        accel);
+        accel,
+        connection);
   }
 
   /** This spec for QEMU on {@code arch} with machine type {@code machine} (null: its default). */
@@ -226,7 +262,8 @@ public record VmSpec(
         newMachine,
         cpus,
         cdrom,
-        accel);
+        accel,
+        connection);
   }
 
   /** This spec as pretty-printed JSON, ending in a newline. */
@@ -268,7 +305,8 @@ public record VmSpec(
       @JsonProperty("machine") String machine,
       @JsonProperty("cpus") Integer cpus,
       @JsonProperty("cdrom") String cdrom,
-      @JsonProperty("accel") Accel accel) {
+      @JsonProperty("accel") Accel accel,
+      @JsonProperty("connection") String connection) {
     requireNonNull(name, "name");
     requireNonNull(backend, "backend");
     if (disks != null && disks.contains(null)) {
@@ -291,7 +329,8 @@ public record VmSpec(
         machine,
         cpus != null ? cpus : 1,
         cdrom,
-        accel);
+        accel,
+        connection);
   }
 
   private static void requireNonNull(Object value, String property) {

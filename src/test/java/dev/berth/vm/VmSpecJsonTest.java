@@ -28,7 +28,8 @@ class VmSpecJsonTest {
           "q35",
           2,
           "/images/install.iso",
-          VmSpec.Accel.KVM);
+          VmSpec.Accel.KVM,
+          null);
 
   @Test
   void roundTripKeepsEveryField() throws JsonProcessingException {
@@ -62,7 +63,8 @@ class VmSpecJsonTest {
             "machine",
             "cpus",
             "cdrom",
-            "accel"),
+            "accel",
+            "connection"),
         iterable(json.fieldNames()));
     assertEquals(
         "bundled",

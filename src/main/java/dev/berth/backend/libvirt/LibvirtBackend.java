@@ -1,0 +1,118 @@
+package dev.berth.backend.libvirt;
+
+import dev.berth.event.RunState;
+import dev.berth.vm.Backend;
+import dev.berth.vm.BerthDirs;
+import dev.berth.vm.Capability;
+import dev.berth.vm.Reattach;
+import dev.berth.vm.RunningVm;
+import dev.berth.vm.VmNames;
+import dev.berth.vm.VmSpec;
+import java.io.IOException;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The VMs libvirt already runs, on this machine or another ({@code qemu+ssh://…}): listed as
+ * libvirt defines them, driven with libvirt's own calls. Needs libvirt's C library at run time;
+ * without it, every call says "install libvirt0 to manage libvirt hosts" and the rest of Berth
+ * works.
+ */
+public final class LibvirtBackend implements Backend {
+  @Override
+  public VmSpec.Backend kind() {
+    return VmSpec.Backend.LIBVIRT;
+  }
+
+  /** The domains defined at {@code uri}, as specs (names Berth cannot use are left out). */
+  public static List<VmSpec> discover(String uri) throws IOException {
+    List<VmSpec> specs = new ArrayList<>();
+    for (String name : LibvirtHost.of(uri).domainNames()) {
+      if (VmNames.isValid(name)) {
+        specs.add(VmSpec.libvirt(name, uri));
+      }
+    }
+    return specs;
+  }
+
+  /** libvirt's state and its reason, in libvirt's own words ("shut off (destroyed)"). */
+  public static String stateWords(VmSpec spec) throws IOException {
+    int[] s = LibvirtHost.of(spec.connection()).state(spec.name());
+    return LibvirtWords.state(s[0], s[1]);
+  }
+
+  @Override
+  public String emulator(VmSpec spec) {
+    try {
+      LibvirtHost.of(spec.connection());
+      return "libvirt at " + spec.connection();
+    } catch (IOException e) {
+      return e.getMessage();
+    }
+  }
+
+  /** What libvirt does for every QEMU domain; a host that is not this one is remote. */
+  static Set<Capability> capabilitiesOf(String uri) {
+    Set<Capability> can =
+        EnumSet.of(
+            Capability.POWER_BUTTON,
+            Capability.GUEST_AGENT,
+            Capability.KEYBOARD,
+            Capability.SIGNALS,
+            Capability.SUSPEND,
+            Capability.OUTLIVES_APP);
+    String host = uri == null ? null : URI.create(uri).getHost();
+    if (host != null && !host.isEmpty()) {
+      can.add(Capability.REMOTE);
+    }
+    return can;
+  }
+
+  @Override
+  public Set<Capability> capabilities(VmSpec spec) {
+    return capabilitiesOf(spec.connection());
+  }
+
+  /** Starts the defined domain (libvirt's start); its events are heard from before it runs. */
+  @Override
+  public RunningVm start(VmSpec spec, BerthDirs dirs) throws IOException {
+    LibvirtHost host = LibvirtHost.of(spec.connection());
+    LibvirtVm vm = new LibvirtVm(host, spec.name(), RunState.RUNNING);
+    host.withDomain(
+        spec.name(),
+        dom -> {
+          if (host.c().virDomainCreate(dom) < 0) {
+            throw new IOException(host.error());
+          }
+          return null;
+        });
+    return vm;
+  }
+
+  @Override
+  public Reattach reattach(VmSpec spec, BerthDirs dirs) throws IOException {
+    LibvirtHost host = LibvirtHost.of(spec.connection());
+    int[] s = host.state(spec.name());
+    RunState state = LibvirtVm.runState(s[0]);
+    if (state == RunState.SHUTDOWN) {
+      return Reattach.none();
+    }
+    return Reattach.live(new LibvirtVm(host, spec.name(), state), null);
+  }
+
+  @Override
+  public Optional<String> endedUnseen(VmSpec spec, BerthDirs dirs) {
+    try {
+      int[] s = LibvirtHost.of(spec.connection()).state(spec.name());
+      return LibvirtVm.runState(s[0]) == RunState.SHUTDOWN
+          ? Optional.of("libvirt says it is " + LibvirtWords.state(s[0], s[1]))
+          : Optional.empty();
+    } catch (IOException e) {
+      return Optional.empty(); // the host cannot tell now: nothing is known to have ended
+    }
+  }
+}

@@ -1,0 +1,181 @@
+package dev.berth.backend.libvirt;
+
+import com.sun.jna.Callback;
+import com.sun.jna.Library;
+import com.sun.jna.Native;
+import com.sun.jna.Pointer;
+import com.sun.jna.ptr.IntByReference;
+import com.sun.jna.ptr.PointerByReference;
+
+/**
+ * The part of libvirt's C API Berth uses ({@code libvirt.so.0} and {@code libvirt-qemu.so.0}),
+ * mapped by hand with JNA: the Java binding on Maven Central lacks shutdown and destroy flags,
+ * state reasons, and the QEMU monitor's events. Loaded on first use; where the library is missing,
+ * {@link #load()} says what to install.
+ */
+interface LibvirtC extends Library {
+  // virDomainState
+  int STATE_RUNNING = 1;
+  int STATE_BLOCKED = 2;
+  int STATE_PAUSED = 3;
+  int STATE_SHUTDOWN = 4;
+  int STATE_SHUTOFF = 5;
+  int STATE_CRASHED = 6;
+  int STATE_PMSUSPENDED = 7;
+
+  // virDomainEventType and the details Berth reads
+  int EVENT_STARTED = 2;
+  int EVENT_SUSPENDED = 3;
+  int EVENT_RESUMED = 4;
+  int EVENT_STOPPED = 5;
+  int EVENT_SHUTDOWN = 6;
+  int EVENT_PMSUSPENDED = 7;
+  int EVENT_CRASHED = 8;
+  int STOPPED_SHUTDOWN = 0;
+  int STOPPED_DESTROYED = 1;
+  int STOPPED_CRASHED = 2;
+  int STOPPED_FAILED = 5;
+
+  int EVENT_ID_LIFECYCLE = 0;
+
+  int SHUTDOWN_DEFAULT = 0;
+  int SHUTDOWN_ACPI_POWER_BTN = 1;
+  int SHUTDOWN_GUEST_AGENT = 2;
+  int DESTROY_DEFAULT = 0;
+  int DESTROY_GRACEFUL = 1;
+  int KEYCODE_SET_LINUX = 0;
+  int CONNECT_LIST_DOMAINS_ACTIVE = 1;
+
+  /** {@code virConnectDomainEventCallback} for lifecycle events. */
+  interface LifecycleCallback extends Callback {
+    int invoke(Pointer conn, Pointer dom, int event, int detail, Pointer opaque);
+  }
+
+  /** {@code virConnectCloseFunc}: the connection to the daemon went away. */
+  interface CloseCallback extends Callback {
+    void invoke(Pointer conn, int reason, Pointer opaque);
+  }
+
+  int virEventRegisterDefaultImpl();
+
+  int virEventRunDefaultImpl();
+
+  Pointer virConnectOpen(String uri);
+
+  int virConnectClose(Pointer conn);
+
+  int virConnectSetKeepAlive(Pointer conn, int interval, int count);
+
+  int virConnectIsAlive(Pointer conn);
+
+  int virConnectRegisterCloseCallback(
+      Pointer conn, CloseCallback cb, Pointer opaque, Pointer freecb);
+
+  int virConnectListAllDomains(Pointer conn, PointerByReference domains, int flags);
+
+  int virConnectDomainEventRegisterAny(
+      Pointer conn, Pointer dom, int eventId, Callback cb, Pointer opaque, Pointer freecb);
+
+  int virConnectDomainEventDeregisterAny(Pointer conn, int callbackId);
+
+  Pointer virDomainLookupByName(Pointer conn, String name);
+
+  Pointer virDomainDefineXML(Pointer conn, String xml);
+
+  int virDomainUndefine(Pointer dom);
+
+  String virDomainGetName(Pointer dom);
+
+  int virDomainGetID(Pointer dom);
+
+  int virDomainGetState(Pointer dom, IntByReference state, IntByReference reason, int flags);
+
+  int virDomainCreate(Pointer dom);
+
+  int virDomainShutdownFlags(Pointer dom, int flags);
+
+  int virDomainDestroyFlags(Pointer dom, int flags);
+
+  int virDomainReset(Pointer dom, int flags);
+
+  int virDomainSuspend(Pointer dom);
+
+  int virDomainResume(Pointer dom);
+
+  int virDomainPMWakeup(Pointer dom, int flags);
+
+  int virDomainSendKey(
+      Pointer dom, int codeset, int holdtime, int[] keycodes, int nkeycodes, int flags);
+
+  int virDomainFree(Pointer dom);
+
+  int virDomainRef(Pointer dom);
+
+  String virGetLastErrorMessage();
+
+  /** {@code libvirt-qemu.so.0}: the QEMU monitor, through libvirt. */
+  interface Qemu extends Library {
+    /** {@code virConnectDomainQemuMonitorEventCallback}. */
+    interface MonitorEventCallback extends Callback {
+      void invoke(
+          Pointer conn,
+          Pointer dom,
+          String event,
+          long seconds,
+          int micros,
+          String details,
+          Pointer opaque);
+    }
+
+    int virDomainQemuMonitorCommand(Pointer dom, String cmd, PointerByReference result, int flags);
+
+    /** The reply (to free with {@code Native.free}), or null on failure. */
+    Pointer virDomainQemuAgentCommand(Pointer dom, String cmd, int timeout, int flags);
+
+    int virConnectDomainQemuMonitorEventRegister(
+        Pointer conn,
+        Pointer dom,
+        String event,
+        MonitorEventCallback cb,
+        Pointer opaque,
+        Pointer freecb,
+        int flags);
+  }
+
+  /** The one line to show when libvirt's library cannot be loaded. */
+  String MISSING = "install libvirt0 to manage libvirt hosts";
+
+  /** The libraries, or an exception whose message is {@link #MISSING}. */
+  static Loaded load() throws java.io.IOException {
+    return Loaded.get();
+  }
+
+  /** Both libraries, loaded once per process. */
+  final class Loaded {
+    private static Loaded instance;
+
+    final LibvirtC c;
+    final Qemu qemu;
+
+    private Loaded(LibvirtC c, Qemu qemu) {
+      this.c = c;
+      this.qemu = qemu;
+    }
+
+    static synchronized Loaded get() throws java.io.IOException {
+      if (instance == null) {
+        try {
+          LibvirtC c = Native.load("virt", LibvirtC.class);
+          Qemu q = Native.load("virt-qemu", Qemu.class);
+          if (c.virEventRegisterDefaultImpl() < 0) {
+            throw new java.io.IOException("libvirt's event loop: " + c.virGetLastErrorMessage());
+          }
+          instance = new Loaded(c, q);
+        } catch (UnsatisfiedLinkError e) {
+          throw new java.io.IOException(MISSING, e);
+        }
+      }
+      return instance;
+    }
+  }
+}

@@ -1,0 +1,361 @@
+package dev.berth.backend.libvirt;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.jna.Native;
+import com.sun.jna.Pointer;
+import com.sun.jna.ptr.PointerByReference;
+import dev.berth.display.GuestDisplay;
+import dev.berth.event.Listeners;
+import dev.berth.event.MachineEvent;
+import dev.berth.event.MachineExit;
+import dev.berth.event.MachineListener;
+import dev.berth.event.RunState;
+import dev.berth.event.ShutdownCause;
+import dev.berth.vm.AgentStatus;
+import dev.berth.vm.Capability;
+import dev.berth.vm.RunningVm;
+import dev.berth.vm.ShutdownPath;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * A running libvirt domain as a {@link RunningVm}: every power action is libvirt's own call (so
+ * libvirt does what power-paths.md describes), the events are QEMU's own, through libvirt's QEMU
+ * monitor events, and the run ends with libvirt's STOPPED lifecycle event. Calls run on a control
+ * thread of the VM's, never the caller's.
+ */
+final class LibvirtVm implements RunningVm {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
+  private static final System.Logger LOG = System.getLogger(LibvirtVm.class.getName());
+
+  /** QEMU's events that are the event vocabulary's; libvirt's monitor gives many more. */
+  private static final Set<String> EVENTS =
+      Set.of(
+          MachineEvent.POWERDOWN,
+          MachineEvent.SHUTDOWN,
+          MachineEvent.RESET,
+          MachineEvent.STOP,
+          MachineEvent.RESUME,
+          MachineEvent.SUSPEND,
+          MachineEvent.WAKEUP);
+
+  /** Linux key codes: KEY_LEFTCTRL, KEY_LEFTALT, KEY_DELETE. */
+  private static final int[] CTRL_ALT_DEL = {29, 56, 111};
+
+  private final LibvirtHost host;
+  private final String name;
+  private final Listeners listeners = new Listeners();
+  private final CompletableFuture<MachineExit> exit = new CompletableFuture<>();
+  private final ExecutorService control;
+  private final LibvirtHost.DomainListener fromHost = new FromHost();
+  private volatile RunState state;
+  private volatile ShutdownCause shutdownCause;
+
+  LibvirtVm(LibvirtHost host, String name, RunState state) {
+    this.host = host;
+    this.name = name;
+    this.state = state;
+    this.control =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "libvirt-control-" + name);
+              t.setDaemon(true);
+              return t;
+            });
+    host.listen(name, fromHost);
+  }
+
+  /** libvirt's domain state as QEMU's run state. */
+  static RunState runState(int libvirtState) {
+    return switch (libvirtState) {
+      case LibvirtC.STATE_PAUSED -> RunState.PAUSED;
+      case LibvirtC.STATE_PMSUSPENDED -> RunState.SUSPENDED;
+      case LibvirtC.STATE_SHUTOFF, LibvirtC.STATE_CRASHED -> RunState.SHUTDOWN;
+      default -> RunState.RUNNING;
+    };
+  }
+
+  /** libvirt's and QEMU's news, on libvirt's event loop thread. */
+  private final class FromHost implements LibvirtHost.DomainListener {
+    @Override
+    public void qemuEvent(String event, long micros, String detailsJson) {
+      if (!EVENTS.contains(event) || exit.isDone()) {
+        return;
+      }
+      // libvirt runs QEMU with -no-shutdown and ends it itself: after the run's SHUTDOWN come a
+      // STOP that is no pause and, from libvirt's SIGTERM, a second SHUTDOWN that is not the cause
+      if (shutdownCause != null
+          && (event.equals(MachineEvent.STOP) || event.equals(MachineEvent.SHUTDOWN))) {
+        return;
+      }
+      Map<String, Object> data = new LinkedHashMap<>();
+      if (detailsJson != null && !detailsJson.isBlank()) {
+        try {
+          data.putAll(JSON.readValue(detailsJson, MAP));
+        } catch (IOException e) {
+          LOG.log(System.Logger.Level.DEBUG, "unreadable details of " + event + ": " + detailsJson);
+        }
+      }
+      MachineEvent e = new MachineEvent(event, data, micros);
+      state = state.after(e);
+      if (event.equals(MachineEvent.SHUTDOWN)) {
+        shutdownCause = e.cause();
+      }
+      listeners.event(e);
+    }
+
+    @Override
+    public void lifecycle(int event, int detail) {
+      if (event == LibvirtC.EVENT_STOPPED || event == LibvirtC.EVENT_CRASHED) {
+        finish(exitOf(event, detail));
+      }
+    }
+  }
+
+  /** How the run ended: QEMU's SHUTDOWN cause when it sent one, else libvirt's words. */
+  MachineExit exitOf(int event, int detail) {
+    ShutdownCause cause = shutdownCause;
+    if (event == LibvirtC.EVENT_CRASHED
+        || detail == LibvirtC.STOPPED_CRASHED
+        || detail == LibvirtC.STOPPED_FAILED && cause == null) {
+      return MachineExit.crashed(
+          "libvirt reports the domain " + (event == LibvirtC.EVENT_CRASHED ? "crashed" : "failed"));
+    }
+    if (cause != null) {
+      return MachineExit.shutdown(cause);
+    }
+    return detail == LibvirtC.STOPPED_DESTROYED
+        ? MachineExit.killed() // libvirt had to kill it: QEMU said nothing
+        : MachineExit.unknown("libvirt says the domain shut down; QEMU sent no SHUTDOWN event");
+  }
+
+  private void finish(MachineExit end) {
+    if (exit.isDone()) {
+      return;
+    }
+    state = RunState.SHUTDOWN;
+    host.unlisten(name, fromHost);
+    control.shutdown();
+    listeners.exit(end);
+    exit.complete(end);
+  }
+
+  @FunctionalInterface
+  private interface Call {
+    int run(Pointer dom);
+  }
+
+  /** One libvirt call on the domain, on the control thread; failure is libvirt's message. */
+  private CompletableFuture<Void> call(String what, Call call) {
+    try {
+      return CompletableFuture.runAsync(
+          () -> {
+            try {
+              host.withDomain(
+                  name,
+                  dom -> {
+                    if (call.run(dom) < 0) {
+                      throw new IOException(what + ": " + host.error());
+                    }
+                    return null;
+                  });
+            } catch (IOException e) {
+              throw new java.io.UncheckedIOException(e.getMessage(), e);
+            }
+          },
+          control);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      return CompletableFuture.failedFuture(
+          new IOException(what + ": " + name + " is no longer running"));
+    }
+  }
+
+  @Override
+  public String describe() {
+    return "libvirt domain " + name + " on " + host.uri();
+  }
+
+  @Override
+  public void addListener(MachineListener listener) {
+    listeners.add(listener);
+  }
+
+  @Override
+  public void begin() {
+    // libvirt's events flow from the host's connection already; nothing to start
+  }
+
+  @Override
+  public CompletableFuture<GuestDisplay> openDisplay() {
+    return CompletableFuture.completedFuture(null);
+  }
+
+  @Override
+  public Set<Capability> capabilities() {
+    return LibvirtBackend.capabilitiesOf(host.uri());
+  }
+
+  @Override
+  public void setConsoleSink(ConsoleSink sink) {
+    // the serial console through libvirt's stream is not wired yet
+  }
+
+  @Override
+  public void type(byte[] bytes) {
+    // no console stream yet: typed bytes have nowhere to go
+  }
+
+  @Override
+  public CompletableFuture<Void> powerButton() {
+    return call(
+        "power button",
+        dom -> host.c().virDomainShutdownFlags(dom, LibvirtC.SHUTDOWN_ACPI_POWER_BTN));
+  }
+
+  /** libvirt's order, made explicit so the caller learns which path it took. */
+  @Override
+  public CompletableFuture<ShutdownPath> shutDown() {
+    CompletableFuture<Void> agent =
+        call(
+            "shut down through the agent",
+            dom -> host.c().virDomainShutdownFlags(dom, LibvirtC.SHUTDOWN_GUEST_AGENT));
+    return agent
+        .thenApply(ok -> ShutdownPath.agent())
+        .exceptionallyCompose(
+            e ->
+                powerButton()
+                    .thenApply(
+                        ok ->
+                            ShutdownPath.button(
+                                "no agent answered: " + dev.berth.vm.VmSession.rootMessage(e))));
+  }
+
+  /**
+   * QEMU's quit through libvirt's monitor pass-through (libvirt marks the domain tainted). QEMU may
+   * exit before its reply reaches libvirt: a failed call after which the run ends is a quit.
+   */
+  @Override
+  public CompletableFuture<Void> quit() {
+    return call(
+            "quit",
+            dom -> {
+              PointerByReference reply = new PointerByReference();
+              int r =
+                  host.qemu().virDomainQemuMonitorCommand(dom, "{\"execute\":\"quit\"}", reply, 0);
+              if (reply.getValue() != null) {
+                Native.free(Pointer.nativeValue(reply.getValue()));
+              }
+              return r;
+            })
+        .exceptionallyCompose(
+            e ->
+                exit.copy()
+                    .completeOnTimeout(null, 5, java.util.concurrent.TimeUnit.SECONDS)
+                    .thenCompose(
+                        x ->
+                            x != null
+                                ? CompletableFuture.<Void>completedFuture(null)
+                                : CompletableFuture.<Void>failedFuture(e)));
+  }
+
+  /** libvirt's graceful destroy: SIGTERM only. */
+  @Override
+  public CompletableFuture<Void> terminate() {
+    return call("terminate", dom -> host.c().virDomainDestroyFlags(dom, LibvirtC.DESTROY_GRACEFUL));
+  }
+
+  @Override
+  public CompletableFuture<Void> interrupt() {
+    return CompletableFuture.failedFuture(
+        new UnsupportedOperationException("libvirt cannot send SIGINT alone"));
+  }
+
+  /** libvirt's destroy: SIGTERM, SIGKILL after 10 s — libvirt has no SIGKILL alone. */
+  @Override
+  public CompletableFuture<Void> kill() {
+    return call("destroy", dom -> host.c().virDomainDestroyFlags(dom, LibvirtC.DESTROY_DEFAULT));
+  }
+
+  /** Force off is libvirt's own destroy, which already escalates. */
+  @Override
+  public CompletableFuture<?> forceOff() {
+    return kill();
+  }
+
+  @Override
+  public CompletableFuture<Void> reset() {
+    return call("reset", dom -> host.c().virDomainReset(dom, 0));
+  }
+
+  @Override
+  public CompletableFuture<Void> pause() {
+    return call("pause", dom -> host.c().virDomainSuspend(dom));
+  }
+
+  @Override
+  public CompletableFuture<Void> resume() {
+    return call("resume", dom -> host.c().virDomainResume(dom));
+  }
+
+  @Override
+  public CompletableFuture<Void> wakeUp() {
+    return call("wake up", dom -> host.c().virDomainPMWakeup(dom, 0));
+  }
+
+  @Override
+  public CompletableFuture<Void> sendCtrlAltDel() {
+    return call(
+        "Ctrl+Alt+Del",
+        dom ->
+            host.c()
+                .virDomainSendKey(
+                    dom, LibvirtC.KEYCODE_SET_LINUX, 0, CTRL_ALT_DEL, CTRL_ALT_DEL.length, 0));
+  }
+
+  @Override
+  public RunState state() {
+    return state;
+  }
+
+  @Override
+  public CompletableFuture<MachineExit> exit() {
+    return exit;
+  }
+
+  @Override
+  public Boolean guestListensToButton() {
+    return null;
+  }
+
+  @Override
+  public String sampleStats() {
+    return describe();
+  }
+
+  /** The agent's guest-ping through libvirt (blocks up to a few seconds). */
+  @Override
+  public AgentStatus probeAgent() {
+    try {
+      return host.withDomain(
+          name,
+          dom -> {
+            Pointer reply =
+                host.qemu().virDomainQemuAgentCommand(dom, "{\"execute\":\"guest-ping\"}", 3, 0);
+            if (reply == null) {
+              return AgentStatus.silent(host.error());
+            }
+            Native.free(Pointer.nativeValue(reply));
+            return AgentStatus.answering("through libvirt");
+          });
+    } catch (IOException e) {
+      return AgentStatus.silent(e.getMessage());
+    }
+  }
+}
