@@ -76,7 +76,7 @@ public final class SpecValidator {
     }
     put(problems, ARCH, archProblem(spec));
     put(problems, MACHINE, machineProblem(spec));
-    if (spec.cpus() > (qemu ? MAX_CPUS : 1)) {
+    if (spec.cpus() < 1 || spec.cpus() > (qemu ? MAX_CPUS : 1)) {
       problems.put(
           CPUS,
           qemu
@@ -178,6 +178,9 @@ public final class SpecValidator {
   private static String disksProblem(List<String> disks) {
     for (int i = 0; i < disks.size(); i++) {
       String problem = pathProblem(disks.get(i), false);
+      if (problem == null) {
+        problem = MachineConfig.Drive.problem(Path.of(disks.get(i)));
+      }
       if (problem != null) {
         return "Disk " + (i + 1) + ": " + problem;
       }

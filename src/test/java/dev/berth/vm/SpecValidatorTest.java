@@ -175,7 +175,7 @@ class SpecValidatorTest {
   @Test
   void initrdBiosAndDisksMustExist() throws IOException {
     Path initrd = Files.writeString(tmp.resolve("initrd"), "x");
-    Path disk = Files.writeString(tmp.resolve("disk.img"), "x");
+    Path disk = Files.write(tmp.resolve("disk.img"), new byte[512]);
     String missing = tmp.resolve("missing").toString();
 
     VmSpec good =

@@ -1,7 +1,11 @@
 package dev.berth.core.machine;
 
 import dev.berth.core.boot.ImageSource;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
 
 /**
@@ -23,7 +27,41 @@ public record MachineConfig(
     boolean keyboard) {
 
   /** A disk: a raw image file, attached read-write unless {@code readOnly}. */
-  public record Drive(Path image, boolean readOnly) {}
+  public record Drive(Path image, boolean readOnly) {
+    /** Disks are read and written in whole sectors of this size. */
+    public static final int SECTOR = 512;
+
+    /**
+     * What makes {@code image} unusable as a raw disk, in words for a user, or null: it must be a
+     * regular file (a link to one is fine; {@code /dev/zero} is not), not empty, and a whole number
+     * of sectors.
+     */
+    public static String problem(Path image) {
+      BasicFileAttributes a;
+      try {
+        a = Files.readAttributes(image, BasicFileAttributes.class);
+      } catch (NoSuchFileException e) {
+        return image + ": no such disk image";
+      } catch (IOException e) {
+        return image + ": cannot be read (" + e.getMessage() + ")";
+      }
+      if (!a.isRegularFile()) {
+        return image + ": not a regular file (a disk image must be a file)";
+      }
+      if (a.size() == 0) {
+        return image + ": empty";
+      }
+      if (a.size() % SECTOR != 0) {
+        return image
+            + ": "
+            + a.size()
+            + " bytes, not a whole number of "
+            + SECTOR
+            + "-byte sectors";
+      }
+      return null;
+    }
+  }
 
   public static final long DEFAULT_MEMORY = 128L << 20;
   public static final long MIN_MEMORY = 4L << 20;
