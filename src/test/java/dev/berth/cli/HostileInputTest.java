@@ -32,7 +32,12 @@ class HostileInputTest {
   }
 
   private Result berth(String... args) throws Exception {
-    List<String> cmd = new ArrayList<>();
+    return berthVia(List.of(), args);
+  }
+
+  /** Runs berth as the last arguments of {@code wrapper} (a shell that prepares its world). */
+  private Result berthVia(List<String> wrapper, String... args) throws Exception {
+    List<String> cmd = new ArrayList<>(wrapper);
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.berth.Main"));
     cmd.addAll(List.of(args));
@@ -55,7 +60,10 @@ class HostileInputTest {
 
   /** Fails unless berth said exactly one line (plus a "try --help" hint if allowed) and failed. */
   private Result refused(String... args) throws Exception {
-    Result r = berth(args);
+    return refused(berth(args), args);
+  }
+
+  private static Result refused(Result r, String... args) {
     String what = "berth " + String.join(" ", args) + ": " + r.err();
     assertNotEquals(0, r.status(), what);
     List<String> lines = r.errLines();
@@ -173,5 +181,39 @@ class HostileInputTest {
       restore.run();
     }
     assertTrue(berth("list").out().contains("demo"), "nothing changed");
+  }
+
+  @Test
+  void aFullConfigDirectory() throws Exception {
+    Path config = Files.createDirectories(home.resolve(".config"));
+    // A private mount namespace with a 64 KiB tmpfs on ~/.config: the first list makes the
+    // defaults, a file fills the rest, then create has no room.
+    String script =
+        "mount -t tmpfs -o size=64k tmpfs \"$CFG\" || exit 99\n"
+            + "\"$@\" list >/dev/null 2>&1 || exit 98\n"
+            + "head -c 1M /dev/zero > \"$CFG/fill\" 2>/dev/null\n"
+            + "exec \"$@\" create x\n";
+    List<String> wrapper =
+        List.of("env", "CFG=" + config, "unshare", "-m", "sh", "-c", script, "sh");
+    Result r = berthVia(wrapper);
+    assumeTrue(r.status() != 99, "needs a private mount namespace (unshare -m, root)");
+    assertNotEquals(98, r.status(), r.err());
+    assertTrue(refused(r, "create", "x").err().contains("No space left"), r.err());
+  }
+
+  @Test
+  void detailsOnlyWithVerboseOrInTheLogFile() throws Exception {
+    assertEquals(0, berth("list").status());
+    Files.writeString(home.resolve(".config/berth/vms/demo.json"), "{ not json");
+    Result verbose = berth("list", "--verbose");
+    assertTrue(verbose.err().contains("dev.berth.vm.VmStore"), verbose.err());
+    Files.writeString(home.resolve(".config/berth/vms/linux.json"), "{ not json");
+    Path log = home.resolve("berth.log");
+    Result quiet = berth("--log", log.toString(), "list");
+    assertFalse(quiet.err().contains("dev.berth."), quiet.err());
+    assertTrue(Files.readString(log).contains("dev.berth.vm.VmStore"));
+    assertEquals(
+        "rw-------",
+        java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(log)));
   }
 }
