@@ -70,6 +70,18 @@ public final class PrivateFiles {
   }
 
   /**
+   * False if {@code dir} does not exist; true if it is a directory of this user's, not a link
+   * (tightened to 0700); else a readable refusal. For reading and deleting, which must not create.
+   */
+  public static boolean existingDirectory(Path dir) throws IOException {
+    if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+      return false;
+    }
+    directory(dir);
+    return true;
+  }
+
+  /**
    * Opens {@code file} (in a directory made by {@link #directory}) to append to it, created 0600 if
    * missing. An existing one must be a regular file of this user's, not a link.
    */

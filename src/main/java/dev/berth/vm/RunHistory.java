@@ -133,7 +133,7 @@ public final class RunHistory {
    * @return true if there was one
    */
   public boolean delete(String vm) throws IOException {
-    return Files.deleteIfExists(file(vm));
+    return PrivateFiles.existingDirectory(dir) && Files.deleteIfExists(file(vm));
   }
 
   /** The history file to append to: private, in private directories, never through a link. */
@@ -164,6 +164,9 @@ public final class RunHistory {
     NavigableMap<Integer, RunBuilder> runs = new TreeMap<>();
     byte[] bytes;
     try {
+      if (!PrivateFiles.existingDirectory(file.getParent())) {
+        return runs;
+      }
       bytes = PrivateFiles.readTail(file, MAX_READ);
     } catch (IOException e) {
       LOG.log(System.Logger.Level.WARNING, "cannot read the run history: " + e.getMessage());

@@ -83,10 +83,9 @@ public final class VmStore {
   public LoadResult load() throws IOException {
     List<VmSpec> specs = new ArrayList<>();
     List<LoadProblem> problems = new ArrayList<>();
-    if (!Files.exists(vmsDir, LinkOption.NOFOLLOW_LINKS)) {
+    if (!PrivateFiles.existingDirectory(vmsDir)) { // not a link, ours, 0700
       return new LoadResult(specs, problems);
     }
-    PrivateFiles.directory(vmsDir); // not a link, ours, 0700
     List<Path> files = new ArrayList<>();
     try (DirectoryStream<Path> dir = Files.newDirectoryStream(vmsDir, "*" + SUFFIX)) {
       for (Path file : dir) {
@@ -146,6 +145,9 @@ public final class VmStore {
    */
   public boolean delete(String name) throws IOException {
     VmNames.require(name);
+    if (!PrivateFiles.existingDirectory(vmsDir)) {
+      return false; // and never delete through a link
+    }
     boolean deleted = Files.deleteIfExists(fileFor(name));
     if (deleted) {
       AtomicFiles.syncDirectory(vmsDir);

@@ -103,7 +103,9 @@ class PrivateFilesTest {
     IOException e = assertThrows(IOException.class, () -> store.save(VmSpec.defaultDemo()));
     assertTrue(e.getMessage().contains("symbolic link"), e.getMessage());
     assertThrows(IOException.class, store::load);
-    assertEquals(0, target.toFile().list().length, "nothing written through the link");
+    Files.writeString(target.resolve("demo.json"), VmSpec.defaultDemo().toJson());
+    assertThrows(IOException.class, () -> store.delete("demo"));
+    assertEquals(1, target.toFile().list().length, "nothing written or deleted through the link");
   }
 
   @Test
@@ -155,8 +157,12 @@ class PrivateFilesTest {
     BerthDirs dirs = dirs();
     Path target = linkToOthersDirectory(dirs.state().resolve("history"));
 
-    assertThrows(IOException.class, () -> new RunHistory(dirs.state()).startRun("demo"));
-    assertEquals(0, target.toFile().list().length);
+    RunHistory history = new RunHistory(dirs.state());
+    Files.writeString(target.resolve("demo.jsonl"), "{\"run\":7,\"t\":1,\"type\":\"start\"}\n");
+    assertThrows(IOException.class, () -> history.startRun("demo"));
+    assertTrue(history.runs("demo").isEmpty(), "not read through the link");
+    assertThrows(IOException.class, () -> history.delete("demo"));
+    assertEquals(1, target.toFile().list().length, "nothing written or deleted there");
   }
 
   @Test
