@@ -26,7 +26,7 @@ public final class Cli {
     cli.setParameterExceptionHandler(
         (e, args) -> {
           CommandLine c = e.getCommandLine();
-          err.println("berth: " + CliErrors.describe(e));
+          err.println("berth: " + whatIsWrong(e));
           err.println("try '" + c.getCommandSpec().qualifiedName() + " --help'");
           return c.getCommandSpec().exitCodeOnInvalidInput();
         });
@@ -42,6 +42,20 @@ public final class Cli {
           return new CommandLine.RunLast().execute(parsed);
         });
     return cli;
+  }
+
+  /**
+   * The parse error, except that an unknown option is named first: for {@code create -rf} that is
+   * the mistake, not the NAME it then seems to lack.
+   */
+  private static String whatIsWrong(CommandLine.ParameterException e) {
+    ParseResult parsed = e.getCommandLine().getParseResult();
+    if (!(e instanceof CommandLine.UnmatchedArgumentException)
+        && parsed != null
+        && !parsed.unmatched().isEmpty()) {
+      return "unknown option or argument: " + String.join(" ", parsed.unmatched());
+    }
+    return CliErrors.describe(e);
   }
 
   /** Every command takes them, before or after its name. */
