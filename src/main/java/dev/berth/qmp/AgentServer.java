@@ -66,7 +66,7 @@ public final class AgentServer implements AutoCloseable {
    * this one is closed.
    */
   private void serve(SocketChannel ch) throws IOException, InterruptedException {
-    CountDownLatch closed = new CountDownLatch(1);
+    CountDownLatch gone = new CountDownLatch(1);
     Outbox out =
         new Outbox(
             ch,
@@ -74,16 +74,16 @@ public final class AgentServer implements AutoCloseable {
             "berth-qga-" + name + "-out",
             () -> {
               port.disconnect();
-              closed.countDown();
+              gone.countDown();
             });
     current = out;
     port.connect((b, off, len) -> out.offer(Arrays.copyOfRange(b, off, off + len)));
     try {
       ByteBuffer buf = ByteBuffer.allocate(4096);
-      while (!this.closed && ch.read(buf) > 0) {
+      while (!closed && ch.read(buf) > 0) {
         out.inputArrived();
         buf.flip();
-        while (buf.hasRemaining() && !this.closed) {
+        while (buf.hasRemaining() && !closed) {
           int n = port.send(buf.array(), buf.position(), buf.remaining());
           buf.position(buf.position() + n);
           if (n == 0) {
@@ -97,7 +97,7 @@ public final class AgentServer implements AutoCloseable {
       out.drop();
       throw e;
     }
-    closed.await();
+    gone.await();
   }
 
   /** The machine is gone: the client is disconnected and the socket removed. */
