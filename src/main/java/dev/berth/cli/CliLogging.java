@@ -1,14 +1,11 @@
 package dev.berth.cli;
 
+import dev.berth.vm.PrivateFiles;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.logging.ConsoleHandler;
 import java.util.logging.Formatter;
 import java.util.logging.Handler;
@@ -42,33 +39,17 @@ final class CliLogging {
     }
     if (logFile != null) {
       try {
-        root.addHandler(new Flushing(openPrivate(logFile), new SimpleFormatter(), Level.ALL, true));
+        root.addHandler(
+            new Flushing(
+                Channels.newOutputStream(PrivateFiles.append(logFile)),
+                new SimpleFormatter(),
+                Level.ALL,
+                true));
       } catch (IOException e) {
         err.println(
             "berth: warning: cannot write the log " + logFile + ": " + CliErrors.describe(e));
       }
     }
-  }
-
-  /** Appends to {@code file}, created 0600; a symbolic link is refused. */
-  private static OutputStream openPrivate(Path file) throws IOException {
-    FileChannel ch =
-        file.getFileSystem().supportedFileAttributeViews().contains("posix")
-            ? FileChannel.open(
-                file,
-                java.util.Set.of(
-                    StandardOpenOption.CREATE,
-                    StandardOpenOption.WRITE,
-                    StandardOpenOption.APPEND,
-                    LinkOption.NOFOLLOW_LINKS),
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))
-            : FileChannel.open(
-                file,
-                StandardOpenOption.CREATE,
-                StandardOpenOption.WRITE,
-                StandardOpenOption.APPEND,
-                LinkOption.NOFOLLOW_LINKS);
-    return Channels.newOutputStream(ch);
   }
 
   /** Writes each record out at once: the process may exit right after. */
