@@ -1,8 +1,7 @@
 package dev.berth;
 
-import dev.berth.cli.BerthCommand;
+import dev.berth.cli.Cli;
 import dev.berth.cli.Signals;
-import picocli.CommandLine;
 
 /**
  * Entry point. With no arguments Berth opens the desktop app; with a subcommand it is the CLI. This
@@ -18,7 +17,7 @@ public final class Main {
       return;
     }
     Signals.install();
-    int status = new CommandLine(new BerthCommand()).execute(args);
+    int status = Cli.create().execute(args);
     System.exit(status);
   }
 }

@@ -1,12 +1,10 @@
 package dev.berth.app;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.vm.AtomicFiles;
+import dev.berth.vm.PrivateFiles;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
 /**
@@ -16,6 +14,7 @@ import java.nio.file.Path;
 final class AppSettings {
   private static final System.Logger LOG = System.getLogger(AppSettings.class.getName());
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int MAX_BYTES = 64 * 1024;
 
   private final Path file;
   private boolean confirmQuit = true;
@@ -27,10 +26,11 @@ final class AppSettings {
   static AppSettings load(Path configDir) {
     AppSettings s = new AppSettings(configDir.resolve("settings.json"));
     try {
-      JsonNode root = JSON.readTree(Files.readAllBytes(s.file));
-      s.confirmQuit = root.path("confirmQuit").asBoolean(true);
-    } catch (NoSuchFileException e) {
-      // first run: defaults
+      // A regular file only, and a small one: a FIFO planted there must not hang the start.
+      byte[] bytes = PrivateFiles.readTail(s.file, MAX_BYTES);
+      if (bytes != null) {
+        s.confirmQuit = JSON.readTree(bytes).path("confirmQuit").asBoolean(true);
+      }
     } catch (IOException e) {
       LOG.log(System.Logger.Level.WARNING, s.file + ": unreadable, using defaults", e);
     }
@@ -50,7 +50,7 @@ final class AppSettings {
     ObjectNode root = JSON.createObjectNode();
     root.put("confirmQuit", confirmQuit);
     try {
-      Files.createDirectories(file.getParent());
+      PrivateFiles.directory(file.getParent());
       AtomicFiles.write(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root));
     } catch (IOException e) {
       LOG.log(System.Logger.Level.WARNING, file + ": cannot save settings", e);

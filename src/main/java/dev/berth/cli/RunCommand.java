@@ -88,10 +88,10 @@ public final class RunCommand implements Callable<Integer> {
           new MachineConfig(
                   kernel.getFileName().toString(),
                   bytes,
-                  ImageSource.fromPath(kernel),
-                  initrd == null ? null : ImageSource.fromPath(initrd),
+                  ImageSource.fromPath(kernel, bytes),
+                  initrd == null ? null : ImageSource.fromPath(initrd, bytes),
                   append,
-                  "none".equals(bios) ? null : ImageSource.fromPath(Path.of(bios)))
+                  "none".equals(bios) ? null : ImageSource.fromPath(Path.of(bios), bytes))
               .withDrives(drives.stream().map(DriveOption::parse).toList());
     } catch (ImageException | IllegalArgumentException e) {
       io.err().println("berth: " + e.getMessage());

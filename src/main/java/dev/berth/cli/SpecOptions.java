@@ -1,6 +1,7 @@
 package dev.berth.cli;
 
 import dev.berth.vm.VmSpec;
+import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
 /** The spec fields as options, shared by {@code create} and {@code edit}; unset means unchanged. */
@@ -64,7 +65,11 @@ final class SpecOptions {
       description = "QEMU machine type: virt (riscv64), pc or q35 (x86_64)")
   String machine;
 
-  @Option(names = "--cpus", paramLabel = "N", description = "virtual CPUs (QEMU)")
+  @Option(
+      names = "--cpus",
+      paramLabel = "N",
+      description = "virtual CPUs (QEMU)",
+      converter = Positive.class)
   Integer cpus;
 
   @Option(
@@ -83,7 +88,7 @@ final class SpecOptions {
   VmSpec.Accel accel;
 
   /** {@code --accel} in any case, with one line naming the choices when it is none of them. */
-  static final class AccelConverter implements picocli.CommandLine.ITypeConverter<VmSpec.Accel> {
+  static final class AccelConverter implements CommandLine.ITypeConverter<VmSpec.Accel> {
     @Override
     public VmSpec.Accel convert(String value) {
       for (VmSpec.Accel a : VmSpec.Accel.values()) {
@@ -91,8 +96,25 @@ final class SpecOptions {
           return a;
         }
       }
-      throw new picocli.CommandLine.TypeConversionException(
+      throw new CommandLine.TypeConversionException(
           "'" + value + "' is not an accelerator: use auto, kvm or tcg");
+    }
+  }
+
+  /** A count of at least 1: the spec turns anything less into 1, which would hide the mistake. */
+  static final class Positive implements CommandLine.ITypeConverter<Integer> {
+    @Override
+    public Integer convert(String text) {
+      int n;
+      try {
+        n = Integer.parseInt(text.trim());
+      } catch (NumberFormatException e) {
+        throw new CommandLine.TypeConversionException("'" + text + "' is not a number");
+      }
+      if (n < 1) {
+        throw new CommandLine.TypeConversionException("'" + text + "' is not 1 or more");
+      }
+      return n;
     }
   }
 

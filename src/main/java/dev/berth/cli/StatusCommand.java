@@ -71,10 +71,10 @@ public final class StatusCommand implements Callable<Integer> {
     }
     s.put("state", state);
     RunHistory history = new RunHistory(dirs.state());
-    if (state.equals("shut off")) {
-      settle(dirs, spec, history);
-    }
     List<Run> runs = history.runs(spec.name());
+    if (state.equals("shut off") && settle(dirs, spec, history, runs)) {
+      runs = history.runs(spec.name());
+    }
     for (int i = runs.size() - 1; i >= 0; i--) {
       if (runs.get(i).end() != null) {
         s.put("lastEnd", runs.get(i).end().words());
@@ -89,14 +89,15 @@ public final class StatusCommand implements Callable<Integer> {
    * with nobody watching, a Berth process killed while it ran the VM): the history gets an end that
    * says so.
    */
-  private static void settle(BerthDirs dirs, VmSpec spec, RunHistory history) {
-    Integer open = LostRuns.openRun(history.runs(spec.name()));
-    if (open != null) {
-      InstalledBackends.all()
-          .forSpec(spec)
-          .endedUnseen(spec, dirs)
-          .ifPresent(detail -> LostRuns.end(history, spec.name(), open, detail));
+  private static boolean settle(BerthDirs dirs, VmSpec spec, RunHistory history, List<Run> runs) {
+    Integer open = LostRuns.openRun(runs);
+    if (open == null) {
+      return false;
     }
+    java.util.Optional<String> detail =
+        InstalledBackends.all().forSpec(spec).endedUnseen(spec, dirs);
+    detail.ifPresent(d -> LostRuns.end(history, spec.name(), open, d));
+    return detail.isPresent();
   }
 
   static String line(ObjectNode s) {

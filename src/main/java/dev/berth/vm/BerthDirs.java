@@ -1,16 +1,8 @@
 package dev.berth.vm;
 
 import java.io.IOException;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.nio.file.attribute.UserPrincipal;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Where Berth keeps its files, after the XDG Base Directory specification: VM specs under {@link
@@ -20,8 +12,6 @@ import java.util.Set;
  */
 public final class BerthDirs {
   private static final String APP = "berth";
-  private static final Set<PosixFilePermission> OWNER_ONLY =
-      PosixFilePermissions.fromString("rwx------");
 
   private final Path config;
   private final Path state;
@@ -81,40 +71,7 @@ public final class BerthDirs {
    * @throws IOException if the directory cannot be created or is not safe to use
    */
   public Path createRuntime() throws IOException {
-    boolean posix = runtime.getFileSystem().supportedFileAttributeViews().contains("posix");
-    try {
-      if (posix) {
-        Files.createDirectory(runtime, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
-      } else {
-        Files.createDirectory(runtime);
-      }
-    } catch (FileAlreadyExistsException e) {
-      // checked below
-    }
-    BasicFileAttributes attrs =
-        Files.readAttributes(runtime, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-    if (!attrs.isDirectory()) {
-      throw new IOException(runtime + " exists and is not a directory (or is a symbolic link)");
-    }
-    checkOwnedByUs(runtime);
-    if (posix) {
-      Files.setPosixFilePermissions(runtime, OWNER_ONLY);
-    }
-    return runtime;
-  }
-
-  /** Compares the directory's owner with the owner of a file this process creates in it. */
-  private static void checkOwnedByUs(Path dir) throws IOException {
-    Path probe = Files.createTempFile(dir, ".owner-probe-", "");
-    try {
-      UserPrincipal us = Files.getOwner(probe, LinkOption.NOFOLLOW_LINKS);
-      UserPrincipal owner = Files.getOwner(dir, LinkOption.NOFOLLOW_LINKS);
-      if (!us.equals(owner)) {
-        throw new IOException(dir + " belongs to " + owner.getName() + ", not to " + us.getName());
-      }
-    } finally {
-      Files.deleteIfExists(probe);
-    }
+    return PrivateFiles.directory(runtime);
   }
 
   private static Path base(Map<String, String> env, String variable, Path fallback) {

@@ -11,7 +11,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
@@ -45,6 +44,13 @@ public final class RunHistory {
   private static final System.Logger LOG = System.getLogger(RunHistory.class.getName());
   private static final TypeReference<Map<String, Object>> DATA = new TypeReference<>() {};
 
+  /**
+   * How much of a history file is read: its end, where the latest runs are. A line is at most a few
+   * KiB, so 16 MiB holds thousands of runs.
+   */
+  static final int MAX_READ = 16 << 20;
+
+  private final Path stateDir;
   private final Path dir;
   private final Clock clock;
 
@@ -59,6 +65,7 @@ public final class RunHistory {
    * @param clock the time of {@code start} and {@code end} records
    */
   public RunHistory(Path stateDir, Clock clock) {
+    this.stateDir = stateDir;
     this.dir = stateDir.resolve("history");
     this.clock = clock;
   }
@@ -76,12 +83,9 @@ public final class RunHistory {
    */
   public synchronized RunRecorder startRun(String vm) throws IOException {
     Path file = file(vm);
-    Files.createDirectories(dir);
+    FileChannel ch = open(file);
     NavigableMap<Integer, RunBuilder> known = read(file);
     int run = known.isEmpty() ? 1 : known.lastKey() + 1;
-    FileChannel ch =
-        FileChannel.open(
-            file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
     try {
       if (ch.size() > 0 && !endsWithNewline(file)) {
         // A torn last line: end it, so this run's first record is not glued to it.
@@ -103,10 +107,7 @@ public final class RunHistory {
    */
   public synchronized RunRecorder continueRun(String vm, int run) throws IOException {
     Path file = file(vm);
-    Files.createDirectories(dir);
-    FileChannel ch =
-        FileChannel.open(
-            file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+    FileChannel ch = open(file);
     if (ch.size() > 0 && !endsWithNewline(file)) {
       ch.write(ByteBuffer.wrap(new byte[] {'\n'}));
     }
@@ -132,7 +133,14 @@ public final class RunHistory {
    * @return true if there was one
    */
   public boolean delete(String vm) throws IOException {
-    return Files.deleteIfExists(file(vm));
+    return PrivateFiles.existingDirectory(dir) && Files.deleteIfExists(file(vm));
+  }
+
+  /** The history file to append to: private, in private directories, never through a link. */
+  private FileChannel open(Path file) throws IOException {
+    PrivateFiles.directory(stateDir);
+    PrivateFiles.directory(dir);
+    return PrivateFiles.append(file);
   }
 
   static long nowMicros(Clock clock) {
@@ -154,20 +162,28 @@ public final class RunHistory {
 
   private static NavigableMap<Integer, RunBuilder> read(Path file) {
     NavigableMap<Integer, RunBuilder> runs = new TreeMap<>();
-    String text;
+    byte[] bytes;
     try {
-      // Malformed UTF-8 becomes U+FFFD and, at worst, a garbage line.
-      text = new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
-    } catch (NoSuchFileException e) {
-      return runs;
+      if (!PrivateFiles.existingDirectory(file.getParent())) {
+        return runs;
+      }
+      bytes = PrivateFiles.readTail(file, MAX_READ);
     } catch (IOException e) {
-      LOG.log(System.Logger.Level.WARNING, "cannot read the run history " + file, e);
+      LOG.log(System.Logger.Level.WARNING, "cannot read the run history: " + e.getMessage());
+      LOG.log(System.Logger.Level.DEBUG, "reading " + file, e);
       return runs;
     }
+    if (bytes == null) {
+      return runs;
+    }
+    // Malformed UTF-8 becomes U+FFFD and, at worst, a garbage line.
+    String text = new String(bytes, StandardCharsets.UTF_8);
     String[] lines = text.split("\n", -1);
+    // Only the file's end was read: its first line is probably cut, and so not a record.
+    int first = bytes.length == MAX_READ && lines.length > 1 ? 1 : 0;
     int skipped = 0;
     String firstSkipped = null;
-    for (int i = 0; i < lines.length; i++) {
+    for (int i = first; i < lines.length; i++) {
       String line = lines[i].strip();
       if (line.isEmpty()) {
         continue;

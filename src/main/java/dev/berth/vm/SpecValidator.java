@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 
 /**
  * Checks a {@link VmSpec} the way the New/Edit dialog needs it: every problem, one readable message
@@ -79,7 +80,7 @@ public final class SpecValidator {
     }
     put(problems, ARCH, archProblem(spec));
     put(problems, MACHINE, machineProblem(spec));
-    if (spec.cpus() > (qemu ? MAX_CPUS : 1)) {
+    if (spec.cpus() < 1 || spec.cpus() > (qemu ? MAX_CPUS : 1)) {
       problems.put(
           CPUS,
           qemu
@@ -126,18 +127,30 @@ public final class SpecValidator {
     return "Use riscv64 or x86_64 (not " + spec.arch() + ")";
   }
 
+  /**
+   * QEMU's machine types that Berth drives: x86_64 {@code pc} and {@code q35} and their versioned
+   * names ({@code pc-i440fx-7.2}, {@code pc-q35-4.0.1}), riscv64 {@code virt}. The whole text must
+   * match: it goes into QEMU's {@code -machine} option string, where a comma would start a property
+   * of the user's choosing.
+   */
+  private static final Pattern X86_MACHINE =
+      Pattern.compile("pc|q35|pc-(i440fx|q35)-\\d{1,2}\\.\\d{1,2}(\\.\\d{1,2})?");
+
+  /** True if {@code machine} is a machine type Berth may hand to QEMU for {@code arch}. */
+  public static boolean isMachineType(String arch, String machine) {
+    return arch.equals("x86_64")
+        ? X86_MACHINE.matcher(machine).matches()
+        : arch.equals("riscv64") && machine.equals("virt");
+  }
+
   private static String machineProblem(VmSpec spec) {
     String m = spec.machine();
-    if (m == null) {
+    if (m == null || isMachineType(spec.arch(), m)) {
       return null;
     }
-    boolean ok =
-        spec.arch().equals("x86_64")
-            ? m.equals("pc") || m.equals("q35") || m.startsWith("pc-")
-            : m.equals("virt");
-    return ok
-        ? null
-        : "Use " + (spec.arch().equals("x86_64") ? "pc or q35" : "virt") + " on " + spec.arch();
+    return spec.arch().equals("x86_64")
+        ? "Use pc, q35 or a versioned name such as pc-q35-7.2 on x86_64"
+        : "Use virt on " + spec.arch();
   }
 
   private static String nameProblem(String name, Collection<String> otherNames) {
@@ -184,6 +197,9 @@ public final class SpecValidator {
   private static String disksProblem(List<String> disks) {
     for (int i = 0; i < disks.size(); i++) {
       String problem = pathProblem(disks.get(i), false);
+      if (problem == null) {
+        problem = dev.berth.io.DiskImages.problem(Path.of(disks.get(i)));
+      }
       if (problem != null) {
         return "Disk " + (i + 1) + ": " + problem;
       }

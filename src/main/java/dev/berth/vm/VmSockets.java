@@ -14,33 +14,27 @@ import java.nio.file.attribute.PosixFilePermissions;
 public final class VmSockets {
   private VmSockets() {}
 
-  /** The VM's runtime directory, created 0700 if missing. */
+  /**
+   * The VM's runtime directory, created 0700 if missing; a link or another user's directory there
+   * is refused (see {@link PrivateFiles#directory}).
+   */
   public static Path vmDir(BerthDirs dirs, String vm) throws IOException {
-    Path dir = dirs.createRuntime().resolve(vm);
-    if (!Files.isDirectory(dir)) {
-      Files.createDirectories(dir);
-    }
-    try {
-      Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
-    } catch (UnsupportedOperationException e) {
-      // not POSIX: nothing finer to set
-    }
-    return dir;
+    return PrivateFiles.directory(dirs.createRuntime().resolve(VmNames.require(vm)));
   }
 
   /** The QMP socket path (not created). */
   public static Path qmp(BerthDirs dirs, String vm) {
-    return dirs.runtime().resolve(vm).resolve("qmp.sock");
+    return dirs.runtime().resolve(VmNames.require(vm)).resolve("qmp.sock");
   }
 
   /** The serial console socket path (not created). */
   public static Path serial(BerthDirs dirs, String vm) {
-    return dirs.runtime().resolve(vm).resolve("serial.sock");
+    return dirs.runtime().resolve(VmNames.require(vm)).resolve("serial.sock");
   }
 
   /** The guest-agent channel's socket path (not created). */
   public static Path qga(BerthDirs dirs, String vm) {
-    return dirs.runtime().resolve(vm).resolve("qga.sock");
+    return dirs.runtime().resolve(VmNames.require(vm)).resolve("qga.sock");
   }
 
   /**

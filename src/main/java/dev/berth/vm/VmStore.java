@@ -29,7 +29,7 @@ import java.util.List;
 public final class VmStore {
   private static final System.Logger LOG = System.getLogger(VmStore.class.getName());
   private static final String SUFFIX = ".json";
-  private static final long MAX_FILE_BYTES = 1 << 20;
+  private static final int MAX_FILE_BYTES = 1 << 20;
   private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
 
   /** What {@link #load()} found: the specs sorted by name, and the files it could not use. */
@@ -83,7 +83,7 @@ public final class VmStore {
   public LoadResult load() throws IOException {
     List<VmSpec> specs = new ArrayList<>();
     List<LoadProblem> problems = new ArrayList<>();
-    if (!Files.isDirectory(vmsDir)) {
+    if (!PrivateFiles.existingDirectory(vmsDir)) { // not a link, ours, 0700
       return new LoadResult(specs, problems);
     }
     List<Path> files = new ArrayList<>();
@@ -96,10 +96,6 @@ public final class VmStore {
     }
     files.sort(Comparator.naturalOrder());
     for (Path file : files) {
-      if (!Files.isRegularFile(file)) {
-        problems.add(new LoadProblem(file, "Not a regular file", null));
-        continue;
-      }
       String reason;
       try {
         VmSpec spec = VmSpec.fromJson(readUtf8(file));
@@ -112,6 +108,9 @@ public final class VmStore {
         reason = "Not a valid VM spec: " + e.getOriginalMessage();
       } catch (CharacterCodingException e) {
         reason = "Not UTF-8 text";
+      } catch (NotRegular e) {
+        problems.add(new LoadProblem(file, e.getMessage(), null)); // not ours to move
+        continue;
       } catch (IOException e) {
         reason = "Cannot be read: " + e.getMessage();
       }
@@ -134,7 +133,8 @@ public final class VmStore {
    */
   public void save(VmSpec spec) throws IOException {
     VmNames.require(spec.name());
-    Files.createDirectories(vmsDir);
+    PrivateFiles.directory(configDir);
+    PrivateFiles.directory(vmsDir);
     writeAtomically(vmsDir, spec);
   }
 
@@ -145,6 +145,9 @@ public final class VmStore {
    */
   public boolean delete(String name) throws IOException {
     VmNames.require(name);
+    if (!PrivateFiles.existingDirectory(vmsDir)) {
+      return false; // and never delete through a link
+    }
     boolean deleted = Files.deleteIfExists(fileFor(name));
     if (deleted) {
       AtomicFiles.syncDirectory(vmsDir);
@@ -163,7 +166,7 @@ public final class VmStore {
     if (Files.exists(vmsDir, LinkOption.NOFOLLOW_LINKS)) {
       return false;
     }
-    Files.createDirectories(configDir);
+    PrivateFiles.directory(configDir);
     // Build the directory under another name and rename it into place, so a crash here leaves
     // no half-initialised vms/ (an empty one would stop the demo from ever being created).
     Path staging = Files.createTempDirectory(configDir, ".vms-init-");
@@ -203,11 +206,27 @@ public final class VmStore {
     return null;
   }
 
+  /** A spec file that is a link, a FIFO or a device: reported, never opened or moved. */
+  private static final class NotRegular extends IOException {
+    NotRegular(String message) {
+      super(message);
+    }
+  }
+
   private static String readUtf8(Path file) throws IOException {
-    if (Files.size(file) > MAX_FILE_BYTES) {
+    try {
+      PrivateFiles.requireRegular(file);
+    } catch (IOException e) {
+      throw new NotRegular(
+          Files.isSymbolicLink(file) ? "A symbolic link, not read" : "Not a regular file");
+    }
+    byte[] bytes = PrivateFiles.readTail(file, MAX_FILE_BYTES + 1);
+    if (bytes == null) {
+      throw new java.nio.file.NoSuchFileException(file.toString());
+    }
+    if (bytes.length > MAX_FILE_BYTES) {
       throw new IOException("larger than " + (MAX_FILE_BYTES >> 20) + " MiB");
     }
-    byte[] bytes = Files.readAllBytes(file);
     return StandardCharsets.UTF_8
         .newDecoder()
         .onMalformedInput(CodingErrorAction.REPORT)

@@ -37,13 +37,25 @@ class LayeringTest {
   }
 
   @Test
+  void fileRulesStandAlone() {
+    noClasses()
+        .that()
+        .resideInAPackage("dev.berth.io..")
+        .should()
+        .dependOnClassesThat()
+        .resideOutsideOfPackages("dev.berth.io..", "java..")
+        .check(classes);
+  }
+
+  @Test
   void theCoreImportsNothingAboveIt() {
     noClasses()
         .that()
         .resideInAPackage("dev.berth.core..")
         .should()
         .dependOnClassesThat()
-        .resideOutsideOfPackages("dev.berth.core..", "dev.berth.event..", "java..")
+        .resideOutsideOfPackages(
+            "dev.berth.core..", "dev.berth.event..", "dev.berth.io..", "java..")
         .check(classes);
   }
 

@@ -34,8 +34,8 @@ class OwnershipTest {
     started.forEach(Process::destroyForcibly);
   }
 
-  private Cli cli() {
-    return new Cli(home);
+  private CliProcess cli() {
+    return new CliProcess(home);
   }
 
   private Process spawn(String... args) throws Exception {
@@ -103,7 +103,7 @@ class OwnershipTest {
     }
     assertEquals(1, running, "exactly one copy of demo runs");
     assertEquals(2, refused);
-    Cli.Result quit = cli().run("power", "demo", "quit", "--wait", "--timeout", "20");
+    CliProcess.Result quit = cli().run("power", "demo", "quit", "--wait", "--timeout", "20");
     assertEquals(0, quit.status(), quit.err());
     for (Process p : starts) {
       assertTrue(p.waitFor(20, TimeUnit.SECONDS), "every start ended");
@@ -116,7 +116,7 @@ class OwnershipTest {
     Process bystander = new ProcessBuilder("sleep", "300").start();
     started.add(bystander);
 
-    Cli.Result climbing = cli().run("power", "../../../../x/evil", "kill");
+    CliProcess.Result climbing = cli().run("power", "../../../../x/evil", "kill");
     assertEquals(2, climbing.status(), climbing.err());
     assertEquals(1, climbing.err().strip().lines().count(), climbing.err());
     assertTrue(climbing.err().contains("is not a VM name"), climbing.err());
@@ -125,7 +125,7 @@ class OwnershipTest {
     assertTrue(lineOf(demo, "demo login-free shell ready").get(60, TimeUnit.SECONDS) != null);
     // a forged pid file in the running bundled VM's directory names the bystander
     Files.writeString(runtimeFile("demo", "qemu.pid"), bystander.pid() + "\n");
-    Cli.Result kill = cli().run("power", "demo", "kill");
+    CliProcess.Result kill = cli().run("power", "demo", "kill");
     assertEquals(0, kill.status(), kill.err());
     assertTrue(demo.waitFor(20, TimeUnit.SECONDS), "the VM itself was killed");
     assertTrue(bystander.isAlive(), "the process the pid file named was left alone");
@@ -135,7 +135,7 @@ class OwnershipTest {
   void aStoppedQemuIsStillRunningAndForceOffEndsIt() throws Exception {
     X86TestGuest.ensureBuilt();
     Path guest = X86TestGuest.DIR;
-    Cli.Result created =
+    CliProcess.Result created =
         cli()
             .run(
                 "create",
@@ -153,19 +153,19 @@ class OwnershipTest {
                 "--append",
                 "console=ttyS0 quiet panic=-1");
     assertEquals(0, created.status(), created.err());
-    Cli.Result start = cli().run("start", "x86");
+    CliProcess.Result start = cli().run("start", "x86");
     assertEquals(0, start.status(), start.err());
     long pid = Long.parseLong(Files.readString(runtimeFile("x86", "qemu.pid")).strip());
     ProcessHandle qemu = ProcessHandle.of(pid).orElseThrow();
     try {
       dev.berth.backend.qemu.ProcessSignals.send(qemu, "STOP");
-      Cli.Result status = cli().run("status", "x86");
+      CliProcess.Result status = cli().run("status", "x86");
       assertTrue(status.out().contains("not responding"), status.out() + status.err());
-      Cli.Result again = cli().run("start", "x86");
+      CliProcess.Result again = cli().run("start", "x86");
       assertEquals(1, again.status(), "no second QEMU for the same VM");
       assertTrue(again.err().contains("already running"), again.err());
 
-      Cli.Result off = cli().run("power", "x86", "force-off", "--wait", "--timeout", "30");
+      CliProcess.Result off = cli().run("power", "x86", "force-off", "--wait", "--timeout", "30");
       assertEquals(0, off.status(), off.err());
       assertTrue(qemu.onExit().get(5, TimeUnit.SECONDS) != null);
       assertFalse(qemu.isAlive(), "the stopped QEMU was killed");

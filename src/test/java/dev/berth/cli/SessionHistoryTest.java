@@ -38,7 +38,7 @@ class SessionHistoryTest {
   @TempDir Path appHome;
 
   private ProcessBuilder berth(String... args) {
-    return new Cli(cliHome).berth(args).redirectError(ProcessBuilder.Redirect.DISCARD);
+    return new CliProcess(cliHome).berth(args).redirectError(ProcessBuilder.Redirect.DISCARD);
   }
 
   private int run(String... args) throws Exception {

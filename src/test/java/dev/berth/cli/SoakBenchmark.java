@@ -80,7 +80,7 @@ class SoakBenchmark {
       session.setConsoleSink((b, off, len) -> {});
       vms.add(new Vm(s, session, seen));
     }
-    Cli cli = new Cli(home, home.resolve("run"));
+    CliProcess cli = new CliProcess(home, home.resolve("run"));
     Map<String, Integer> byAction = new LinkedHashMap<>();
     long[] settle = new long[actions];
     int disagreements = 0;
@@ -142,7 +142,7 @@ class SoakBenchmark {
   }
 
   /** One random action fitting the VM's state, from the app's model, a CLI or a QMP client. */
-  private static String act(Vm vm, Random random, Cli cli, BerthDirs dirs) throws Exception {
+  private static String act(Vm vm, Random random, CliProcess cli, BerthDirs dirs) throws Exception {
     VmSession s = vm.session();
     String name = vm.spec().name();
     VmState state = s.state();
@@ -160,7 +160,7 @@ class SoakBenchmark {
             : running[random.nextInt(running.length)];
     int by = random.nextInt(3);
     if (by == 0 || (qemu && (verb.equals("kill") || verb.equals("terminate")))) {
-      Cli.Result r = cli.run("power", name, verb);
+      CliProcess.Result r = cli.run("power", name, verb);
       assertTrue(
           r.status() == 0 || !s.isActive(), "berth power " + name + " " + verb + ": " + r.err());
       return "cli:" + verb;

@@ -33,7 +33,7 @@ class UnseenEndTest {
 
   @Test
   void aBerthStartKilledMidRunLeavesARunThatStatusEndsTruthfully() throws Exception {
-    Cli cli = new Cli(home);
+    CliProcess cli = new CliProcess(home);
     // a first run that ends cleanly, so a stale "last run" would show its words
     assertEquals(0, cli.run("list").status());
     Process first = cli.berth("start", "demo", "--headless").start();
@@ -49,7 +49,7 @@ class UnseenEndTest {
     } finally {
       second.destroyForcibly();
     }
-    Cli.Result status = cli.run("status", "demo");
+    CliProcess.Result status = cli.run("status", "demo");
     assertTrue(status.out().contains("shut off"), status.out());
     assertTrue(
         status.out().contains("Ended, exit status unknown: the Berth process that ran it ended"),
@@ -62,9 +62,9 @@ class UnseenEndTest {
   @Test
   void aQemuThatPowersOffWithNoAppWatchingGetsItsEnd() throws Exception {
     X86TestGuest.ensureBuilt();
-    Cli cli = new Cli(home);
+    CliProcess cli = new CliProcess(home);
     Path guest = X86TestGuest.DIR;
-    Cli.Result created =
+    CliProcess.Result created =
         cli.run(
             "create",
             "x86",
@@ -84,12 +84,12 @@ class UnseenEndTest {
     assertEquals(0, cli.run("start", "x86").status());
     // the guest powers itself off once it booted: the button, pressed until acpid answers
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-    Cli.Result down;
+    CliProcess.Result down;
     do {
       down = cli.run("power", "x86", "button", "--wait", "--timeout", "5");
     } while (down.status() != 0 && System.nanoTime() < deadline);
     assertEquals(0, down.status(), down.err());
-    Cli.Result status = cli.run("status", "x86");
+    CliProcess.Result status = cli.run("status", "x86");
     assertTrue(status.out().contains("shut off"), status.out());
     assertTrue(status.out().contains("QEMU ended while no Berth watched it"), status.out());
     List<Run> runs = history("x86");

@@ -23,11 +23,11 @@ class VmCommandsTest {
   @TempDir Path home;
 
   private ProcessBuilder berth(String... args) {
-    return new Cli(home).berth(args);
+    return new CliProcess(home).berth(args);
   }
 
-  private Cli.Result run(String... args) throws Exception {
-    return new Cli(home).run(args);
+  private CliProcess.Result run(String... args) throws Exception {
+    return new CliProcess(home).run(args);
   }
 
   /** Holds a connection to a console socket and collects what the guest prints. */
@@ -78,7 +78,7 @@ class VmCommandsTest {
   void qemuVmStartsDetachedAndStopsThroughItsAgentFromTheCli() throws Exception {
     dev.berth.backend.qemu.X86TestGuest.ensureBuilt();
     Path guest = dev.berth.backend.qemu.X86TestGuest.DIR;
-    Cli.Result created =
+    CliProcess.Result created =
         run(
             "create",
             "x86",
@@ -95,7 +95,7 @@ class VmCommandsTest {
             "--append",
             "console=ttyS0 quiet panic=-1");
     assertEquals(0, created.status(), created.err());
-    Cli.Result started = run("start", "x86");
+    CliProcess.Result started = run("start", "x86");
     assertEquals(0, started.status(), started.err());
     assertTrue(started.out().contains("x86 started: QEMU"), started.out());
     // the CLI process made the test JVM's accelerator choice, and says why
@@ -115,11 +115,11 @@ class VmCommandsTest {
     }
     try (ConsoleTap tap = new ConsoleTap(serial)) {
       tap.await("x86-guest ready", 120);
-      Cli.Result busy = run("console", "x86");
+      CliProcess.Result busy = run("console", "x86");
       assertEquals(1, busy.status());
       assertTrue(busy.err().contains("serial console is in use"), busy.err());
     }
-    Cli.Result down = run("power", "x86", "shutdown", "--wait", "--timeout", "30");
+    CliProcess.Result down = run("power", "x86", "shutdown", "--wait", "--timeout", "30");
     assertEquals(0, down.status(), down.err());
     assertTrue(down.err().contains("via the guest agent"), down.err());
     assertTrue(run("status", "x86").out().contains("shut off"));
@@ -127,7 +127,7 @@ class VmCommandsTest {
 
   @Test
   void startHeadlessThenDriveItFromASecondTerminal() throws Exception {
-    Cli.Result none = run("status", "demo");
+    CliProcess.Result none = run("status", "demo");
     assertEquals(0, none.status(), none.err());
     assertTrue(none.out().contains("shut off"), none.out());
     assertEquals(1, run("power", "demo", "button").status(), "not running yet");
@@ -141,7 +141,7 @@ class VmCommandsTest {
       } while (line != null && !line.contains("demo login-free shell ready"));
       assertTrue(line != null, "the demo guest never came up");
 
-      Cli.Result list = run("list", "--json");
+      CliProcess.Result list = run("list", "--json");
       JsonNode vms = new ObjectMapper().readTree(list.out());
       assertEquals("demo", vms.get(0).get("name").asText());
       assertEquals("running", vms.get(0).get("state").asText());
@@ -174,12 +174,12 @@ class VmCommandsTest {
               new InputStreamReader(follow.getErrorStream(), StandardCharsets.UTF_8));
       String following = followErr.readLine();
       assertTrue(following != null && following.contains("following demo"), following);
-      Cli.Result pause = run("power", "demo", "pause");
+      CliProcess.Result pause = run("power", "demo", "pause");
       assertEquals(0, pause.status(), pause.err());
       assertTrue(run("status", "demo").out().contains("paused"));
       assertEquals(1, run("power", "demo", "wakeup").status(), "not suspended: a clear error");
       assertEquals(0, run("power", "demo", "resume").status());
-      Cli.Result button = run("power", "demo", "button", "--wait", "--timeout", "20");
+      CliProcess.Result button = run("power", "demo", "button", "--wait", "--timeout", "20");
       assertEquals(0, button.status(), button.err());
       assertTrue(vm.waitFor(20, TimeUnit.SECONDS));
       assertEquals(0, vm.exitValue());
@@ -193,35 +193,36 @@ class VmCommandsTest {
     } finally {
       vm.destroyForcibly();
     }
-    Cli.Result after = run("status", "demo");
+    CliProcess.Result after = run("status", "demo");
     assertTrue(after.out().contains("shut off"), after.out());
     assertTrue(after.out().contains("Guest powered off (guest-shutdown)"), after.out());
-    Cli.Result history = run("events", "demo");
+    CliProcess.Result history = run("events", "demo");
     assertTrue(history.out().contains("POWERDOWN"), history.out());
     assertTrue(history.out().contains("end: Guest powered off (guest-shutdown)"), history.out());
-    Cli.Result unknown = run("power", "nosuchvm", "button");
+    CliProcess.Result unknown = run("power", "nosuchvm", "button");
     assertEquals(1, unknown.status());
     assertEquals(1, unknown.err().lines().count(), unknown.err());
-    Cli.Result bad = run("power", "demo", "explode");
+    CliProcess.Result bad = run("power", "demo", "explode");
     assertEquals(2, bad.status());
   }
 
   @Test
   void createEditAndDeleteTheAppsJsonSpecs() throws Exception {
-    Cli.Result created = run("create", "scratch", "--memory", "64", "--button-timeout", "10");
+    CliProcess.Result created =
+        run("create", "scratch", "--memory", "64", "--button-timeout", "10");
     assertEquals(0, created.status(), created.err());
     Path json = home.resolve(".config/berth/vms/scratch.json");
     assertTrue(
         java.nio.file.Files.readString(json).contains("\"memoryMiB\" : 64"),
         java.nio.file.Files.readString(json));
 
-    Cli.Result accel =
+    CliProcess.Result accel =
         run("edit", "scratch", "--backend", "qemu", "--kernel", "/bin/sh", "--accel", "TCG");
     assertEquals(0, accel.status(), accel.err());
     assertTrue(
         java.nio.file.Files.readString(json).contains("\"accel\" : \"tcg\""),
         java.nio.file.Files.readString(json));
-    Cli.Result badAccel = run("edit", "scratch", "--accel", "hvf");
+    CliProcess.Result badAccel = run("edit", "scratch", "--accel", "hvf");
     assertEquals(2, badAccel.status(), badAccel.err());
     assertTrue(
         badAccel.err().contains("'hvf' is not an accelerator: use auto, kvm or tcg"),
@@ -239,7 +240,8 @@ class VmCommandsTest {
                 "auto")
             .status());
 
-    Cli.Result bad = run("create", "scratch", "--memory", "99999", "--kernel", "/no/such/file");
+    CliProcess.Result bad =
+        run("create", "scratch", "--memory", "99999", "--kernel", "/no/such/file");
     assertEquals(1, bad.status());
     assertEquals(1, bad.err().lines().count(), bad.err());
     assertTrue(
@@ -248,9 +250,9 @@ class VmCommandsTest {
             && bad.err().contains("kernel:"),
         bad.err());
 
-    Cli.Result edited = run("edit", "scratch", "--append", "hello=1");
+    CliProcess.Result edited = run("edit", "scratch", "--append", "hello=1");
     assertEquals(0, edited.status(), edited.err());
-    Cli.Result rejected = run("edit", "scratch", "--button-timeout", "600");
+    CliProcess.Result rejected = run("edit", "scratch", "--button-timeout", "600");
     assertEquals(1, rejected.status());
     String now = java.nio.file.Files.readString(json);
     assertTrue(now.contains("hello=1") && now.contains("\"powerButtonTimeoutSeconds\" : 10"), now);
@@ -259,7 +261,8 @@ class VmCommandsTest {
     java.nio.file.Files.write(disk, new byte[512]);
     assertEquals(0, run("edit", "scratch", "--disk", disk.toString()).status());
     assertTrue(java.nio.file.Files.readString(json).contains(disk.toString()));
-    Cli.Result missingDisk = run("edit", "scratch", "--disk", home.resolve("none.img").toString());
+    CliProcess.Result missingDisk =
+        run("edit", "scratch", "--disk", home.resolve("none.img").toString());
     assertEquals(1, missingDisk.status());
     assertTrue(missingDisk.err().contains("disks: Disk 1: No such file"), missingDisk.err());
     assertEquals(0, run("edit", "scratch", "--disk", "").status());

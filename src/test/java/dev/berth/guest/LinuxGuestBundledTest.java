@@ -18,6 +18,7 @@ import java.io.InputStream;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
@@ -82,6 +83,16 @@ class LinuxGuestBundledTest {
         assertTrue(pong.path("return").isObject(), pong.toString());
         JsonNode info = call(ch, "{\"execute\":\"guest-get-osinfo\"}\n", run);
         assertEquals("berth-linux", info.path("return").path("id").asText(), info.toString());
+      }
+      // A client that half-closes right after its command (echo … | socat) still gets the reply.
+      try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+        ch.connect(UnixDomainSocketAddress.of(qga));
+        ch.write(
+            ByteBuffer.wrap("{\"execute\":\"guest-ping\"}\n".getBytes(StandardCharsets.UTF_8)));
+        ch.shutdownOutput();
+        String said =
+            new String(Channels.newInputStream(ch).readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(said.contains("\"return\""), "after a half-close: '" + said + "'");
       }
 
       // Keys typed on the virtio keyboard reach the shell on tty1.

@@ -87,6 +87,23 @@ class SpecValidatorTest {
     return with(valid, "x", VmSpec.Backend.BUNDLED, 64, kernel, null, null, List.of(), 30);
   }
 
+  private static VmSpec x86(String machine) {
+    return VmSpec.of("x", VmSpec.Backend.QEMU, "/bin/sh").withQemu("x86_64", machine);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"pc", "q35", "pc-i440fx-7.2", "pc-q35-4.0.1", "pc-q35-10.1"})
+  void acceptsQemusMachineTypes(String machine) {
+    assertFalse(check(x86(machine)).containsKey(SpecValidator.MACHINE), machine);
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {"pc-,accel=tcg -device foo", "pc-", "pc,accel=kvm", "q35 ", "pc-q35-7", "virt"})
+  void rejectsTextThatIsNotAMachineType(String machine) {
+    assertTrue(check(x86(machine)).containsKey(SpecValidator.MACHINE), machine);
+  }
+
   @Test
   void aValidSpecHasNoProblems() {
     assertEquals(Map.of(), check(valid));
@@ -175,7 +192,7 @@ class SpecValidatorTest {
   @Test
   void initrdBiosAndDisksMustExist() throws IOException {
     Path initrd = Files.writeString(tmp.resolve("initrd"), "x");
-    Path disk = Files.writeString(tmp.resolve("disk.img"), "x");
+    Path disk = Files.write(tmp.resolve("disk.img"), new byte[512]);
     String missing = tmp.resolve("missing").toString();
 
     VmSpec good =

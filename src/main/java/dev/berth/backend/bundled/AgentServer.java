@@ -11,25 +11,23 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
 
 /**
  * The guest-agent channel on a unix socket ({@code qga.sock}), as QEMU's {@code -chardev
  * socket,server=on} behind a {@code virtserialport}: one client at a time is connected to the
  * guest's {@code org.qemu.guest_agent.0} port, and the guest sees the port open while it is; a
- * second client waits until the first leaves.
+ * second client waits until the first leaves (in the kernel's backlog: it costs Berth nothing).
  */
 public final class AgentServer implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(AgentServer.class.getName());
-  private static final byte[] END = new byte[0];
 
   private final HostPort port;
   private final Path socket;
   private final ServerSocketChannel server;
   private final String name;
   private volatile boolean closed;
-  private volatile SocketChannel client;
+  private volatile Outbox current;
 
   public AgentServer(Machine machine, Path socket) throws IOException {
     this.port = machine.agentPort();
@@ -48,34 +46,42 @@ public final class AgentServer implements AutoCloseable {
   private void accept() {
     while (!closed) {
       try (SocketChannel ch = server.accept()) {
-        client = ch;
         serve(ch);
       } catch (IOException e) {
         if (!closed) {
           LOG.log(System.Logger.Level.DEBUG, "agent client on " + socket, e);
         }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
       } finally {
-        client = null;
+        current = null;
       }
     }
   }
 
-  /** Connects {@code ch} to the port until either side goes away. */
-  private void serve(SocketChannel ch) throws IOException {
-    BlockingQueue<byte[]> toClient = new ArrayBlockingQueue<>(4096);
-    Thread writer = new Thread(() -> write(ch, toClient), "berth-qga-" + name + "-out");
-    writer.setDaemon(true);
-    writer.start();
-    port.connect(
-        (b, off, len) -> {
-          if (!toClient.offer(Arrays.copyOfRange(b, off, off + len))) {
-            LOG.log(System.Logger.Level.WARNING, "agent client is not reading; disconnecting it");
-            closeQuietly(ch);
-          }
-        });
+  /**
+   * Connects {@code ch} to the port until either side goes away. After a half-close the guest's
+   * reply still reaches the client (see {@link Outbox#inputEnded()}); the next client waits until
+   * this one is closed.
+   */
+  private void serve(SocketChannel ch) throws IOException, InterruptedException {
+    CountDownLatch gone = new CountDownLatch(1);
+    Outbox out =
+        new Outbox(
+            ch,
+            4096,
+            "berth-qga-" + name + "-out",
+            () -> {
+              port.disconnect();
+              gone.countDown();
+            });
+    current = out;
+    port.connect((b, off, len) -> out.offer(Arrays.copyOfRange(b, off, off + len)));
     try {
       ByteBuffer buf = ByteBuffer.allocate(4096);
       while (!closed && ch.read(buf) > 0) {
+        out.inputArrived();
         buf.flip();
         while (buf.hasRemaining() && !closed) {
           int n = port.send(buf.array(), buf.position(), buf.remaining());
@@ -86,45 +92,21 @@ public final class AgentServer implements AutoCloseable {
         }
         buf.clear();
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } finally {
-      port.disconnect();
-      toClient.clear();
-      toClient.offer(END);
+      out.inputEnded();
+    } catch (IOException | InterruptedException e) {
+      out.drop();
+      throw e;
     }
-  }
-
-  private static void write(SocketChannel ch, BlockingQueue<byte[]> queue) {
-    try {
-      for (byte[] b = queue.take(); b != END; b = queue.take()) {
-        ByteBuffer buf = ByteBuffer.wrap(b);
-        while (buf.hasRemaining()) {
-          ch.write(buf);
-        }
-      }
-    } catch (IOException e) {
-      closeQuietly(ch); // the client is gone: the reader sees it and disconnects the port
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  private static void closeQuietly(SocketChannel ch) {
-    try {
-      ch.close();
-    } catch (IOException e) {
-      LOG.log(System.Logger.Level.DEBUG, "closing an agent client", e);
-    }
+    gone.await();
   }
 
   /** The machine is gone: the client is disconnected and the socket removed. */
   @Override
   public void close() {
     closed = true;
-    SocketChannel ch = client;
-    if (ch != null) {
-      closeQuietly(ch);
+    Outbox out = current;
+    if (out != null) {
+      out.drop();
     }
     try {
       server.close();

@@ -4,10 +4,13 @@ import dev.berth.core.boot.ImageException;
 import dev.berth.core.boot.ImageSource;
 import dev.berth.core.machine.MachineConfig;
 import dev.berth.vm.BerthDirs;
+import dev.berth.vm.PrivateFiles;
 import dev.berth.vm.VmSpec;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
@@ -51,14 +54,14 @@ public final class BundledMachines {
     if (spec.bundledGuest() != null && guest == null) {
       throw new ImageException(spec.kernel() + ": no such guest is bundled with Berth");
     }
-    ImageSource kernel = guest != null ? resource(guest.kernel()) : image(spec.kernel());
+    ImageSource kernel = guest != null ? resource(guest.kernel()) : image(spec.kernel(), spec);
     ImageSource initrd =
         spec.initrd() != null
-            ? image(spec.initrd())
+            ? image(spec.initrd(), spec)
             : guest != null && guest.initrd() != null ? resource(guest.initrd()) : null;
     ImageSource bios =
         spec.bios() != null
-            ? spec.bios().equals("none") ? null : image(spec.bios())
+            ? spec.bios().equals("none") ? null : image(spec.bios(), spec)
             : guest != null && guest.bios() != null ? resource(guest.bios()) : null;
     String append = spec.append().isEmpty() && guest != null ? guest.append() : spec.append();
     List<String> disks = spec.disks();
@@ -74,17 +77,26 @@ public final class BundledMachines {
     }
   }
 
-  /** The VM's own data disk, made from the blank image the first time (temp file, rename). */
+  /**
+   * The VM's own data disk, made from the blank image the first time (a private temp file, then a
+   * rename), in the private {@code disks/} directory; a link there is refused.
+   */
   static Path ownDisk(String vm, String blank, BerthDirs dirs) throws ImageException {
-    Path disk = dirs.state().resolve("disks").resolve(vm + ".img");
-    if (Files.exists(disk)) {
-      return disk;
-    }
+    Path disks = dirs.state().resolve("disks");
+    Path disk = disks.resolve(vm + ".img");
     try {
-      Files.createDirectories(disk.getParent());
-      Path tmp = Files.createTempFile(disk.getParent(), "." + vm, ".img.tmp");
-      try (InputStream in = new GZIPInputStream(resourceStream(blank))) {
-        Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
+      PrivateFiles.directory(dirs.state());
+      PrivateFiles.directory(disks);
+      if (Files.exists(disk, LinkOption.NOFOLLOW_LINKS)) {
+        PrivateFiles.requireRegular(disk);
+        return disk;
+      }
+      Path tmp = Files.createTempFile(disks, "." + vm, ".img.tmp"); // 0600
+      try (InputStream in = new GZIPInputStream(resourceStream(blank));
+          OutputStream out = Files.newOutputStream(tmp, LinkOption.NOFOLLOW_LINKS)) {
+        in.transferTo(out); // into the 0600 file: a copy that replaced it would take the umask
+      }
+      try {
         Files.move(tmp, disk, StandardCopyOption.ATOMIC_MOVE);
       } finally {
         Files.deleteIfExists(tmp);
@@ -115,10 +127,11 @@ public final class BundledMachines {
     }
   }
 
-  private static ImageSource image(String ref) throws ImageException {
+  /** A file the spec names; no image can be larger than the guest's memory. */
+  private static ImageSource image(String ref, VmSpec spec) throws ImageException {
     if (ref.startsWith(VmSpec.BUNDLED_PREFIX)) {
       throw new ImageException(ref + ": a bundled guest is named only as the kernel");
     }
-    return ImageSource.fromPath(Path.of(ref));
+    return ImageSource.fromPath(Path.of(ref), (long) spec.memoryMiB() << 20);
   }
 }

@@ -1,5 +1,8 @@
 package dev.berth.backend.bundled;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -8,19 +11,14 @@ import dev.berth.event.MachineEvent;
 import dev.berth.event.MachineExit;
 import dev.berth.event.MachineListener;
 import dev.berth.qmp.QmpJson;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -31,7 +29,25 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class QmpServer implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(QmpServer.class.getName());
-  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /**
+   * The longest input line. QEMU's JSON streamer allows a 64 MiB token; Berth's commands are a few
+   * hundred bytes, so 1 MiB is generous and keeps a hostile client's cost to that.
+   */
+  static final int MAX_LINE = 1 << 20;
+
+  /** The deepest nesting of arrays and objects (QEMU: 1024). No Berth command nests past three. */
+  static final int MAX_NESTING = 64;
+
+  /** Clients at a time (each has a reader and a writer thread); more are told so and closed. */
+  static final int MAX_CLIENTS = 16;
+
+  private static final ObjectMapper JSON =
+      new ObjectMapper(
+          JsonFactory.builder()
+              .streamReadConstraints(
+                  StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING).build())
+              .build());
 
   /** Lines a client may fall behind by before it is dropped. */
   private static final int CLIENT_BACKLOG = 4096;
@@ -42,6 +58,15 @@ public final class QmpServer implements AutoCloseable {
   private final QmpCommands commands;
   private final List<Session> sessions = new CopyOnWriteArrayList<>();
   private final Thread acceptor;
+  private final ClientSlots slots =
+      new ClientSlots(
+          MAX_CLIENTS,
+          QmpCommands.error(
+                  null,
+                  "GenericError",
+                  "too many QMP clients (" + MAX_CLIENTS + " connected); try again later")
+              .concat("\r\n")
+              .getBytes(StandardCharsets.UTF_8));
   private volatile boolean closed;
 
   /** Binds {@code socket} (mode 0600; its directory must exist) and starts serving. */
@@ -78,6 +103,9 @@ public final class QmpServer implements AutoCloseable {
     while (!closed) {
       try {
         SocketChannel ch = server.accept();
+        if (!slots.admit(ch)) {
+          continue;
+        }
         Session s = new Session(ch);
         sessions.add(s);
         s.start();
@@ -112,25 +140,33 @@ public final class QmpServer implements AutoCloseable {
     }
   }
 
-  /** One client: a reader thread for commands and a writer thread for replies and events. */
+  /**
+   * One client: a reader thread that parses and answers its commands in order, and an {@link
+   * Outbox} for replies and events.
+   */
   private final class Session {
-    private static final String END = "\u0000end";
     private final SocketChannel channel;
-    private final BlockingQueue<String> out = new ArrayBlockingQueue<>(CLIENT_BACKLOG);
+    private final Outbox out;
     private volatile boolean negotiated;
 
     Session(SocketChannel channel) {
       this.channel = channel;
+      this.out =
+          new Outbox(
+              channel,
+              CLIENT_BACKLOG,
+              acceptor.getName() + "-out",
+              () -> {
+                sessions.remove(this);
+                slots.release();
+              });
     }
 
     void start() {
       send(QmpCommands.greeting(commands.version()));
       Thread reader = new Thread(this::read, acceptor.getName() + "-in");
-      Thread writer = new Thread(this::write, acceptor.getName() + "-out");
       reader.setDaemon(true);
-      writer.setDaemon(true);
       reader.start();
-      writer.start();
     }
 
     /**
@@ -144,62 +180,86 @@ public final class QmpServer implements AutoCloseable {
     }
 
     private void send(String line) {
-      if (!out.offer(line)) {
-        LOG.log(System.Logger.Level.WARNING, "QMP client is not reading; dropping it");
-        end();
-      }
+      out.offer((line + "\r\n").getBytes(StandardCharsets.UTF_8));
     }
 
     /** The machine is gone: send what is queued (its last events), then close. */
     void finish() {
       sessions.remove(this);
-      if (!out.offer(END)) {
-        end();
-      }
+      out.finish();
     }
 
-    /** Drops the client at once. */
-    void end() {
-      sessions.remove(this);
-      out.clear();
-      out.offer(END);
-      closeChannel();
-    }
-
-    private void closeChannel() {
-      try {
-        channel.close();
-      } catch (IOException e) {
-        LOG.log(System.Logger.Level.DEBUG, "closing a QMP client", e);
-      }
-    }
-
+    /**
+     * Reads lines of at most {@link #MAX_LINE} bytes; a longer one is refused as soon as it is too
+     * long and skipped to its end, so it never sits in memory. At the end of the input (a
+     * half-close) every command read has been answered: the replies are sent, then the connection
+     * closes.
+     */
     private void read() {
-      try (BufferedReader in =
-          new BufferedReader(
-              new InputStreamReader(Channels.newInputStream(channel), StandardCharsets.UTF_8))) {
-        String line;
-        while ((line = in.readLine()) != null) {
-          if (!line.isBlank()) {
-            synchronized (this) {
-              send(handle(line));
+      ByteBuffer buf = ByteBuffer.allocate(64 * 1024);
+      LineBuffer line = new LineBuffer(MAX_LINE);
+      try {
+        while (!out.isClosed() && channel.read(buf.clear()) >= 0) {
+          buf.flip();
+          while (buf.hasRemaining()) {
+            switch (line.take(buf)) {
+              case COMPLETE -> answer(line.text());
+              case OVERLONG ->
+                  reply(
+                      QmpCommands.error(
+                          null,
+                          "GenericError",
+                          "JSON parse error, line too long (more than "
+                              + MAX_LINE
+                              + " bytes); skipped to its end"));
+              case PARTIAL -> {}
             }
           }
         }
+        String rest = line.rest();
+        if (rest != null) {
+          answer(rest); // a last command without its newline
+        }
+        sessions.remove(this);
+        out.finish();
       } catch (IOException e) {
-        // the client went away
-      } finally {
-        end();
+        out.drop(); // the client went away
       }
     }
 
-    private String handle(String line) {
-      JsonNode request;
-      try {
-        request = JSON.readTree(line);
-      } catch (IOException e) {
-        return QmpCommands.error(null, "GenericError", "JSON parse error, " + firstLine(e));
+    private void reply(String line) {
+      synchronized (this) {
+        send(line);
       }
+    }
+
+    /**
+     * Answers each JSON value on the line in turn, as QEMU's streaming parser does for {@code
+     * {…}{…}}; after a syntax error the rest of the line is not trusted and skipped.
+     */
+    private void answer(String text) {
+      try (JsonParser p = JSON.createParser(text)) {
+        while (true) {
+          JsonNode request;
+          try {
+            if (p.nextToken() == null) {
+              return;
+            }
+            request = JSON.readTree(p);
+          } catch (IOException e) {
+            reply(QmpCommands.error(null, "GenericError", "JSON parse error, " + firstLine(e)));
+            return;
+          }
+          synchronized (this) {
+            send(handle(request));
+          }
+        }
+      } catch (IOException e) {
+        LOG.log(System.Logger.Level.DEBUG, "closing a parser", e);
+      }
+    }
+
+    private String handle(JsonNode request) {
       if (request == null || !request.isObject()) {
         return QmpCommands.error(null, "GenericError", "QMP input must be a JSON object");
       }
@@ -227,30 +287,6 @@ public final class QmpServer implements AutoCloseable {
             id, "CommandNotFound", "Capabilities negotiation is already complete, command ignored");
       }
       return commands.execute(id, name, args == null ? JSON.createObjectNode() : (ObjectNode) args);
-    }
-
-    /**
-     * Writes with the channel itself: a stream from {@code Channels} would take the lock the
-     * blocked reader holds.
-     */
-    private void write() {
-      try {
-        while (true) {
-          String line = out.take();
-          if (line == END) {
-            closeChannel();
-            return;
-          }
-          ByteBuffer b = ByteBuffer.wrap((line + "\r\n").getBytes(StandardCharsets.UTF_8));
-          while (b.hasRemaining()) {
-            channel.write(b);
-          }
-        }
-      } catch (IOException e) {
-        end();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
     }
   }
 

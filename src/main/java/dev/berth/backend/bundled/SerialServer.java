@@ -7,25 +7,35 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The serial console on a unix socket ({@code serial.sock}), as QEMU's socket chardev offers it:
  * every client sees the guest's output from the moment it connects, and what it sends is typed into
- * the guest. A client that stops reading is dropped, never waited for.
+ * the guest. A client that stops reading is dropped, never waited for; at most {@link #MAX_CLIENTS}
+ * are served at a time.
  */
 public final class SerialServer implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(SerialServer.class.getName());
-  private static final byte[] END = new byte[0];
+
+  /** Clients at a time (two threads each); more are told so and closed. */
+  static final int MAX_CLIENTS = 16;
 
   private final Machine machine;
   private final Path socket;
   private final ServerSocketChannel server;
   private volatile boolean closed;
-  private final java.util.List<Client> clients = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final List<Client> clients = new CopyOnWriteArrayList<>();
+  private final ClientSlots slots =
+      new ClientSlots(
+          MAX_CLIENTS,
+          ("berth: too many serial clients (" + MAX_CLIENTS + " connected); try again later\r\n")
+              .getBytes(StandardCharsets.UTF_8));
 
   public SerialServer(Machine machine, Path socket) throws IOException {
     this.machine = machine;
@@ -40,7 +50,10 @@ public final class SerialServer implements AutoCloseable {
   private void accept() {
     while (!closed) {
       try {
-        new Client(server.accept());
+        SocketChannel ch = server.accept();
+        if (slots.admit(ch)) {
+          new Client(ch);
+        }
       } catch (IOException e) {
         return; // closed
       }
@@ -64,86 +77,63 @@ public final class SerialServer implements AutoCloseable {
 
   private final class Client implements SerialSink {
     private final SocketChannel ch;
-    private final BlockingQueue<byte[]> out = new ArrayBlockingQueue<>(4096);
+    private final Outbox out;
 
     Client(SocketChannel ch) {
       this.ch = ch;
+      String name = "berth-serial-" + machine.config().name();
+      this.out =
+          new Outbox(
+              ch,
+              4096,
+              name + "-out",
+              () -> {
+                machine.removeSerialTap(this);
+                clients.remove(this);
+                slots.release();
+              });
       clients.add(this);
       machine.addSerialTap(this);
-      start("in", this::read);
-      start("out", this::write);
-    }
-
-    private void start(String what, Runnable r) {
-      Thread t = new Thread(r, "berth-serial-" + machine.config().name() + "-" + what);
-      t.setDaemon(true);
-      t.start();
+      Thread reader = new Thread(this::read, name + "-in");
+      reader.setDaemon(true);
+      reader.start();
     }
 
     @Override
     public void write(byte[] b, int off, int len) {
-      if (!out.offer(java.util.Arrays.copyOfRange(b, off, off + len))) {
-        drop();
-      }
-    }
-
-    private void drop() {
-      machine.removeSerialTap(this);
-      clients.remove(this);
-      out.clear();
-      out.offer(END);
+      out.offer(Arrays.copyOfRange(b, off, off + len));
     }
 
     void finish() {
       machine.removeSerialTap(this);
-      clients.remove(this);
-      if (!out.offer(END)) {
-        drop();
-      }
+      out.finish();
     }
 
+    /**
+     * Types what the client sends into the guest. After a half-close the guest's answer still
+     * reaches the client, for as long as {@link Outbox#inputEnded()} says.
+     */
     private void read() {
       ByteBuffer buf = ByteBuffer.allocate(4096);
       try {
         while (ch.read(buf) > 0) {
+          out.inputArrived();
           buf.flip();
-          byte[] b = new byte[buf.remaining()];
-          buf.get(b);
-          buf.clear();
-          int off = 0;
-          while (off < b.length) {
-            int n = machine.sendSerial(b, off, b.length - off);
-            off += n;
+          while (buf.hasRemaining()) {
+            int n = machine.sendSerial(buf.array(), buf.position(), buf.remaining());
+            buf.position(buf.position() + n);
             if (n == 0) {
               Thread.sleep(1); // the guest is not reading: wait for room
             }
           }
+          buf.clear();
         }
+        out.inputEnded();
       } catch (IOException e) {
-        // client gone
+        out.drop(); // client gone
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-      } finally {
-        drop();
-      }
-    }
-
-    private void write() {
-      try (ch) {
-        while (true) {
-          byte[] b = out.take();
-          if (b == END) {
-            return;
-          }
-          ByteBuffer buf = ByteBuffer.wrap(b);
-          while (buf.hasRemaining()) {
-            ch.write(buf);
-          }
-        }
-      } catch (IOException e) {
-        drop();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+        out.drop();
       }
     }
   }

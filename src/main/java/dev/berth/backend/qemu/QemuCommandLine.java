@@ -1,5 +1,6 @@
 package dev.berth.backend.qemu;
 
+import dev.berth.vm.SpecValidator;
 import dev.berth.vm.VmSpec;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,6 +23,15 @@ public final class QemuCommandLine {
       VmSpec spec, QemuInstallation qemu, QemuRuntime rt, String accel) {
     boolean x86 = spec.arch().equals("x86_64");
     String machine = spec.machine() != null ? spec.machine() : defaultMachine(spec.arch());
+    if (!SpecValidator.isMachineType(spec.arch(), machine)) {
+      // A spec file edited by hand is not validated on load: never pass unchecked text on.
+      throw new IllegalArgumentException(
+          spec.name()
+              + ": '"
+              + machine
+              + "' is not a QEMU machine type Berth runs on "
+              + spec.arch());
+    }
     List<String> cmd = new ArrayList<>();
     cmd.add(qemu.binary().toString());
     add(cmd, "-name", "guest=" + spec.name() + ",process=berth-" + spec.name());
@@ -57,19 +67,19 @@ public final class QemuCommandLine {
       add(cmd, "-drive", "file=" + escape(spec.cdrom()) + ",media=cdrom,readonly=on,if=ide");
     }
     // Two QMP monitors: the public one for scripts and the CLI, and Berth's own.
-    add(cmd, "-qmp", "unix:" + rt.qmp() + ",server=on,wait=off");
-    add(cmd, "-qmp", "unix:" + rt.monitor() + ",server=on,wait=off");
+    add(cmd, "-qmp", "unix:" + escape(rt.qmp()) + ",server=on,wait=off");
+    add(cmd, "-qmp", "unix:" + escape(rt.monitor()) + ",server=on,wait=off");
     add(
         cmd,
         "-chardev",
         "socket,id=serial0,path="
-            + rt.serial()
+            + escape(rt.serial())
             + ",server=on,wait=off,logfile="
-            + rt.serialLog()
+            + escape(rt.serialLog())
             + ",logappend=off");
     add(cmd, "-serial", "chardev:serial0");
     add(cmd, "-device", "virtio-serial-" + bus);
-    add(cmd, "-chardev", "socket,id=qga0,path=" + rt.qga() + ",server=on,wait=off");
+    add(cmd, "-chardev", "socket,id=qga0,path=" + escape(rt.qga()) + ",server=on,wait=off");
     add(cmd, "-device", "virtserialport,chardev=qga0,name=org.qemu.guest_agent.0");
     if (x86) {
       add(cmd, "-vga", "std");
@@ -77,7 +87,7 @@ public final class QemuCommandLine {
       add(cmd, "-device", "virtio-gpu-device");
       add(cmd, "-device", "virtio-keyboard-device");
     }
-    add(cmd, "-display", "vnc=unix:" + rt.vnc());
+    add(cmd, "-display", "vnc=unix:" + escape(rt.vnc()));
     return cmd;
   }
 
@@ -89,5 +99,9 @@ public final class QemuCommandLine {
   /** QEMU's option syntax doubles a comma inside a value. */
   static String escape(String path) {
     return path.replace(",", ",,");
+  }
+
+  private static String escape(java.nio.file.Path path) {
+    return escape(path.toString());
   }
 }

@@ -14,6 +14,7 @@ import dev.berth.event.ShutdownCause;
 import dev.berth.qmp.QmpClient;
 import dev.berth.vm.AgentStatus;
 import dev.berth.vm.BerthDirs;
+import dev.berth.vm.PrivateFiles;
 import dev.berth.vm.RunningVm;
 import dev.berth.vm.ShutdownPath;
 import dev.berth.vm.VmSockets;
@@ -135,11 +136,18 @@ public final class QemuVm implements RunningVm {
     VmSockets.vmDir(dirs, spec.name());
     rt.clean();
     Files.deleteIfExists(rt.log());
+    Files.createFile(rt.log(), PrivateFiles.fileMode(rt.log())); // 0600 before QEMU writes to it
     AccelDecision accel = AccelDecision.decide(spec.accel(), qemu);
     List<String> cmd = new ArrayList<>();
     Optional<Path> setsid = Executables.onPath("setsid");
     setsid.ifPresent(p -> cmd.add(p.toString()));
-    cmd.addAll(QemuCommandLine.build(spec, qemu, rt, accel.accel()));
+    // umask 0177: QEMU's sockets, pid file and serial log are 0600 (its default gave 0755).
+    cmd.addAll(List.of("/bin/sh", "-c", "umask 0177 && exec \"$@\"", "berth-qemu"));
+    try {
+      cmd.addAll(QemuCommandLine.build(spec, qemu, rt, accel.accel()));
+    } catch (IllegalArgumentException e) {
+      throw new IOException(e.getMessage(), e);
+    }
     LOG.log(System.Logger.Level.DEBUG, "starting " + String.join(" ", cmd));
     Process p =
         new ProcessBuilder(cmd)

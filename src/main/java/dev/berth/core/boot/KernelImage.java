@@ -72,7 +72,12 @@ public record KernelImage(String name, long entry, List<Segment> segments) {
     long phoff = h.getLong(32);
     int phentsize = h.getShort(54) & 0xffff;
     int phnum = h.getShort(56) & 0xffff;
-    if (phnum == 0 || phentsize < 56 || phoff < 0 || phoff + (long) phnum * phentsize > b.length) {
+    // Each bound is checked by subtraction: a crafted offset near 2^63 must not wrap around.
+    if (phnum == 0
+        || phentsize < 56
+        || phoff < 0
+        || phoff > b.length
+        || (long) phnum * phentsize > b.length - phoff) {
       throw new ImageException(name + ": damaged ELF program headers");
     }
     List<Segment> segments = new ArrayList<>();
@@ -85,7 +90,11 @@ public record KernelImage(String name, long entry, List<Segment> segments) {
       long paddr = h.getLong(p + 24);
       long filesz = h.getLong(p + 32);
       long memsz = h.getLong(p + 40);
-      if (offset < 0 || filesz < 0 || memsz < filesz || offset + filesz > b.length) {
+      if (offset < 0
+          || filesz < 0
+          || memsz < filesz
+          || offset > b.length
+          || filesz > b.length - offset) {
         throw new ImageException(name + ": damaged ELF segment " + i + " (runs past the file end)");
       }
       byte[] data = new byte[(int) filesz];

@@ -23,7 +23,15 @@ public record MachineConfig(
     boolean keyboard) {
 
   /** A disk: a raw image file, attached read-write unless {@code readOnly}. */
-  public record Drive(Path image, boolean readOnly) {}
+  public record Drive(Path image, boolean readOnly) {
+    /** Disks are read and written in whole sectors of this size. */
+    public static final int SECTOR = dev.berth.io.DiskImages.SECTOR;
+
+    /** What makes {@code image} unusable as a raw disk, in words for a user, or null. */
+    public static String problem(Path image) {
+      return dev.berth.io.DiskImages.problem(image);
+    }
+  }
 
   public static final long DEFAULT_MEMORY = 128L << 20;
   public static final long MIN_MEMORY = 4L << 20;

@@ -38,6 +38,10 @@ final class VirtioSlots {
     List<VirtioDevice> devices = new ArrayList<>();
     try {
       for (MachineConfig.Drive d : config.drives()) {
+        String problem = MachineConfig.Drive.problem(d.image());
+        if (problem != null) {
+          throw new IOException(problem);
+        }
         devices.add(VirtioBlk.open(d.image(), d.readOnly()));
       }
     } catch (IOException e) {

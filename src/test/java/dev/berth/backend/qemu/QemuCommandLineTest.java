@@ -76,6 +76,29 @@ class QemuCommandLineTest {
   }
 
   @Test
+  void aMachineTypeThatIsNotOneIsNeverPassedToQemu() {
+    // A spec file edited by hand skips the dialog's validation: the command line checks again.
+    for (String m : new String[] {"pc-,accel=tcg -device foo", "pc,accel=kvm", "q35 ", "virt"}) {
+      assertThrows(
+          IllegalArgumentException.class,
+          () -> QemuCommandLine.build(spec("x86_64", m, List.of(), null), X86, RT, "tcg"),
+          m);
+    }
+    List<String> cmd =
+        QemuCommandLine.build(spec("x86_64", "pc-q35-7.2", List.of(), null), X86, RT, "tcg");
+    assertEquals("pc-q35-7.2,accel=tcg", after(cmd, "-machine", 0));
+  }
+
+  @Test
+  void runtimePathsWithCommasAreEscapedInOptionStrings() {
+    QemuRuntime odd = new QemuRuntime(Path.of("/run/a,server=off/vm"));
+    List<String> cmd =
+        QemuCommandLine.build(spec("x86_64", null, List.of(), null), X86, odd, "tcg");
+    assertEquals("unix:/run/a,,server=off/vm/qmp.sock,server=on,wait=off", after(cmd, "-qmp", 0));
+    assertTrue(after(cmd, "-chardev", 0).startsWith("socket,id=serial0,path=/run/a,,server=off/"));
+  }
+
+  @Test
   void riscvVirtUsesVirtioMmioInModernMode() {
     QemuInstallation rv =
         new QemuInstallation("riscv64", Path.of("/usr/bin/qemu-system-riscv64"), "7.2.22");

@@ -373,4 +373,36 @@ class QemuPowerPathTest {
     assertTrue(e.getMessage().startsWith("QEMU did not start"), e.getMessage());
     assertTrue(e.getMessage().contains("no-such-kernel"), e.getMessage());
   }
+
+  /** An x86 PC with no kernel: SeaBIOS finds nothing to boot and waits, sockets open. */
+  private static VmSpec idlePc(String machine) {
+    return VmSpec.of("p", VmSpec.Backend.QEMU, null).withQemu("x86_64", machine);
+  }
+
+  private static String mode(Path p) throws IOException {
+    return java.nio.file.attribute.PosixFilePermissions.toString(
+        Files.getPosixFilePermissions(p, java.nio.file.LinkOption.NOFOLLOW_LINKS));
+  }
+
+  @Test
+  void qemusSocketsLogsAndPidFileAreOwnerOnly() throws Exception {
+    vm = QemuVm.launch(idlePc("pc"), dirs);
+    vm.startWatching();
+    QemuRuntime rt = vm.runtime();
+    assertEquals("rwx------", mode(rt.dir()));
+    for (Path socket : List.of(rt.qmp(), rt.monitor(), rt.serial(), rt.qga(), rt.vnc())) {
+      assertEquals("rw-------", mode(socket), socket.toString());
+    }
+    for (Path file : List.of(rt.pidFile(), rt.log(), rt.serialLog())) {
+      assertEquals("rw-------", mode(file), file.toString());
+    }
+  }
+
+  @Test
+  void aHandEditedMachineTypeIsOneLineAndNoQemu() {
+    IOException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            IOException.class, () -> QemuVm.launch(idlePc("pc,accel=kvm -device foo"), dirs));
+    assertTrue(e.getMessage().contains("not a QEMU machine type"), e.getMessage());
+  }
 }

@@ -14,18 +14,18 @@ import java.util.concurrent.TimeUnit;
  * its config, state and runtime directories are the test's), making the test JVM's QEMU accelerator
  * choice.
  */
-final class Cli {
+final class CliProcess {
   private final Path home;
   private final Path runtime;
 
-  Cli(Path home) {
+  CliProcess(Path home) {
     this(home, null);
   }
 
   /**
    * @param runtime its {@code XDG_RUNTIME_DIR}, to share a test JVM's, or null for none
    */
-  Cli(Path home, Path runtime) {
+  CliProcess(Path home, Path runtime) {
     this.home = home;
     this.runtime = runtime;
   }

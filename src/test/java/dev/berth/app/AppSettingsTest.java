@@ -1,0 +1,39 @@
+package dev.berth.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** settings.json: private when saved, and a FIFO planted in its place cannot hang the start. */
+class AppSettingsTest {
+  @TempDir Path tmp;
+
+  @Test
+  void savedPrivatelyAndReadBack() throws Exception {
+    Path config = tmp.resolve("berth");
+    AppSettings.load(config).setConfirmQuit(false);
+    assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(config)));
+    assertEquals(
+        "rw-------",
+        PosixFilePermissions.toString(
+            Files.getPosixFilePermissions(config.resolve("settings.json"))));
+    assertFalse(AppSettings.load(config).confirmQuit());
+  }
+
+  @Test
+  @Timeout(value = 10, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+  void aFifoMeansTheDefaults() throws Exception {
+    Path config = Files.createDirectory(tmp.resolve("berth"));
+    Path fifo = config.resolve("settings.json");
+    assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+    assertTrue(AppSettings.load(config).confirmQuit());
+  }
+}
