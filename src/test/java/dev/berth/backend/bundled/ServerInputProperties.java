@@ -3,6 +3,7 @@ package dev.berth.backend.bundled;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.Fuzz;
+import dev.berth.Gen;
 import dev.berth.core.GuestRun;
 import dev.berth.core.virtio.HostPort;
 import java.io.IOException;
@@ -14,13 +15,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.lifecycle.AfterContainer;
-import net.jqwik.api.lifecycle.BeforeContainer;
+import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * Whatever a client sends the bundled core's sockets, the server keeps serving: after any input on
@@ -37,7 +35,7 @@ class ServerInputProperties {
   private static Path serial;
   private static Path agent;
 
-  @BeforeContainer
+  @BeforeAll
   static void start() throws IOException {
     dir = Files.createTempDirectory(Path.of("/tmp"), "bfz");
     qmpGuest = GuestRun.start("pm_ignore");
@@ -50,7 +48,7 @@ class ServerInputProperties {
     new SerialServer(echoGuest.machine, serial);
   }
 
-  @AfterContainer
+  @AfterAll
   static void stop() throws IOException {
     qmpGuest.close();
     echoGuest.close();
@@ -63,89 +61,110 @@ class ServerInputProperties {
     return ch;
   }
 
-  /** QMP-shaped noise: pieces of commands and JSON glued at random, and raw bytes. */
-  @Provide
-  Arbitrary<byte[]> qmpInput() {
-    Arbitrary<String> tokens =
-        Fuzz.jsonTokens(
-            "\"execute\"",
-            "\"arguments\"",
-            "\"id\"",
-            "\"query-status\"",
-            "\"qmp_capabilities\"",
-            "\"query-version\"",
-            "\"human-monitor-command\"",
-            "\"command-line\"",
-            "\"info status\"",
-            "\"stop\"",
-            "\"cont\"",
-            "\n",
-            "\r\n",
-            "[".repeat(70));
-    Arbitrary<byte[]> glued =
-        tokens.list().ofMaxSize(60).map(l -> String.join("", l).getBytes(StandardCharsets.UTF_8));
-    return Arbitraries.oneOf(glued, Arbitraries.bytes().array(byte[].class).ofMaxSize(600));
+  private static final List<String> QMP_TOKENS =
+      Gen.jsonTokens(
+          "\"execute\"",
+          "\"arguments\"",
+          "\"id\"",
+          "\"query-status\"",
+          "\"qmp_capabilities\"",
+          "\"query-version\"",
+          "\"human-monitor-command\"",
+          "\"command-line\"",
+          "\"info status\"",
+          "\"stop\"",
+          "\"cont\"",
+          "\n",
+          "\r\n",
+          "[".repeat(70));
+
+  /** QMP-shaped noise: up to 60 pieces of commands and JSON glued at random, or raw bytes. */
+  static byte[] qmpInput(Random r) {
+    return r.nextBoolean()
+        ? Gen.glue(r, QMP_TOKENS, 60).getBytes(StandardCharsets.UTF_8)
+        : Gen.bytes(r, 600);
   }
 
-  @Property(seed = Fuzz.SEED)
-  void qmpAnswersACommandAfterAnyInput(@ForAll("qmpInput") byte[] input) throws IOException {
-    try (QmpServerTest.RawClient c = new QmpServerTest.RawClient(qmp.socket())) {
-      c.read();
-      c.execute("{\"execute\":\"qmp_capabilities\"}");
-      c.ch.write(ByteBuffer.wrap(input));
-      c.sendRaw("\n{\"execute\":\"query-status\",\"id\":\"probe\"}\n");
-      while (true) {
-        JsonNode reply = c.read();
-        if (reply == null) {
-          throw new AssertionError("the server closed the session");
-        }
-        if (reply.path("id").asText("").equals("probe")) {
-          if (!reply.at("/return/status").isTextual()) {
-            throw new AssertionError("probe not answered: " + reply);
+  @Test
+  void qmpAnswersACommandAfterAnyInput() {
+    Fuzz.check(
+        "qmpAnswersACommandAfterAnyInput",
+        Fuzz.TRIES,
+        ServerInputProperties::qmpInput,
+        input -> {
+          try (QmpServerTest.RawClient c = new QmpServerTest.RawClient(qmp.socket())) {
+            c.read();
+            c.execute("{\"execute\":\"qmp_capabilities\"}");
+            c.ch.write(ByteBuffer.wrap(input));
+            c.sendRaw("\n{\"execute\":\"query-status\",\"id\":\"probe\"}\n");
+            while (true) {
+              JsonNode reply = c.read();
+              if (reply == null) {
+                throw new AssertionError("the server closed the session");
+              }
+              if (reply.path("id").asText("").equals("probe")) {
+                if (!reply.at("/return/status").isTextual()) {
+                  throw new AssertionError("probe not answered: " + reply);
+                }
+                return;
+              }
+            }
           }
-          return;
+        });
+  }
+
+  /** Up to 200 bytes for the serial console, then a probe letter it must echo. */
+  record SerialInput(byte[] bytes, char probe) {
+    /** Any bytes but 'q', which tells the echo guest to power off; a probe in A-Z. */
+    static SerialInput generate(Random r) {
+      byte[] b = Gen.bytes(r, 200);
+      for (int i = 0; i < b.length; i++) {
+        while (b[i] == 'q') {
+          b[i] = (byte) r.nextInt(256);
         }
       }
+      return new SerialInput(b, (char) Gen.between(r, 'A', 'Z'));
+    }
+
+    @Override
+    public String toString() {
+      return Fuzz.describe(bytes) + ", then probe " + probe;
     }
   }
 
-  @Property(seed = Fuzz.SEED)
-  void theSerialConsoleStillEchoesAfterAnyBytes(
-      @ForAll("serialBytes") byte[] input, @ForAll("probes") char probe) throws Exception {
-    try (SocketChannel ch = connect(serial)) {
-      ch.write(ByteBuffer.wrap(input));
-      int before = echoGuest.consoleCount("got: " + probe + "\n");
-      ch.write(ByteBuffer.wrap(new byte[] {(byte) probe}));
-      echoGuest.awaitConsole("got: " + probe + "\n", before + 1);
-    }
+  @Test
+  void theSerialConsoleStillEchoesAfterAnyBytes() {
+    Fuzz.check(
+        "theSerialConsoleStillEchoesAfterAnyBytes",
+        Fuzz.TRIES,
+        SerialInput::generate,
+        input -> {
+          try (SocketChannel ch = connect(serial)) {
+            ch.write(ByteBuffer.wrap(input.bytes()));
+            String echo = "got: " + input.probe() + "\n";
+            int before = echoGuest.consoleCount(echo);
+            ch.write(ByteBuffer.wrap(new byte[] {(byte) input.probe()}));
+            echoGuest.awaitConsole(echo, before + 1);
+          }
+        });
   }
 
-  /** Any bytes but 'q', which tells the echo guest to power off. */
-  @Provide
-  Arbitrary<byte[]> serialBytes() {
-    return Arbitraries.bytes().filter(b -> b != 'q').array(byte[].class).ofMaxSize(200);
-  }
-
-  @Provide
-  Arbitrary<Character> probes() {
-    return Arbitraries.chars().range('A', 'Z');
-  }
-
-  @Property(seed = Fuzz.SEED, tries = 3) // each try waits out a 2 s linger: its bytes go unanswered
-  void theAgentSocketServesTheNextClientAfterAnyBytes(@ForAll("agentBytes") List<byte[]> chunks)
-      throws Exception {
-    HostPort port = qmpGuest.machine.agentPort();
-    try (SocketChannel ch = connect(agent)) {
-      qmpGuest.await(port::isHostConnected, "the client has the port");
-      for (byte[] chunk : chunks) {
-        ch.write(ByteBuffer.wrap(chunk));
-      }
-    }
-    qmpGuest.await(() -> !port.isHostConnected(), "the port is free again");
-  }
-
-  @Provide
-  Arbitrary<List<byte[]>> agentBytes() {
-    return Arbitraries.bytes().array(byte[].class).ofMaxSize(100).list().ofMaxSize(4);
+  /** Three tries, whatever -Dfuzz.tries says: each waits out a 2 s linger, its bytes unanswered. */
+  @Test
+  void theAgentSocketServesTheNextClientAfterAnyBytes() {
+    Fuzz.check(
+        "theAgentSocketServesTheNextClientAfterAnyBytes",
+        3,
+        r -> Gen.listOf(r, 0, 4, x -> Gen.bytes(x, 100)),
+        chunks -> {
+          HostPort port = qmpGuest.machine.agentPort();
+          try (SocketChannel ch = connect(agent)) {
+            qmpGuest.await(port::isHostConnected, "the client has the port");
+            for (byte[] chunk : chunks) {
+              ch.write(ByteBuffer.wrap(chunk));
+            }
+          }
+          qmpGuest.await(() -> !port.isHostConnected(), "the port is free again");
+        });
   }
 }
