@@ -25,6 +25,17 @@ import picocli.CommandLine.Command;
       picocli.AutoComplete.GenerateCompletion.class
     })
 public final class BerthCommand implements Runnable {
+  /** As virsh's {@code -c}: the commands after it speak of that libvirt host's domains. */
+  @CommandLine.Option(
+      names = {"-c", "--connect"},
+      paramLabel = "URI",
+      description =
+          "a libvirt host (qemu:///system, qemu+ssh://user@host/system): list, status and power"
+              + " act on its domains")
+  void connect(String uri) {
+    VmLookup.connect(uri);
+  }
+
   @Override
   public void run() {
     new CommandLine(this).usage(System.out);

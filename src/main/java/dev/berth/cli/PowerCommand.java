@@ -10,6 +10,7 @@ import dev.berth.vm.VmAction;
 import dev.berth.vm.VmNames;
 import dev.berth.vm.VmSession;
 import dev.berth.vm.VmSockets;
+import dev.berth.vm.VmSpec;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -74,6 +75,9 @@ public final class PowerCommand implements Callable<Integer> {
       return 2;
     }
     BerthDirs dirs = VmLookup.dirs();
+    if (VmLookup.onLibvirt()) {
+      return onLibvirt(a.get(), dirs);
+    }
     Path socket = VmSockets.qmp(dirs, name);
     // A QEMU VM is a process of its own: the signal paths are real signals to its pid, once
     // that pid is proven to be this VM's QEMU (never whatever a pid file says).
@@ -120,6 +124,38 @@ public final class PowerCommand implements Callable<Integer> {
         return 0; // the socket closed: the VM stopped, which is what was asked
       }
       System.err.println("berth: " + name + ": " + e.getMessage());
+      return 1;
+    }
+  }
+
+  /** {@code berth -c URI power NAME ACTION}: libvirt's own call for the action, on its domain. */
+  private int onLibvirt(VmAction a, BerthDirs dirs) {
+    try {
+      VmSpec spec = VmLookup.find(dirs, name);
+      dev.berth.vm.RunningVm vm =
+          dev.berth.backend.InstalledBackends.all().forSpec(spec).reattach(spec, dirs).live();
+      if (vm == null) {
+        System.err.println("berth: " + name + " is not running");
+        return 1;
+      }
+      Object done =
+          a.invoke(new dev.berth.vm.DirectControls(vm))
+              .get(60, java.util.concurrent.TimeUnit.SECONDS);
+      if (done instanceof dev.berth.vm.ShutdownPath path) {
+        System.err.println("berth: " + path.describe());
+      }
+      if (await) {
+        vm.exit().get(timeout, java.util.concurrent.TimeUnit.SECONDS);
+      }
+      return 0;
+    } catch (VmLookup.CliError | IOException | java.util.concurrent.ExecutionException e) {
+      System.err.println("berth: " + name + ": " + VmSession.rootMessage(e));
+      return 1;
+    } catch (java.util.concurrent.TimeoutException e) {
+      System.err.println("berth: " + name + " is still running after " + timeout + " s");
+      return 1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
       return 1;
     }
   }

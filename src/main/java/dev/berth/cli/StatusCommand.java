@@ -54,7 +54,10 @@ public final class StatusCommand implements Callable<Integer> {
   static ObjectNode describe(BerthDirs dirs, VmSpec spec) {
     ObjectNode s = JSON.createObjectNode();
     s.put("name", spec.name());
-    s.put("backend", spec.backend() == VmSpec.Backend.BUNDLED ? "bundled" : "qemu");
+    s.put("backend", spec.backend().id());
+    if (spec.backend() == VmSpec.Backend.LIBVIRT) {
+      return describeLibvirt(s, dirs, spec);
+    }
     String state = "shut off";
     try (QmpClient qmp = new QmpClient(VmSockets.qmp(dirs, spec.name()), 2000)) {
       JsonNode st = qmp.execute("query-status", null);
@@ -98,6 +101,23 @@ public final class StatusCommand implements Callable<Integer> {
         InstalledBackends.all().forSpec(spec).endedUnseen(spec, dirs);
     detail.ifPresent(d -> LostRuns.end(history, spec.name(), open, d));
     return detail.isPresent();
+  }
+
+  /**
+   * A libvirt domain: QEMU's run-state name from libvirt's state, libvirt's own words with the
+   * reason, and the host.
+   */
+  private static ObjectNode describeLibvirt(ObjectNode s, BerthDirs dirs, VmSpec spec) {
+    try {
+      dev.berth.vm.Reattach r = InstalledBackends.all().forSpec(spec).reattach(spec, dirs);
+      s.put("state", r.live() == null ? "shut off" : r.live().state().qapiName());
+      s.put("lastEnd", "libvirt: " + dev.berth.backend.libvirt.LibvirtBackend.stateWords(spec));
+    } catch (IOException e) {
+      s.put("state", "host unreachable");
+      s.put("lastEnd", e.getMessage());
+    }
+    s.put("connection", spec.connection());
+    return s;
   }
 
   static String line(ObjectNode s) {

@@ -14,7 +14,22 @@ final class VmLookup {
     return BerthDirs.fromSystem();
   }
 
+  /** The libvirt host {@code -c} named, or null for Berth's own library. */
+  private static volatile String connection;
+
+  static void connect(String uri) {
+    connection = uri;
+  }
+
+  /** True after {@code -c URI}: VM names are that libvirt host's domains. */
+  static boolean onLibvirt() {
+    return connection != null;
+  }
+
   static List<VmSpec> all(BerthDirs dirs) throws IOException {
+    if (connection != null) {
+      return dev.berth.backend.libvirt.LibvirtBackend.discover(connection);
+    }
     VmStore store = new VmStore(dirs.config());
     store.ensureFirstRunDefaults();
     VmStore.LoadResult r = store.load();

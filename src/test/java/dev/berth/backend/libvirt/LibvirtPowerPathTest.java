@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.backend.InstalledBackends;
-import dev.berth.backend.qemu.X86TestGuest;
 import dev.berth.event.MachineExit;
 import dev.berth.event.ShutdownCause;
 import dev.berth.vm.BerthDirs;
@@ -24,7 +23,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -36,8 +34,10 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class LibvirtPowerPathTest {
-  static final String URI = "qemu:///system";
+  static final String URI = LibvirtTestDomain.URI;
   private static final String NAME = "berth-test-x86";
+
+  private LibvirtTestDomain domain;
 
   private BerthDirs dirs;
   private RunHistory history;
@@ -45,40 +45,13 @@ class LibvirtPowerPathTest {
   private final BlockingQueue<VmState> states = new LinkedBlockingQueue<>();
   private final BlockingQueue<String> log = new LinkedBlockingQueue<>();
 
-  @BeforeAll
-  static void guest() throws Exception {
-    X86TestGuest.ensureBuilt();
-  }
-
-  /** The x86 test guest as a libvirt domain: ACPI on, a pty serial, the agent's channel. */
-  static String domainXml(String name) {
-    Path g = X86TestGuest.DIR;
-    return "<domain type='qemu'><name>"
-        + name
-        + "</name><memory unit='MiB'>256</memory><vcpu>1</vcpu>"
-        + "<os><type arch='x86_64' machine='pc'>hvm</type>"
-        + "<kernel>"
-        + g.resolve("vmlinuz")
-        + "</kernel><initrd>"
-        + g.resolve("initramfs.cpio.gz")
-        + "</initrd><cmdline>console=ttyS0 quiet panic=-1</cmdline></os>"
-        + "<features><acpi/></features><devices>"
-        + "<serial type='pty'><target port='0'/></serial>"
-        + "<channel type='unix'><target type='virtio' name='org.qemu.guest_agent.0'/></channel>"
-        + "</devices></domain>";
-  }
-
   @BeforeEach
   void define() throws Exception {
     Path home = Files.createTempDirectory(Path.of("/tmp"), "lv");
     Files.createDirectories(home.resolve("run"));
     dirs = new BerthDirs(Map.of("XDG_RUNTIME_DIR", home.resolve("run").toString()), home);
     history = new RunHistory(dirs.state());
-    LibvirtHost host = LibvirtHost.of(URI);
-    if (host.domainNames().contains(NAME)) {
-      endAndUndefine(host);
-    }
-    host.define(domainXml(NAME));
+    domain = LibvirtTestDomain.define(NAME);
     session = new VmSession(VmSpec.libvirt(NAME, URI), InstalledBackends.all(), history, dirs);
     session.addListener(
         new SessionListener() {
@@ -96,14 +69,7 @@ class LibvirtPowerPathTest {
 
   @AfterEach
   void undefine() throws Exception {
-    endAndUndefine(LibvirtHost.of(URI));
-  }
-
-  private static void endAndUndefine(LibvirtHost host) throws Exception {
-    if (LibvirtVm.runState(host.state(NAME)[0]) != dev.berth.event.RunState.SHUTDOWN) {
-      host.withDomain(NAME, dom -> host.c().virDomainDestroyFlags(dom, 0));
-    }
-    host.undefine(NAME);
+    domain.close();
   }
 
   /** Starts the domain and waits until its guest agent answers (acpid is up before it). */

@@ -1,0 +1,60 @@
+package dev.berth.backend.libvirt;
+
+import dev.berth.backend.qemu.X86TestGuest;
+import java.nio.file.Path;
+
+/**
+ * A libvirt domain made from the x86 test guest on the local libvirtd ({@code qemu:///system},
+ * started by scripts/libvirtd.sh): ACPI on, a pty serial, the guest agent's channel. Defined fresh,
+ * and destroyed and undefined by {@link #close}, pass or fail.
+ */
+public final class LibvirtTestDomain implements AutoCloseable {
+  public static final String URI = "qemu:///system";
+
+  private final String name;
+
+  private LibvirtTestDomain(String name) {
+    this.name = name;
+  }
+
+  /** Defines {@code name} (replacing one a failed run left). */
+  public static LibvirtTestDomain define(String name) throws Exception {
+    X86TestGuest.ensureBuilt();
+    LibvirtHost host = LibvirtHost.of(URI);
+    if (host.domainNames().contains(name)) {
+      new LibvirtTestDomain(name).close();
+    }
+    host.define(xml(name));
+    return new LibvirtTestDomain(name);
+  }
+
+  public String name() {
+    return name;
+  }
+
+  static String xml(String name) {
+    Path g = X86TestGuest.DIR;
+    return "<domain type='qemu'><name>"
+        + name
+        + "</name><memory unit='MiB'>256</memory><vcpu>1</vcpu>"
+        + "<os><type arch='x86_64' machine='pc'>hvm</type>"
+        + "<kernel>"
+        + g.resolve("vmlinuz")
+        + "</kernel><initrd>"
+        + g.resolve("initramfs.cpio.gz")
+        + "</initrd><cmdline>console=ttyS0 quiet panic=-1</cmdline></os>"
+        + "<features><acpi/></features><devices>"
+        + "<serial type='pty'><target port='0'/></serial>"
+        + "<channel type='unix'><target type='virtio' name='org.qemu.guest_agent.0'/></channel>"
+        + "</devices></domain>";
+  }
+
+  @Override
+  public void close() throws java.io.IOException {
+    LibvirtHost host = LibvirtHost.of(URI);
+    if (LibvirtVm.runState(host.state(name)[0]) != dev.berth.event.RunState.SHUTDOWN) {
+      host.withDomain(name, dom -> host.c().virDomainDestroyFlags(dom, 0));
+    }
+    host.undefine(name);
+  }
+}
