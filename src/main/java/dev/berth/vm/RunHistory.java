@@ -50,6 +50,13 @@ public final class RunHistory {
    */
   static final int MAX_READ = 16 << 20;
 
+  /**
+   * The largest run number a history line may carry: far beyond any real VM's runs, and far enough
+   * below {@code Integer.MAX_VALUE} that the next run's number cannot wrap around (a hand-edited
+   * 2147483647 made the next run negative, and so never shown).
+   */
+  static final int MAX_RUN_NUMBER = 1_000_000_000;
+
   private final Path stateDir;
   private final Path dir;
   private final Clock clock;
@@ -224,7 +231,11 @@ public final class RunHistory {
     JsonNode run = r.get("run");
     JsonNode t = r.get("t");
     JsonNode type = r.get("type");
-    if (run == null || !run.isIntegralNumber() || !run.canConvertToInt() || run.intValue() < 1) {
+    if (run == null
+        || !run.isIntegralNumber()
+        || !run.canConvertToInt()
+        || run.intValue() < 1
+        || run.intValue() > MAX_RUN_NUMBER) {
       return "no valid \"run\"";
     }
     if (t == null || !t.isIntegralNumber() || !t.canConvertToLong()) {

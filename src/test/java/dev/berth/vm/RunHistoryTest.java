@@ -76,6 +76,21 @@ class RunHistoryTest {
   }
 
   @Test
+  void aForgedHugeRunNumberCannotMakeTheNextRunWrapAround() throws IOException {
+    RunHistory history = new RunHistory(state, clock);
+    recordRun(history, "demo", T0);
+    java.nio.file.Files.writeString(
+        history.file("demo"),
+        "{\"run\":2147483647,\"t\":" + (T0 + 9_000) + ",\"type\":\"start\"}\n",
+        java.nio.file.StandardOpenOption.APPEND);
+    recordRun(history, "demo", T0 + 10_000);
+
+    List<Run> runs = new RunHistory(state, clock).runs("demo");
+    assertEquals(List.of(1, 2), runs.stream().map(Run::number).toList(), "the next run is shown");
+    assertEquals(T0 + 10_000, runs.get(1).startMicros());
+  }
+
+  @Test
   void aRecordedRunReadsBackAsSegmentsEventsAndEnd() throws IOException {
     RunHistory history = new RunHistory(state, clock);
     recordRun(history, "demo", T0);
