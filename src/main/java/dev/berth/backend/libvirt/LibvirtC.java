@@ -51,11 +51,6 @@ interface LibvirtC extends Library {
     int invoke(Pointer conn, Pointer dom, int event, int detail, Pointer opaque);
   }
 
-  /** {@code virConnectCloseFunc}: the connection to the daemon went away. */
-  interface CloseCallback extends Callback {
-    void invoke(Pointer conn, int reason, Pointer opaque);
-  }
-
   int virEventRegisterDefaultImpl();
 
   int virEventRunDefaultImpl();
@@ -64,12 +59,9 @@ interface LibvirtC extends Library {
 
   int virConnectClose(Pointer conn);
 
-  int virConnectSetKeepAlive(Pointer conn, int interval, int count);
+  int virConnectRef(Pointer conn);
 
   int virConnectIsAlive(Pointer conn);
-
-  int virConnectRegisterCloseCallback(
-      Pointer conn, CloseCallback cb, Pointer opaque, Pointer freecb);
 
   int virConnectListAllDomains(Pointer conn, PointerByReference domains, int flags);
 
