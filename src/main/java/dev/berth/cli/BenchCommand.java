@@ -3,6 +3,7 @@ package dev.berth.cli;
 import dev.berth.backend.qemu.QemuInstallation;
 import dev.berth.core.boot.ImageException;
 import dev.berth.core.boot.ImageSource;
+import dev.berth.core.cpu.Hart;
 import dev.berth.core.machine.Machine;
 import dev.berth.core.machine.MachineConfig;
 import dev.berth.core.machine.MachineExit;
@@ -49,6 +50,11 @@ public final class BenchCommand implements Callable<Integer> {
   boolean noQemu;
 
   @Option(
+      names = "--no-jit",
+      description = "run the bundled core's interpreter alone (also: -Dberth.jit=false)")
+  boolean noJit;
+
+  @Option(
       names = "--idle",
       description = "instead: measure the host CPU an idle guest (sitting in WFI) costs")
   boolean idle;
@@ -69,7 +75,7 @@ public final class BenchCommand implements Callable<Integer> {
       return idleCost(out);
     }
     if (linux) {
-      return LinuxBootBench.run(out, runs, !noQemu);
+      return LinuxBootBench.run(out, runs, !noQemu, !noJit && Hart.translationByDefault());
     }
     ImageSource image;
     try {
@@ -79,11 +85,11 @@ public final class BenchCommand implements Callable<Integer> {
       System.err.println("berth: " + e.getMessage());
       return 1;
     }
-    out.printf("benchmark: %s%n", image.name());
+    out.printf("benchmark: %s (%s)%n", image.name(), translate() ? "jit" : "interpreter only");
     double bestBerth = 0;
     long instructions = 0;
     for (int i = 1; i <= runs; i++) {
-      Machine m = new Machine(MachineConfig.of("bench", image));
+      Machine m = new Machine(MachineConfig.of("bench", image), translate());
       long t0 = System.nanoTime();
       m.start();
       MachineExit exit = m.exit().get(10, TimeUnit.MINUTES);
@@ -98,6 +104,9 @@ public final class BenchCommand implements Callable<Integer> {
       out.printf(
           "berth  run %d: %,d instructions in %.3f s = %.1f MIPS%n",
           i, instructions, seconds, mips);
+      if (!m.translationStatistics().isEmpty()) {
+        out.printf("berth  jit: %s%n", m.translationStatistics());
+      }
     }
     out.printf("berth  best: %.1f MIPS%n", bestBerth);
     if (noQemu) {
@@ -144,7 +153,8 @@ public final class BenchCommand implements Callable<Integer> {
    * host CPU time as a share of one core.
    */
   private int idleCost(PrintStream out) throws Exception {
-    Machine m = new Machine(MachineConfig.of("idle", ImageSource.fromResource(BUNDLED_IDLE)));
+    Machine m =
+        new Machine(MachineConfig.of("idle", ImageSource.fromResource(BUNDLED_IDLE)), translate());
     m.start();
     runFor(m, 1); // let it boot and settle
     long cpu0 = m.hostCpuNanos();
@@ -163,6 +173,10 @@ public final class BenchCommand implements Callable<Integer> {
     } catch (java.util.concurrent.TimeoutException stillRunning) {
       // the expected outcome: it is still idling
     }
+  }
+
+  private boolean translate() {
+    return !noJit && Hart.translationByDefault();
   }
 
   static String qemuCpu() throws IOException {

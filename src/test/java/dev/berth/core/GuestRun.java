@@ -71,6 +71,33 @@ public final class GuestRun implements AutoCloseable {
         });
   }
 
+  /**
+   * Starts {@code program} on the interpreter alone ({@code translate} false) or with the
+   * translating tier made eager: every block is translated the second time it is entered, so even
+   * short programs run almost entirely as translated code.
+   */
+  public static GuestRun start(String program, boolean translate) {
+    Machine m;
+    synchronized (GuestRun.class) {
+      String old = System.getProperty("berth.jit.threshold");
+      System.setProperty("berth.jit.threshold", "2");
+      try {
+        m = new Machine(MachineConfig.of(program, Guests.image(program)), translate);
+      } catch (ImageException e) {
+        throw new AssertionError(e.getMessage(), e);
+      } finally {
+        if (old == null) {
+          System.clearProperty("berth.jit.threshold");
+        } else {
+          System.setProperty("berth.jit.threshold", old);
+        }
+      }
+    }
+    GuestRun run = new GuestRun(m);
+    m.start();
+    return run;
+  }
+
   public static GuestRun start(String program) {
     GuestRun run = new GuestRun(MachineConfig.of(program, Guests.image(program)));
     run.machine.start();

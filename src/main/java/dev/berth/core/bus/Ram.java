@@ -4,8 +4,23 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 
-/** Guest RAM: a little-endian byte array. The CPU reads and writes it directly on its fast path. */
+/**
+ * Guest RAM: a little-endian byte array. The CPU reads and writes it directly on its fast path.
+ * Pages that translated code was made from are marked; a write to one through {@link #written} (the
+ * CPU's slow path, device DMA) unmarks it and tells the {@link CodeWatcher}.
+ */
 public final class Ram {
+  /** Told when a page holding translated code is written, so that code can be discarded. */
+  public interface CodeWatcher {
+    /**
+     * Bytes {@code [off, off+len)} of page {@code page} (RAM offsets) were written; returns true if
+     * translated code made from the page remains.
+     */
+    boolean codeWritten(int page, int off, int len);
+  }
+
+  public static final int PAGE_SHIFT = 12;
+
   private static final VarHandle I16 =
       MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
   private static final VarHandle I32 =
@@ -16,9 +31,48 @@ public final class Ram {
   public final long base;
   public final byte[] bytes;
 
+  /** One flag per 4 KiB page: 1 while translated code made from that page may exist. */
+  private final byte[] code;
+
+  private CodeWatcher watcher;
+
   public Ram(long base, int size) {
     this.base = base;
     this.bytes = new byte[size];
+    this.code = new byte[(size + (1 << PAGE_SHIFT) - 1) >>> PAGE_SHIFT];
+  }
+
+  public void setCodeWatcher(CodeWatcher w) {
+    this.watcher = w;
+  }
+
+  /** Marks the page at RAM offset {@code off} as holding the source of translated code. */
+  public void markCode(int off) {
+    code[off >>> PAGE_SHIFT] = 1;
+  }
+
+  public boolean isCode(int off) {
+    return code[off >>> PAGE_SHIFT] != 0;
+  }
+
+  /** Forgets every mark (the translated code was all discarded). */
+  public void clearCodeMarks() {
+    java.util.Arrays.fill(code, (byte) 0);
+  }
+
+  /**
+   * Bytes {@code [off, off+len)} were just written by someone other than translated code's fast
+   * path: a page among them that holds code is reported, and unmarked once no code is left. Cheap
+   * when none does.
+   */
+  public void written(int off, int len) {
+    int first = off >>> PAGE_SHIFT;
+    int last = (off + len - 1) >>> PAGE_SHIFT;
+    for (int p = first; p <= last; p++) {
+      if (code[p] != 0 && !watcher.codeWritten(p, off, len)) {
+        code[p] = 0;
+      }
+    }
   }
 
   public int size() {

@@ -252,8 +252,10 @@ final class CsrFile {
     if (((v & MPP) >>> MPP_SHIFT) == 2) {
       v = (v & ~MPP) | (mstatus & MPP);
     }
+    long changed = mstatus ^ v;
     mstatus = v;
     hart.interruptsChanged();
+    hart.statusChanged(changed);
   }
 
   private void setMie(long v) {

@@ -8,12 +8,44 @@ import dev.berth.core.bus.Ram;
 
 /**
  * One RV64IMAFDC hart with Zicsr and Zifencei and the M, S and U privilege modes. It executes on
- * the machine's worker thread only. Every address goes through {@link #translate}, and every
- * instruction, compressed ones included, through {@link #execute}; the F and D instructions are
- * {@link FpInstructions}'.
+ * the machine's worker thread only. Two tiers run guest code: the interpreter ({@link #execute},
+ * every address through {@link #translate}; the F and D instructions are {@link FpInstructions}')
+ * and, unless turned off, the {@link Translator}'s units of JVM bytecode for hot code, which reach
+ * RAM through the soft TLB kept here and come back to the slow paths below on a miss.
  */
 public final class Hart {
   private static final int FETCH = Mmu.FETCH, LOAD = Mmu.LOAD, STORE = Mmu.STORE;
+
+  /** {@code -Dberth.jit=false} runs the interpreter alone. */
+  public static boolean translationByDefault() {
+    return !"false".equals(System.getProperty("berth.jit"));
+  }
+
+  // ---- the soft TLB of translated code ----------------------------------------------------
+  // One table per data-access regime (effective privilege x SUM), so a privilege change only
+  // selects another table. A hit gives the RAM offset directly: off = va + add[slot]. An entry is
+  // made only after a full translation allowed the access, and only for RAM; write entries never
+  // point at a page holding translated code, so such stores take the slow path, which discards
+  // the code.
+  static final int TLB_BITS = 10, TLB_MASK = (1 << TLB_BITS) - 1;
+  private static final int REGIMES = 8;
+  private final long[][] tagR = new long[REGIMES][1 << TLB_BITS];
+  private final long[][] addR = new long[REGIMES][1 << TLB_BITS];
+  private final long[][] tagW = new long[REGIMES][1 << TLB_BITS];
+  private final long[][] addW = new long[REGIMES][1 << TLB_BITS];
+  private int regime;
+  private int regimesUsed;
+
+  /** The current regime's tables, read by translated code at unit entry. */
+  long[] curTagR, curAddR, curTagW, curAddW;
+
+  /** Set when translated code must return to the dispatcher after the current instruction. */
+  boolean leaveUnit;
+
+  /** instret at which translated code returns at its next backward branch (the slice's end). */
+  long unitLimit;
+
+  private final Translator jit;
 
   /** Integer registers; x0 is kept at zero by never writing it. */
   final long[] x = new long[32];
@@ -26,7 +58,8 @@ public final class Hart {
   private final FpInstructions fp;
   private final Mmu mmu;
   private final Bus bus;
-  private final byte[] ram;
+  private final Ram ramDevice;
+  final byte[] ram;
   private final long ramBase;
   private final long ramSize;
   private final Trap trap = new Trap();
@@ -41,13 +74,34 @@ public final class Hart {
   private long reservation = -1;
 
   public Hart(Bus bus, TimeSource time) {
+    this(bus, time, translationByDefault());
+  }
+
+  /** A hart whose hot code is translated to JVM bytecode if {@code translate}. */
+  public Hart(Bus bus, TimeSource time, boolean translate) {
     this.bus = bus;
+    this.ramDevice = bus.ram();
     this.ram = bus.ram().bytes;
     this.ramBase = bus.ram().base;
     this.ramSize = bus.ram().size();
     this.csr = new CsrFile(this, time);
     this.fp = new FpInstructions(this, csr);
     this.mmu = new Mmu(this, bus.ram());
+    this.jit = translate ? new Translator(this, bus.ram()) : null;
+    for (int r = 0; r < REGIMES; r++) {
+      java.util.Arrays.fill(tagR[r], -1); // -1 is no page number: every entry empty
+      java.util.Arrays.fill(tagW[r], -1);
+    }
+    selectRegime();
+  }
+
+  /** What the translating tier holds and has done, for diagnostics; "" without it. */
+  public String translationStatistics() {
+    return jit == null ? "" : jit.statistics();
+  }
+
+  public boolean translates() {
+    return jit != null;
   }
 
   /** Power-on reset: M-mode at {@code entry}, with a0 = hart id (0) and a1 = {@code a1}. */
@@ -62,7 +116,11 @@ public final class Hart {
     reservation = -1;
     waitingForInterrupt = false;
     endSlice = false;
+    if (jit != null) {
+      jit.flushAll(); // the images were reloaded under it
+    }
     satpChanged();
+    selectRegime();
     interruptCheck = true;
   }
 
@@ -106,6 +164,7 @@ public final class Hart {
    */
   public void endSlice() {
     endSlice = true;
+    leaveUnit = true;
   }
 
   /** True if interrupt {@code irq} is pending in mip, enabled or not. */
@@ -115,6 +174,7 @@ public final class Hart {
 
   void interruptsChanged() {
     interruptCheck = true;
+    leaveUnit = true;
   }
 
   /**
@@ -130,8 +190,54 @@ public final class Hart {
       waitingForInterrupt = false;
     }
     long start = instret;
+    if (jit == null) {
+      interpret(budget, false);
+    } else {
+      dispatch(budget);
+    }
+    endSlice = false;
+    return instret - start;
+  }
+
+  /**
+   * The translating tier's loop: a translated unit where there is one (interrupts and requests are
+   * looked at between units, and units leave as soon as something may need them), the interpreter
+   * up to the next jump where there is none.
+   */
+  private void dispatch(long budget) {
+    long n = 0;
+    while (n < budget && !endSlice) {
+      if (interruptCheck) {
+        interruptCheck = false;
+        takePendingInterrupt();
+      }
+      Unit u = jit.lookup(pc, priv);
+      if (u == null) {
+        n += interpret(budget - n, true);
+        continue;
+      }
+      leaveUnit = false;
+      long before = instret;
+      unitLimit = before + (budget - n);
+      try {
+        pc = u.run(this);
+      } catch (Trap t) {
+        enterTrap(t.cause, t.tval, false); // the unit left pc and instret at the instruction
+        n++;
+      }
+      n += instret - before;
+    }
+  }
+
+  /**
+   * Interprets up to {@code budget} instructions, or (if {@code oneBlock}) up to the first one that
+   * does not fall through; returns how many steps it took, traps included.
+   */
+  private long interpret(long budget, boolean oneBlock) {
     long pc = this.pc;
-    for (long n = 0; n < budget; n++) {
+    long n = 0;
+    while (n < budget) {
+      n++;
       if (interruptCheck) {
         interruptCheck = false;
         this.pc = pc;
@@ -151,8 +257,13 @@ public final class Hart {
             throw illegal(bits);
           }
         }
-        pc = execute(insn, pc, pc + len);
+        long next = execute(insn, pc, pc + len);
         instret++;
+        boolean jumped = next != pc + len;
+        pc = next;
+        if (endSlice || (oneBlock && jumped)) {
+          break;
+        }
       } catch (Trap t) {
         if (t.cause == Cause.ILLEGAL_INSN && len == 2) {
           t.tval = bits; // a compressed instruction reports its own 16 bits
@@ -160,14 +271,28 @@ public final class Hart {
         this.pc = pc; // the trapping instruction's own address becomes epc
         enterTrap(t.cause, t.tval, false);
         pc = this.pc;
-      }
-      if (endSlice) {
-        endSlice = false;
-        break;
+        if (oneBlock || endSlice) {
+          break;
+        }
       }
     }
     this.pc = pc;
-    return instret - start;
+    return n;
+  }
+
+  /**
+   * Executes one instruction for translated code (those it does not inline: AMOs, F and D); returns
+   * the next pc. {@code bits} are the instruction as fetched, for a compressed one's tval.
+   */
+  long executeOne(int insn, int bits, long pc, int len) {
+    try {
+      return execute(insn, pc, pc + len);
+    } catch (Trap t) {
+      if (t.cause == Cause.ILLEGAL_INSN && len == 2) {
+        t.tval = bits & 0xffff;
+      }
+      throw t;
+    }
   }
 
   // ---- traps and interrupts --------------------------------------------------------------
@@ -314,6 +439,114 @@ public final class Hart {
   void satpChanged() {
     sv39 = (csr.satp >>> 60) != 0;
     mmu.flush();
+    flushTlb();
+  }
+
+  /** SFENCE.VMA: every cached translation goes, in the soft TLB and for translated code. */
+  private void sfence() {
+    mmu.flush();
+    flushTlb();
+  }
+
+  private void flushTlb() {
+    for (int r = 0; r < REGIMES; r++) {
+      if ((regimesUsed >>> r & 1) != 0) {
+        java.util.Arrays.fill(tagR[r], -1);
+        java.util.Arrays.fill(tagW[r], -1);
+      }
+    }
+    regimesUsed = 0;
+    if (jit != null) {
+      jit.mappingsChanged();
+    }
+  }
+
+  /** No write entry may point at a page that now holds translated code. */
+  void flushWriteTlb() {
+    for (int r = 0; r < REGIMES; r++) {
+      if ((regimesUsed >>> r & 1) != 0) {
+        java.util.Arrays.fill(tagW[r], -1);
+      }
+    }
+  }
+
+  /**
+   * mstatus or the privilege changed ({@code changed}: the mstatus bits that did): pick the data
+   * regime (MPRV/MPP, SUM, privilege); MXR changes what loads may read, so the read entries go.
+   */
+  void statusChanged(long changed) {
+    if ((changed & MXR) != 0) {
+      for (int r = 0; r < REGIMES; r++) {
+        java.util.Arrays.fill(tagR[r], -1);
+      }
+    }
+    selectRegime();
+  }
+
+  private void selectRegime() {
+    int p = priv;
+    long status = csr.mstatus;
+    if (p == Priv.M && (status & MPRV) != 0) {
+      p = (int) ((status & MPP) >>> MPP_SHIFT);
+    }
+    regime = p * 2 + ((status & SUM) != 0 ? 1 : 0);
+    curTagR = tagR[regime];
+    curAddR = addR[regime];
+    curTagW = tagW[regime];
+    curAddW = addW[regime];
+  }
+
+  /** The physical address of an instruction fetch at {@code va} (a trap if there is none). */
+  long translateFetch(long va) {
+    return translate(va, FETCH);
+  }
+
+  /**
+   * Translated code's load after a soft-TLB miss: the interpreter's load, and a TLB entry for the
+   * page if it is RAM.
+   */
+  long loadSlow(long va, int size) {
+    if ((va & 0xfff) > 0x1000 - size) {
+      return load(va, size); // across pages (or a misaligned end of page in Bare mode)
+    }
+    long pa = translate(va, LOAD);
+    long off = pa - ramBase;
+    if (off >= 0 && off <= ramSize - size) {
+      int slot = (int) (va >>> 12) & TLB_MASK;
+      curTagR[slot] = va >>> 12;
+      curAddR[slot] = (off & ~0xfffL) - (va & ~0xfffL);
+      regimesUsed |= 1 << regime;
+      return Ram.read(ram, (int) off, size);
+    }
+    return loadDevice(pa, va, size);
+  }
+
+  /** Translated code's store after a soft-TLB miss; a TLB entry unless the page holds code. */
+  void storeSlow(long va, int size, long value) {
+    if ((va & 0xfff) > 0x1000 - size) {
+      store(va, size, value);
+      return;
+    }
+    long pa = translate(va, STORE);
+    long off = pa - ramBase;
+    if (off >= 0 && off <= ramSize - size) {
+      Ram.write(ram, (int) off, size, value);
+      if (ramDevice.isCode((int) off)) {
+        ramDevice.written((int) off, size);
+      } else {
+        int slot = (int) (va >>> 12) & TLB_MASK;
+        curTagW[slot] = va >>> 12;
+        curAddW[slot] = (off & ~0xfffL) - (va & ~0xfffL);
+        regimesUsed |= 1 << regime;
+      }
+      return;
+    }
+    storeDevice(pa, va, size, value);
+  }
+
+  /** A page that translated code was made from was written: that code is gone. */
+  void codeDiscarded() {
+    leaveUnit = true;
   }
 
   private int fetch(long va) {
@@ -346,6 +579,10 @@ public final class Hart {
     if (off >= 0 && off <= ramSize - size) {
       return Ram.read(ram, (int) off, size);
     }
+    return loadDevice(pa, va, size);
+  }
+
+  private long loadDevice(long pa, long va, int size) {
     try {
       return bus.read(pa, size);
     } catch (BusFault f) {
@@ -362,8 +599,15 @@ public final class Hart {
     long off = pa - ramBase;
     if (off >= 0 && off <= ramSize - size) {
       Ram.write(ram, (int) off, size, value);
+      if (ramDevice.isCode((int) off)) {
+        ramDevice.written((int) off, size); // self-modifying code: the translation goes
+      }
       return;
     }
+    storeDevice(pa, va, size, value);
+  }
+
+  private void storeDevice(long pa, long va, int size, long value) {
     try {
       bus.write(pa, size, value);
     } catch (BusFault f) {
@@ -817,7 +1061,7 @@ public final class Hart {
           if (priv == Priv.U || (priv == Priv.S && (csr.mstatus & TVM) != 0)) {
             throw illegal(i);
           }
-          mmu.flush(); // SFENCE.VMA: every address space, every page (the cache is small)
+          sfence(); // SFENCE.VMA: every address space, every page (the caches are small)
           yield next;
         }
       };

@@ -1,0 +1,69 @@
+package dev.berth.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.berth.core.machine.MachineExit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * Each bare guest that ends by itself runs on the interpreter alone and with the translating tier
+ * (made eager, so almost everything runs translated): console output and exit status must be
+ * identical, and so must minstret at the end wherever the program's path does not depend on host
+ * time.
+ */
+class TierDifferentialTest {
+  /** Program, and whether its instruction count is independent of wall-clock time. */
+  private record Guest(String name, boolean exactCount) {}
+
+  private static final Guest[] GUESTS = {
+    new Guest("hello", true),
+    new Guest("isa", true),
+    new Guest("traps", true),
+    new Guest("fpu", true),
+    new Guest("vm", true),
+    new Guest("fail", true),
+    new Guest("reset", true),
+    new Guest("seip", false),
+    new Guest("timer", false),
+    new Guest("uart_echo", false),
+    new Guest("bench", true),
+    new Guest("bench_vm", true),
+  };
+
+  record Outcome(String console, int status, long instret) {}
+
+  static Outcome run(String program, boolean translate) {
+    try (GuestRun run = GuestRun.start(program, translate)) {
+      String in = DifferentialTest.stdinFor(program);
+      if (!in.isEmpty()) {
+        run.awaitConsole("ready");
+        run.type(in);
+      }
+      MachineExit exit = run.awaitExit();
+      return new Outcome(run.console(), exit.exitStatus(), run.machine.instructionsRetired());
+    }
+  }
+
+  @TestFactory
+  Stream<DynamicTest> bothTiersAgree() {
+    return Stream.of(GUESTS)
+        .map(
+            g ->
+                DynamicTest.dynamicTest(
+                    g.name,
+                    () -> {
+                      Outcome interpreted = run(g.name, false);
+                      Outcome translated = run(g.name, true);
+                      assertTrue(interpreted.instret > 0, g.name + " ran");
+                      assertEquals(interpreted.console, translated.console, g.name + ": console");
+                      assertEquals(interpreted.status, translated.status, g.name + ": status");
+                      if (g.exactCount) {
+                        assertEquals(
+                            interpreted.instret, translated.instret, g.name + ": minstret at exit");
+                      }
+                    }));
+  }
+}
