@@ -81,11 +81,13 @@ public final class GuestRun implements AutoCloseable {
     synchronized (GuestRun.class) {
       String old = System.getProperty("berth.jit.threshold");
       System.setProperty("berth.jit.threshold", "2");
+      System.setProperty("berth.jit.async", "false"); // translated at once, not some time later
       try {
         m = new Machine(MachineConfig.of(program, Guests.image(program)), translate);
       } catch (ImageException e) {
         throw new AssertionError(e.getMessage(), e);
       } finally {
+        System.clearProperty("berth.jit.async");
         if (old == null) {
           System.clearProperty("berth.jit.threshold");
         } else {

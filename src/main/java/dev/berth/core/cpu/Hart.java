@@ -47,6 +47,9 @@ public final class Hart {
 
   private final Translator jit;
 
+  /** Instructions retired inside translated units (statistics). */
+  long translatedRetired;
+
   /** Integer registers; x0 is kept at zero by never writing it. */
   final long[] x = new long[32];
 
@@ -97,7 +100,9 @@ public final class Hart {
 
   /** What the translating tier holds and has done, for diagnostics; "" without it. */
   public String translationStatistics() {
-    return jit == null ? "" : jit.statistics();
+    return jit == null
+        ? ""
+        : String.format("%,d instructions run translated; ", translatedRetired) + jit.statistics();
   }
 
   public boolean translates() {
@@ -205,6 +210,7 @@ public final class Hart {
    * up to the next jump where there is none.
    */
   private void dispatch(long budget) {
+    jit.installTranslations();
     long n = 0;
     while (n < budget && !endSlice) {
       if (interruptCheck) {
@@ -226,12 +232,14 @@ public final class Hart {
         n++;
       }
       n += instret - before;
+      translatedRetired += instret - before;
     }
   }
 
   /**
-   * Interprets up to {@code budget} instructions, or (if {@code oneBlock}) up to the first one that
-   * does not fall through; returns how many steps it took, traps included.
+   * Interprets up to {@code budget} instructions, or (if {@code oneBlock}) up to the first jump to
+   * code the translating tier has or wants, or the first trap; returns how many steps it took,
+   * traps included.
    */
   private long interpret(long budget, boolean oneBlock) {
     long pc = this.pc;
@@ -261,7 +269,7 @@ public final class Hart {
         instret++;
         boolean jumped = next != pc + len;
         pc = next;
-        if (endSlice || (oneBlock && jumped)) {
+        if (endSlice || (oneBlock && jumped && jit.wants(pc, priv))) {
           break;
         }
       } catch (Trap t) {
@@ -446,6 +454,24 @@ public final class Hart {
   private void sfence() {
     mmu.flush();
     flushTlb();
+  }
+
+  /** SFENCE.VMA of the page holding {@code va}: the Mmu's cache is small, it goes whole. */
+  private void sfencePage(long va) {
+    mmu.flush();
+    long vpn = va >>> 12;
+    int slot = (int) vpn & TLB_MASK;
+    for (int r = 0; r < REGIMES; r++) {
+      if (tagR[r][slot] == vpn) {
+        tagR[r][slot] = -1;
+      }
+      if (tagW[r][slot] == vpn) {
+        tagW[r][slot] = -1;
+      }
+    }
+    if (jit != null) {
+      jit.mappingChanged(vpn);
+    }
   }
 
   private void flushTlb() {
@@ -1061,7 +1087,12 @@ public final class Hart {
           if (priv == Priv.U || (priv == Priv.S && (csr.mstatus & TVM) != 0)) {
             throw illegal(i);
           }
-          sfence(); // SFENCE.VMA: every address space, every page (the caches are small)
+          // SFENCE.VMA: one page if rs1 names it (any ASID), else everything
+          if (rs1(i) != 0) {
+            sfencePage(x[rs1(i)]);
+          } else {
+            sfence();
+          }
           yield next;
         }
       };

@@ -4,6 +4,10 @@ import dev.berth.core.bus.Ram;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.util.Arrays;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * The translating tier: finds the unit for a pc, counts how often untranslated code is entered and
@@ -16,14 +20,35 @@ import java.util.Arrays;
  * everything is dropped and the hidden classes become unloadable.
  */
 final class Translator implements Ram.CodeWatcher {
-  private static final int JCACHE_BITS = 12, JCACHE_MASK = (1 << JCACHE_BITS) - 1;
-  private static final int HOT_BITS = 12, HOT_MASK = (1 << HOT_BITS) - 1;
+  private static final int JCACHE_BITS = 14, JCACHE_MASK = (1 << JCACHE_BITS) - 1;
+  private static final int HASH_BITS = 16, HASH_MASK = (1 << HASH_BITS) - 1;
+  private static final int HOT_BITS = 14, HOT_MASK = (1 << HOT_BITS) - 1;
 
   /** Longest unit, in guest instructions; a unit whose method gets too big is halved. */
   static final int MAX_INSTRUCTIONS = 160;
 
   private final int threshold = Integer.getInteger("berth.jit.threshold", 24);
   private final int maxUnits = Integer.getInteger("berth.jit.units", 24_000);
+  private final int maxEntries = 4 * maxUnits;
+
+  /**
+   * With {@code -Dberth.jit.async=true} translation runs on this thread (shared by every machine, a
+   * daemon) and the worker interprets on meanwhile instead of waiting for ASM and class definition.
+   * Off by default: on two busy cores the thread got too little time to help.
+   */
+  private static final ExecutorService BACKGROUND =
+      Executors.newSingleThreadExecutor(
+          r -> {
+            Thread t = new Thread(r, "berth-jit");
+            t.setDaemon(true);
+            return t;
+          });
+
+  private final boolean async = Boolean.getBoolean("berth.jit.async");
+  private final Queue<Done> done = new ConcurrentLinkedQueue<>();
+
+  /** A translation made in the background, for the placeholder it replaces. */
+  private record Done(Unit placeholder, byte[] code, Unit unit, long nanos) {}
 
   private final Hart hart;
   private final Ram ram;
@@ -31,13 +56,15 @@ final class Translator implements Ram.CodeWatcher {
   private final long ramBase;
   private final Unit[] pages;
   private final Unit[] jcache = new Unit[1 << JCACHE_BITS];
+  private final Unit[] hash = new Unit[1 << HASH_BITS];
   private final int[] hot = new int[1 << HOT_BITS];
   private final UnitCompiler compiler = new UnitCompiler();
   private final MethodHandles.Lookup lookup = MethodHandles.lookup();
 
+  private int entries; // cold entries and units
   private int liveUnits;
   private long liveBytes;
-  private long translated, translatedInstructions, discarded, flushes, nanos;
+  private long translated, translatedInstructions, discarded, flushes, nanos, mappingChanges;
 
   Translator(Hart hart, Ram ram) {
     this.hart = hart;
@@ -51,25 +78,54 @@ final class Translator implements Ram.CodeWatcher {
   String statistics() {
     return String.format(
         "units translated %d (%d instructions, %.1f ms), live %d (%d KiB of class files),"
-            + " discarded by writes %d, cache flushes %d",
+            + " discarded by writes %d, cache flushes %d, TLB flushes %d",
         translated,
         translatedInstructions,
         nanos / 1e6,
         liveUnits,
         liveBytes >> 10,
         discarded,
-        flushes);
+        flushes,
+        mappingChanges);
+  }
+
+  /**
+   * For the interpreter at a jump target: true if the dispatcher should look at {@code pc} (a unit
+   * is there, or it just became hot). Counting entries costs one array increment.
+   */
+  boolean wants(long pc, int priv) {
+    Unit u = jcache[(int) (pc >>> 1) & JCACHE_MASK];
+    if (u != null && u.va == pc && u.priv == priv && u.valid) {
+      return !u.empty;
+    }
+    return ++hot[hotSlot(pc)] >= threshold;
   }
 
   /** The unit to run at {@code pc}, or null to interpret (cold, or nothing translatable). */
   Unit lookup(long pc, int priv) {
     Unit u = jcache[(int) (pc >>> 1) & JCACHE_MASK];
-    if (u != null && u.va == pc && u.priv == priv && u.valid) {
-      return u.empty ? null : u;
+    if (u == null || u.va != pc || u.priv != priv || !u.valid) {
+      int h = hotSlot(pc);
+      if (hot[h] < threshold && ++hot[h] < threshold) {
+        return null;
+      }
+      hot[h] = 0;
+      u = find(pc, priv);
+      if (u == null) {
+        return null;
+      }
     }
-    return find(pc, priv);
+    return u.empty ? null : u;
   }
 
+  private static int hotSlot(long pc) {
+    return (int) ((pc >>> 1) ^ (pc >>> 15)) & HOT_MASK;
+  }
+
+  /**
+   * The unit for {@code pc}: the one already made from its physical address, else a new one (an
+   * empty one if nothing there can be translated); null if the fetch faults or is not from RAM.
+   */
   private Unit find(long pc, int priv) {
     long pa;
     try {
@@ -81,48 +137,123 @@ final class Translator implements Ram.CodeWatcher {
     if (off < 0 || off >= bytes.length) {
       return null;
     }
-    int page = (int) (off >>> 12);
-    for (Unit u = pages[page]; u != null; u = u.nextInPage) {
-      if (u.pa == pa && u.va == pc) {
-        return enter(u, pc, priv);
+    Unit u = hash[hashOf(pa)];
+    while (u != null && (u.pa != pa || u.va != pc)) {
+      u = u.nextInHash;
+    }
+    if (u == null) {
+      if (liveUnits >= maxUnits || entries >= maxEntries) {
+        flushAll(); // the code cache is full: start again
+      }
+      int start = (int) off;
+      int end = Math.min((start | 0xfff) + 1, start + 4 * MAX_INSTRUCTIONS);
+      if (async) {
+        // The guest runs on meanwhile: the translation works on a copy, checked at install.
+        byte[] code = Arrays.copyOfRange(bytes, start, end);
+        Unit placeholder = new Unit.Empty();
+        placeholder.pending = true;
+        placeholder.va = pc;
+        placeholder.pa = pa;
+        link(placeholder);
+        BACKGROUND.execute(
+            () -> {
+              long t0 = System.nanoTime();
+              Unit made = translate(code, 0, code.length, pc);
+              done.add(new Done(placeholder, code, made, System.nanoTime() - t0));
+            });
+        u = placeholder;
+      } else {
+        long t0 = System.nanoTime();
+        u = translate(bytes, start, end, pc);
+        nanos += System.nanoTime() - t0;
+        install(u, pc, pa);
       }
     }
-    int h = (int) ((pc >>> 1) ^ (pc >>> 13)) & HOT_MASK;
-    if (++hot[h] < threshold) {
-      return null;
+    u.priv = priv;
+    jcache[(int) (pc >>> 1) & JCACHE_MASK] = u;
+    return u;
+  }
+
+  /** Translations made in the background since the last call go in (on the worker thread). */
+  void installTranslations() {
+    Done d;
+    while ((d = done.poll()) != null) {
+      Unit p = d.placeholder;
+      nanos += d.nanos;
+      if (!p.valid) {
+        continue; // flushed or discarded meanwhile
+      }
+      p.valid = false;
+      unlink(p);
+      int off = (int) (p.pa - ramBase);
+      Unit u = d.unit;
+      if (Arrays.equals(bytes, off, off + u.length, d.code, 0, u.length)) {
+        install(u, p.va, p.pa);
+      } // else the code changed under the translation: the next entry makes a new one
     }
-    hot[h] = 0;
-    if (liveUnits >= maxUnits) {
-      flushAll();
-    }
-    long t0 = System.nanoTime();
-    Unit u = translate(pc, (int) off);
-    nanos += System.nanoTime() - t0;
-    u.va = pc;
+  }
+
+  private void install(Unit u, long va, long pa) {
+    u.va = va;
     u.pa = pa;
-    u.nextInPage = pages[page];
-    pages[page] = u;
+    link(u);
     if (!u.empty) {
+      int off = (int) (pa - ramBase);
       liveUnits++;
       liveBytes += u.classBytes;
       translated++;
       translatedInstructions += u.instructions;
-      if (!ram.isCode((int) off)) {
-        ram.markCode((int) off);
+      if (!ram.isCode(off)) {
+        ram.markCode(off);
         hart.flushWriteTlb(); // stores to this page must now take the slow path
       }
     }
-    return enter(u, pc, priv);
   }
 
-  private Unit enter(Unit u, long pc, int priv) {
-    u.priv = priv;
-    jcache[(int) (pc >>> 1) & JCACHE_MASK] = u;
-    return u.empty ? null : u;
+  private static int hashOf(long pa) {
+    return (int) ((pa >>> 1) ^ (pa >>> 17)) & HASH_MASK;
   }
 
-  private Unit translate(long pc, int off) {
-    UnitCompiler.Code code = compiler.compile(bytes, off, pc, MAX_INSTRUCTIONS);
+  private void link(Unit u) {
+    int page = (int) ((u.pa - ramBase) >>> 12);
+    u.nextInPage = pages[page];
+    pages[page] = u;
+    int h = hashOf(u.pa);
+    u.nextInHash = hash[h];
+    hash[h] = u;
+    entries++;
+  }
+
+  /** Takes {@code gone} out of its page list and hash chain. */
+  private void unlink(Unit gone) {
+    int page = (int) ((gone.pa - ramBase) >>> 12);
+    pages[page] = without(pages[page], gone, true);
+    int h = hashOf(gone.pa);
+    hash[h] = without(hash[h], gone, false);
+    entries--;
+  }
+
+  private static Unit without(Unit head, Unit gone, boolean pageList) {
+    if (head == gone) {
+      return pageList ? gone.nextInPage : gone.nextInHash;
+    }
+    for (Unit u = head; u != null; u = pageList ? u.nextInPage : u.nextInHash) {
+      Unit next = pageList ? u.nextInPage : u.nextInHash;
+      if (next == gone) {
+        if (pageList) {
+          u.nextInPage = gone.nextInPage;
+        } else {
+          u.nextInHash = gone.nextInHash;
+        }
+        break;
+      }
+    }
+    return head;
+  }
+
+  /** A unit for the code in {@code bytes[off, end)}, an empty one if none can be made. */
+  private Unit translate(byte[] bytes, int off, int end, long pc) {
+    UnitCompiler.Code code = compiler.compile(bytes, off, end, pc, MAX_INSTRUCTIONS);
     if (code == null) {
       return new Unit.Empty();
     }
@@ -143,8 +274,22 @@ final class Translator implements Ram.CodeWatcher {
     return u;
   }
 
+  /** The mapping of virtual page {@code vpn} may have changed: its pcs are looked up again. */
+  void mappingChanged(long vpn) {
+    mappingChanges++;
+    int first = (int) (vpn << 11) & JCACHE_MASK; // the 2048 slots of the page's halfwords
+    for (int k = 0; k < 2048; k++) {
+      int slot = (first + k) & JCACHE_MASK;
+      Unit u = jcache[slot];
+      if (u != null && u.va >>> 12 == vpn) {
+        jcache[slot] = null;
+      }
+    }
+  }
+
   /** Mappings may have changed: virtual pcs must be looked up again. */
   void mappingsChanged() {
+    mappingChanges++;
     Arrays.fill(jcache, null);
   }
 
@@ -156,8 +301,10 @@ final class Translator implements Ram.CodeWatcher {
       }
     }
     Arrays.fill(pages, null);
+    Arrays.fill(hash, null);
     Arrays.fill(jcache, null);
     ram.clearCodeMarks();
+    entries = 0;
     liveUnits = 0;
     liveBytes = 0;
     flushes++;
@@ -171,15 +318,15 @@ final class Translator implements Ram.CodeWatcher {
   public boolean codeWritten(int page, int off, int len) {
     long from = ramBase + off;
     long to = from + len;
-    Unit keep = null;
     boolean gone = false;
+    boolean left = false;
     for (Unit u = pages[page]; u != null; ) {
       Unit next = u.nextInPage;
       if (!u.empty && (u.pa >= to || u.pa + u.length <= from)) {
-        u.nextInPage = keep;
-        keep = u;
+        left = true;
       } else {
         u.valid = false;
+        unlink(u);
         if (!u.empty) {
           liveUnits--;
           liveBytes -= u.classBytes;
@@ -189,10 +336,9 @@ final class Translator implements Ram.CodeWatcher {
       }
       u = next;
     }
-    pages[page] = keep;
     if (gone) {
       hart.codeDiscarded();
     }
-    return keep != null;
+    return left;
   }
 }

@@ -19,13 +19,17 @@ abstract class Unit {
   boolean valid = true;
 
   /**
-   * Nothing at {@link #va} can be translated (it starts with an instruction left to the
-   * interpreter).
+   * No code: it starts with an instruction left to the interpreter, or ({@link #pending}) its
+   * translation is still being made; the interpreter runs it meanwhile.
    */
   boolean empty;
 
-  /** The next unit made from the same physical page. */
+  boolean pending;
+
+  /** The next unit made from the same physical page, and in the same hash chain. */
   Unit nextInPage;
+
+  Unit nextInHash;
 
   /** Guest instructions in the unit, the bytes they take, and the size of its class file. */
   int instructions;

@@ -66,11 +66,12 @@ final class UnitCompiler {
   private int pending;
 
   /**
-   * Compiles the code at RAM offset {@code off} (virtual address {@code pc}), or returns null if
-   * its first instruction is one the interpreter must execute.
+   * Compiles the code in {@code code[off, end)} ({@code end} at most the end of its page), whose
+   * first byte is at virtual address {@code pc}; returns null if its first instruction is one the
+   * interpreter must execute.
    */
-  Code compile(byte[] ram, int off, long pc, int max) {
-    decode(ram, off, pc, max);
+  Code compile(byte[] code, int off, int end, long pc, int max) {
+    decode(code, off, end, pc, max);
     if (count == 0) {
       return null;
     }
@@ -85,9 +86,8 @@ final class UnitCompiler {
     }
   }
 
-  private void decode(byte[] ram, int off, long pc, int max) {
+  private void decode(byte[] ram, int off, int pageEnd, long pc, int max) {
     count = 0;
-    int pageEnd = (off | 0xfff) + 1;
     while (count < max) {
       int rest = pageEnd - off;
       if (rest < 2) {
