@@ -29,6 +29,9 @@ class TierDifferentialTest {
     new Guest("seip", false),
     new Guest("timer", false),
     new Guest("uart_echo", false),
+    new Guest("smc", true),
+    new Guest("hotloop", false),
+    new Guest("vm_jit", true),
     new Guest("bench", true),
     new Guest("bench_vm", true),
   };
