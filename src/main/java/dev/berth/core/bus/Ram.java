@@ -34,21 +34,33 @@ public final class Ram {
   /** One flag per 4 KiB page: 1 while translated code made from that page may exist. */
   private final byte[] code;
 
+  /** Per page, one bit per 64-byte chunk that translated code was made from. */
+  private final long[] chunks;
+
   private CodeWatcher watcher;
 
   public Ram(long base, int size) {
     this.base = base;
     this.bytes = new byte[size];
     this.code = new byte[(size + (1 << PAGE_SHIFT) - 1) >>> PAGE_SHIFT];
+    this.chunks = new long[code.length];
   }
 
   public void setCodeWatcher(CodeWatcher w) {
     this.watcher = w;
   }
 
-  /** Marks the page at RAM offset {@code off} as holding the source of translated code. */
-  public void markCode(int off) {
+  /** Marks {@code [off, off+len)} (within one page) as the source of translated code. */
+  public void markCode(int off, int len) {
     code[off >>> PAGE_SHIFT] = 1;
+    chunks[off >>> PAGE_SHIFT] |= chunkMask(off, off + len);
+  }
+
+  /** The chunk bits of the bytes [from, to) of from's page (to at most the page's end). */
+  private static long chunkMask(int from, int to) {
+    int first = (from & 0xfff) >>> 6;
+    int last = ((to - 1) & 0xfff) >>> 6;
+    return (-1L << first) & (-1L >>> (63 - last));
   }
 
   public boolean isCode(int off) {
@@ -58,6 +70,7 @@ public final class Ram {
   /** Forgets every mark (the translated code was all discarded). */
   public void clearCodeMarks() {
     java.util.Arrays.fill(code, (byte) 0);
+    java.util.Arrays.fill(chunks, 0);
   }
 
   /**

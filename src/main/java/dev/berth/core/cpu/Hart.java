@@ -48,7 +48,7 @@ public final class Hart {
   private final Translator jit;
 
   /** Instructions retired inside translated units (statistics). */
-  long translatedRetired;
+  long translatedRetired, unitRuns;
 
   /** Integer registers; x0 is kept at zero by never writing it. */
   final long[] x = new long[32];
@@ -102,7 +102,9 @@ public final class Hart {
   public String translationStatistics() {
     return jit == null
         ? ""
-        : String.format("%,d instructions run translated; ", translatedRetired) + jit.statistics();
+        : String.format(
+                "%,d instructions run translated in %,d unit runs; ", translatedRetired, unitRuns)
+            + jit.statistics();
   }
 
   public boolean translates() {
@@ -233,6 +235,7 @@ public final class Hart {
       }
       n += instret - before;
       translatedRetired += instret - before;
+      unitRuns++;
     }
   }
 

@@ -204,9 +204,9 @@ final class Translator implements Ram.CodeWatcher {
       translated++;
       translatedInstructions += u.instructions;
       if (!ram.isCode(off)) {
-        ram.markCode(off);
         hart.flushWriteTlb(); // stores to this page must now take the slow path
       }
+      ram.markCode(off, u.length);
     }
   }
 
