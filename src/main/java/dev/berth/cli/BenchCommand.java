@@ -11,6 +11,8 @@ import dev.berth.vm.FileTrees;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -109,6 +111,7 @@ public final class BenchCommand implements Callable<Integer> {
       }
     }
     out.printf("berth  best: %.1f MIPS%n", bestBerth);
+    out.printf("berth  %s%n", jvmMemory());
     if (noQemu) {
       return 0;
     }
@@ -177,6 +180,22 @@ public final class BenchCommand implements Callable<Integer> {
 
   private boolean translate() {
     return !noJit && Hart.translationByDefault();
+  }
+
+  /** What the host JVM holds for compiled code (translated units included) and class metadata. */
+  static String jvmMemory() {
+    long code = 0;
+    long meta = 0;
+    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+      String name = pool.getName();
+      if (name.startsWith("CodeHeap") || name.equals("Code Cache")) {
+        code += pool.getUsage().getUsed();
+      } else if (name.equals("Metaspace")) {
+        meta += pool.getUsage().getUsed();
+      }
+    }
+    return String.format(
+        "JVM code cache in use %.1f MiB, metaspace %.1f MiB", code / 1048576.0, meta / 1048576.0);
   }
 
   static String qemuCpu() throws IOException {

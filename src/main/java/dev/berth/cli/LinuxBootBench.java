@@ -47,6 +47,7 @@ final class LinuxBootBench {
         out.printf("berth  run %d: ready line after %.2f s%n", i, s);
       }
       out.printf("berth  best: %.2f s to the ready line%n", best);
+      out.printf("berth  %s%n", BenchCommand.jvmMemory());
       if (!qemu) {
         return 0;
       }
