@@ -33,6 +33,9 @@ public final class Hart {
   private final long[][] addR = new long[REGIMES][1 << TLB_BITS];
   private final long[][] tagW = new long[REGIMES][1 << TLB_BITS];
   private final long[][] addW = new long[REGIMES][1 << TLB_BITS];
+  private final long[][] tagX = new long[4][1 << TLB_BITS]; // fetches, per privilege
+  private final long[][] addX = new long[4][1 << TLB_BITS];
+  private long[] curTagX, curAddX;
   private int regime;
   private int regimesUsed;
 
@@ -94,6 +97,9 @@ public final class Hart {
     for (int r = 0; r < REGIMES; r++) {
       java.util.Arrays.fill(tagR[r], -1); // -1 is no page number: every entry empty
       java.util.Arrays.fill(tagW[r], -1);
+    }
+    for (long[] t : tagX) {
+      java.util.Arrays.fill(t, -1);
     }
     selectRegime();
   }
@@ -472,6 +478,11 @@ public final class Hart {
         tagW[r][slot] = -1;
       }
     }
+    for (long[] t : tagX) {
+      if (t[slot] == vpn) {
+        t[slot] = -1;
+      }
+    }
     if (jit != null) {
       jit.mappingChanged(vpn);
     }
@@ -485,6 +496,9 @@ public final class Hart {
       }
     }
     regimesUsed = 0;
+    for (long[] t : tagX) {
+      java.util.Arrays.fill(t, -1);
+    }
     if (jit != null) {
       jit.mappingsChanged();
     }
@@ -523,6 +537,8 @@ public final class Hart {
     curAddR = addR[regime];
     curTagW = tagW[regime];
     curAddW = addW[regime];
+    curTagX = tagX[priv];
+    curAddX = addX[priv];
   }
 
   /** The physical address of an instruction fetch at {@code va} (a trap if there is none). */
@@ -535,16 +551,19 @@ public final class Hart {
    * page if it is RAM.
    */
   long loadSlow(long va, int size) {
-    if ((va & 0xfff) > 0x1000 - size) {
-      return load(va, size); // across pages (or a misaligned end of page in Bare mode)
+    boolean crosses = (va & 0xfff) > 0x1000 - size;
+    if (crosses && paging()) {
+      return loadAcrossPages(va, size);
     }
     long pa = translate(va, LOAD);
     long off = pa - ramBase;
     if (off >= 0 && off <= ramSize - size) {
-      int slot = (int) (va >>> 12) & TLB_MASK;
-      curTagR[slot] = va >>> 12;
-      curAddR[slot] = (off & ~0xfffL) - (va & ~0xfffL);
-      regimesUsed |= 1 << regime;
+      if (!crosses && (off | 0xfff) < ramSize) {
+        int slot = (int) (va >>> 12) & TLB_MASK;
+        curTagR[slot] = va >>> 12;
+        curAddR[slot] = (off & ~0xfffL) - (va & ~0xfffL);
+        regimesUsed |= 1 << regime;
+      }
       return Ram.read(ram, (int) off, size);
     }
     return loadDevice(pa, va, size);
@@ -552,17 +571,18 @@ public final class Hart {
 
   /** Translated code's store after a soft-TLB miss; a TLB entry unless the page holds code. */
   void storeSlow(long va, int size, long value) {
-    if ((va & 0xfff) > 0x1000 - size) {
-      store(va, size, value);
+    boolean crosses = (va & 0xfff) > 0x1000 - size;
+    if (crosses && paging()) {
+      storeAcrossPages(va, size, value);
       return;
     }
     long pa = translate(va, STORE);
     long off = pa - ramBase;
     if (off >= 0 && off <= ramSize - size) {
       Ram.write(ram, (int) off, size, value);
-      if (ramDevice.isCode((int) off)) {
-        ramDevice.written((int) off, size);
-      } else {
+      if (ramDevice.isCode((int) off) || ramDevice.isCode((int) off + size - 1)) {
+        ramDevice.written((int) off, size); // self-modifying code: the translation goes
+      } else if (!crosses && (off | 0xfff) < ramSize) {
         int slot = (int) (va >>> 12) & TLB_MASK;
         curTagW[slot] = va >>> 12;
         curAddW[slot] = (off & ~0xfffL) - (va & ~0xfffL);
@@ -579,8 +599,16 @@ public final class Hart {
   }
 
   private int fetch(long va) {
+    int slot = (int) (va >>> 12) & TLB_MASK;
+    if (curTagX[slot] == va >>> 12 && (va & 0xfff) != 0xffe) {
+      return Ram.read32(ram, (int) (va + curAddX[slot]));
+    }
     long pa = translate(va, FETCH);
     long off = pa - ramBase;
+    if (off >= 0 && (off | 0xfff) < ramSize) {
+      curTagX[slot] = va >>> 12;
+      curAddX[slot] = (off & ~0xfffL) - (va & ~0xfffL);
+    }
     if (off >= 0 && off <= ramSize - 4 && ((va & 0xfff) != 0xffe || !paging())) {
       return Ram.read32(ram, (int) off);
     }
@@ -599,16 +627,13 @@ public final class Hart {
     }
   }
 
+  /** A load by the interpreter: the soft TLB first, as translated code does. */
   long load(long va, int size) {
-    if ((va & 0xfff) > 0x1000 - size && paging()) {
-      return loadAcrossPages(va, size);
+    int slot = (int) (va >>> 12) & TLB_MASK;
+    if (curTagR[slot] == (va + size - 1) >>> 12) {
+      return Ram.read(ram, (int) (va + curAddR[slot]), size);
     }
-    long pa = translate(va, LOAD);
-    long off = pa - ramBase;
-    if (off >= 0 && off <= ramSize - size) {
-      return Ram.read(ram, (int) off, size);
-    }
-    return loadDevice(pa, va, size);
+    return loadSlow(va, size);
   }
 
   private long loadDevice(long pa, long va, int size) {
@@ -619,21 +644,17 @@ public final class Hart {
     }
   }
 
+  /**
+   * A store by the interpreter: the soft TLB first (it has no write entry for a page holding
+   * translated code, so such a store reaches the slow path, which discards the code).
+   */
   void store(long va, int size, long value) {
-    if ((va & 0xfff) > 0x1000 - size && paging()) {
-      storeAcrossPages(va, size, value);
+    int slot = (int) (va >>> 12) & TLB_MASK;
+    if (curTagW[slot] == (va + size - 1) >>> 12) {
+      Ram.write(ram, (int) (va + curAddW[slot]), size, value);
       return;
     }
-    long pa = translate(va, STORE);
-    long off = pa - ramBase;
-    if (off >= 0 && off <= ramSize - size) {
-      Ram.write(ram, (int) off, size, value);
-      if (ramDevice.isCode((int) off)) {
-        ramDevice.written((int) off, size); // self-modifying code: the translation goes
-      }
-      return;
-    }
-    storeDevice(pa, va, size, value);
+    storeSlow(va, size, value);
   }
 
   private void storeDevice(long pa, long va, int size, long value) {
