@@ -77,17 +77,26 @@ public final class GuestRun implements AutoCloseable {
    * short programs run almost entirely as translated code.
    */
   public static GuestRun start(String program, boolean translate) {
+    return start(program, translate, 0);
+  }
+
+  /** As {@link #start(String, boolean)}, with a code cache of {@code units} units (0: default). */
+  public static GuestRun start(String program, boolean translate, int units) {
     Machine m;
     synchronized (GuestRun.class) {
       String old = System.getProperty("berth.jit.threshold");
       System.setProperty("berth.jit.threshold", "2");
       System.setProperty("berth.jit.async", "false"); // translated at once, not some time later
+      if (units > 0) {
+        System.setProperty("berth.jit.units", Integer.toString(units));
+      }
       try {
         m = new Machine(MachineConfig.of(program, Guests.image(program)), translate);
       } catch (ImageException e) {
         throw new AssertionError(e.getMessage(), e);
       } finally {
         System.clearProperty("berth.jit.async");
+        System.clearProperty("berth.jit.units");
         if (old == null) {
           System.clearProperty("berth.jit.threshold");
         } else {

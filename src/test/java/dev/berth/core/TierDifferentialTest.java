@@ -4,8 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.core.machine.MachineExit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 /**
@@ -36,17 +39,40 @@ class TierDifferentialTest {
     new Guest("bench_vm", true),
   };
 
-  record Outcome(String console, int status, long instret) {}
+  record Outcome(String console, int status, long instret, String stats) {}
 
   static Outcome run(String program, boolean translate) {
-    try (GuestRun run = GuestRun.start(program, translate)) {
+    return run(program, translate, 0);
+  }
+
+  static Outcome run(String program, boolean translate, int units) {
+    try (GuestRun run = GuestRun.start(program, translate, units)) {
       String in = DifferentialTest.stdinFor(program);
       if (!in.isEmpty()) {
         run.awaitConsole("ready");
         run.type(in);
       }
       MachineExit exit = run.awaitExit();
-      return new Outcome(run.console(), exit.exitStatus(), run.machine.instructionsRetired());
+      String stats = run.machine.translationStatistics();
+      return new Outcome(
+          run.console(), exit.exitStatus(), run.machine.instructionsRetired(), stats);
+    }
+  }
+
+  /**
+   * A code cache of 8 units is flushed over and over (each flush drops every unit, whose hidden
+   * classes can then be unloaded): the results stay those of the interpreter.
+   */
+  @Test
+  void aTinyCodeCacheIsFlushedAndTheResultsStayExact() {
+    for (String program : new String[] {"isa", "vm_jit"}) {
+      Outcome interpreted = run(program, false);
+      Outcome translated = run(program, true, 8);
+      assertEquals(interpreted.console, translated.console, program + ": console");
+      assertEquals(interpreted.instret, translated.instret, program + ": minstret at exit");
+      Matcher flushes = Pattern.compile("cache flushes (\\d+)").matcher(translated.stats);
+      assertTrue(flushes.find(), translated.stats);
+      assertTrue(Integer.parseInt(flushes.group(1)) > 10, "flushed often: " + translated.stats);
     }
   }
 

@@ -27,7 +27,7 @@ final class Translator implements Ram.CodeWatcher {
   /** Longest unit, in guest instructions; a unit whose method gets too big is halved. */
   static final int MAX_INSTRUCTIONS = 160;
 
-  private final int threshold = Integer.getInteger("berth.jit.threshold", 24);
+  private final int threshold = Integer.getInteger("berth.jit.threshold", 5000);
   private final int maxUnits = Integer.getInteger("berth.jit.units", 24_000);
   private final int maxEntries = 4 * maxUnits;
 
