@@ -51,7 +51,7 @@ public final class Hart {
   private final Translator jit;
 
   /** Instructions retired inside translated units (statistics). */
-  long translatedRetired, unitRuns;
+  long translatedRetired, unitRuns, slowAccesses;
 
   /** Integer registers; x0 is kept at zero by never writing it. */
   final long[] x = new long[32];
@@ -109,7 +109,8 @@ public final class Hart {
     return jit == null
         ? ""
         : String.format(
-                "%,d instructions run translated in %,d unit runs; ", translatedRetired, unitRuns)
+                "%,d instructions run translated in %,d unit runs, %,d soft-TLB misses; ",
+                translatedRetired, unitRuns, slowAccesses)
             + jit.statistics();
   }
 
@@ -551,6 +552,7 @@ public final class Hart {
    * page if it is RAM.
    */
   long loadSlow(long va, int size) {
+    slowAccesses++;
     boolean crosses = (va & 0xfff) > 0x1000 - size;
     if (crosses && paging()) {
       return loadAcrossPages(va, size);
@@ -571,6 +573,7 @@ public final class Hart {
 
   /** Translated code's store after a soft-TLB miss; a TLB entry unless the page holds code. */
   void storeSlow(long va, int size, long value) {
+    slowAccesses++;
     boolean crosses = (va & 0xfff) > 0x1000 - size;
     if (crosses && paging()) {
       storeAcrossPages(va, size, value);

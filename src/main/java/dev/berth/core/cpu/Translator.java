@@ -25,7 +25,7 @@ final class Translator implements Ram.CodeWatcher {
   private static final int HOT_BITS = 14, HOT_MASK = (1 << HOT_BITS) - 1;
 
   /** Longest unit, in guest instructions; a unit whose method gets too big is halved. */
-  static final int MAX_INSTRUCTIONS = 160;
+  static final int MAX_INSTRUCTIONS = 32;
 
   private final int threshold = Integer.getInteger("berth.jit.threshold", 5000);
   private final int maxUnits = Integer.getInteger("berth.jit.units", 24_000);
