@@ -1,10 +1,13 @@
 package dev.berth.core.cpu;
 
 import dev.berth.core.bus.Ram;
+import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -65,6 +68,7 @@ final class Translator implements Ram.CodeWatcher {
   private int liveUnits;
   private long liveBytes;
   private long translated, translatedInstructions, discarded, flushes, nanos, mappingChanges;
+  private long reused;
 
   Translator(Hart hart, Ram ram) {
     this.hart = hart;
@@ -77,11 +81,13 @@ final class Translator implements Ram.CodeWatcher {
 
   String statistics() {
     return String.format(
-        "units translated %d (%d instructions, %.1f ms), live %d (%d KiB of class files),"
+        "units translated %d (%d instructions, %.1f ms, %d classes reused), live %d (%d KiB of"
+            + " class files),"
             + " discarded by writes %d, cache flushes %d, TLB flushes %d",
         translated,
         translatedInstructions,
         nanos / 1e6,
+        reused,
         liveUnits,
         liveBytes >> 10,
         discarded,
@@ -253,26 +259,74 @@ final class Translator implements Ram.CodeWatcher {
 
   /** A unit for the code in {@code bytes[off, end)}, an empty one if none can be made. */
   private Unit translate(byte[] bytes, int off, int end, long pc) {
-    UnitCompiler.Code code = compiler.compile(bytes, off, end, pc, MAX_INSTRUCTIONS);
-    if (code == null) {
+    int length = compiler.decode(bytes, off, end, pc);
+    if (length == 0) {
       return new Unit.Empty();
+    }
+    Source source = new Source(pc, Arrays.copyOfRange(bytes, off, off + length));
+    Shape shape = SHARED.get(source);
+    if (shape == null) {
+      shape = define(compiler.compile(), pc);
+      if (SHARED.size() >= SHARED_LIMIT) {
+        SHARED.clear(); // its classes become unloadable once no machine runs them
+      }
+      SHARED.put(source, shape);
+    } else {
+      reused++;
     }
     Unit u;
     try {
-      MethodHandles.Lookup unitClass = lookup.defineHiddenClass(code.classFile(), true);
-      u =
-          (Unit)
-              unitClass
-                  .findConstructor(unitClass.lookupClass(), MethodType.methodType(void.class))
-                  .invoke();
+      u = (Unit) shape.constructor.invoke();
     } catch (Throwable e) {
       throw new IllegalStateException("translated unit at 0x" + Long.toHexString(pc), e);
     }
-    u.instructions = code.instructions();
-    u.length = code.length();
-    u.classBytes = code.classFile().length;
+    u.instructions = shape.code.instructions();
+    u.length = shape.code.length();
+    u.classBytes = shape.code.classFile().length;
     return u;
   }
+
+  private Shape define(UnitCompiler.Code code, long pc) {
+    try {
+      MethodHandles.Lookup unitClass = lookup.defineHiddenClass(code.classFile(), true);
+      MethodHandle constructor =
+          unitClass.findConstructor(unitClass.lookupClass(), MethodType.methodType(void.class));
+      return new Shape(code, constructor);
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("translated unit at 0x" + Long.toHexString(pc), e);
+    }
+  }
+
+  /** The guest code a unit class was made from: its address and bytes. */
+  private record Source(long pc, byte[] bytes) {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Source s && s.pc == pc && Arrays.equals(s.bytes, bytes);
+    }
+
+    @Override
+    public int hashCode() {
+      return Long.hashCode(pc) * 31 + Arrays.hashCode(bytes);
+    }
+
+    @Override
+    public String toString() {
+      return String.format("0x%x+%d", pc, bytes.length);
+    }
+  }
+
+  /** A unit class and what it holds; each machine makes its own instances. */
+  private record Shape(UnitCompiler.Code code, MethodHandle constructor) {}
+
+  /**
+   * Unit classes by the code they were made from, shared by every machine in this JVM: a machine
+   * that runs the same code again (a reset, a second run, another VM of the same guest) gets a
+   * class HotSpot may have compiled already instead of making and warming up a new one. Bounded:
+   * past the limit it is emptied.
+   */
+  private static final Map<Source, Shape> SHARED = new ConcurrentHashMap<>();
+
+  private static final int SHARED_LIMIT = 16_384;
 
   /** The mapping of virtual page {@code vpn} may have changed: its pcs are looked up again. */
   void mappingChanged(long vpn) {

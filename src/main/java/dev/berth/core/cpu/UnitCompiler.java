@@ -66,15 +66,17 @@ final class UnitCompiler {
   private int pending;
 
   /**
-   * Compiles the code in {@code code[off, end)} ({@code end} at most the end of its page), whose
-   * first byte is at virtual address {@code pc}; returns null if its first instruction is one the
-   * interpreter must execute.
+   * Decodes the code in {@code code[off, end)} ({@code end} at most the end of its page), whose
+   * first byte is at virtual address {@code pc}, for {@link #compile}; returns the bytes the unit
+   * takes, 0 if its first instruction is one the interpreter must execute.
    */
-  Code compile(byte[] code, int off, int end, long pc, int max) {
-    decode(code, off, end, pc, max);
-    if (count == 0) {
-      return null;
-    }
+  int decode(byte[] code, int off, int end, long pc) {
+    decode(code, off, end, pc, Translator.MAX_INSTRUCTIONS);
+    return count == 0 ? 0 : (int) (pcs[count - 1] + len[count - 1] - pcs[0]);
+  }
+
+  /** Compiles what {@link #decode} found (it must have found something). */
+  Code compile() {
     while (true) {
       analyse();
       byte[] cls = generate();
