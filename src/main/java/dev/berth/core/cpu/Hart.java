@@ -37,7 +37,16 @@ public final class Hart {
   private final long[][] addX = new long[4][1 << TLB_BITS];
   private long[] curTagX, curAddX;
   private int regime;
-  private int regimesUsed;
+
+  /**
+   * The entries filled since the last full flush, as (table << TLB_BITS | slot), tables numbered
+   * read regimes, write regimes, fetch privileges: a flush clears just those (Linux flushes
+   * thousands of times while booting, having touched a few dozen pages in between).
+   */
+  private final long[][] tables = new long[2 * REGIMES + 4][];
+
+  private final int[] fillLog = new int[256];
+  private int fills;
 
   /** The current regime's tables, read by translated code at unit entry. */
   long[] curTagR, curAddR, curTagW, curAddW;
@@ -100,6 +109,13 @@ public final class Hart {
     }
     for (long[] t : tagX) {
       java.util.Arrays.fill(t, -1);
+    }
+    for (int r = 0; r < REGIMES; r++) {
+      tables[r] = tagR[r];
+      tables[REGIMES + r] = tagW[r];
+    }
+    for (int p = 0; p < 4; p++) {
+      tables[2 * REGIMES + p] = tagX[p];
     }
     selectRegime();
   }
@@ -490,28 +506,39 @@ public final class Hart {
   }
 
   private void flushTlb() {
-    for (int r = 0; r < REGIMES; r++) {
-      if ((regimesUsed >>> r & 1) != 0) {
-        java.util.Arrays.fill(tagR[r], -1);
-        java.util.Arrays.fill(tagW[r], -1);
-      }
-    }
-    regimesUsed = 0;
-    for (long[] t : tagX) {
-      java.util.Arrays.fill(t, -1);
-    }
+    clearFilled(0, tables.length);
+    fills = 0;
     if (jit != null) {
       jit.mappingsChanged();
     }
   }
 
-  /** No write entry may point at a page that now holds translated code. */
-  void flushWriteTlb() {
-    for (int r = 0; r < REGIMES; r++) {
-      if ((regimesUsed >>> r & 1) != 0) {
-        java.util.Arrays.fill(tagW[r], -1);
+  /** Empties the entries filled since the last full flush in tables [from, to). */
+  private void clearFilled(int from, int to) {
+    if (fills > fillLog.length) {
+      for (int t = from; t < to; t++) {
+        java.util.Arrays.fill(tables[t], -1);
+      }
+      return;
+    }
+    for (int k = 0; k < fills; k++) {
+      int t = fillLog[k] >>> TLB_BITS;
+      if (t >= from && t < to) {
+        tables[t][fillLog[k] & TLB_MASK] = -1;
       }
     }
+  }
+
+  private void logFill(int table, int slot) {
+    if (fills < fillLog.length) {
+      fillLog[fills] = table << TLB_BITS | slot;
+    }
+    fills++;
+  }
+
+  /** No write entry may point at a page that now holds translated code. */
+  void flushWriteTlb() {
+    clearFilled(REGIMES, 2 * REGIMES);
   }
 
   /**
@@ -564,7 +591,7 @@ public final class Hart {
         int slot = (int) (va >>> 12) & TLB_MASK;
         curTagR[slot] = va >>> 12;
         curAddR[slot] = (off & ~0xfffL) - (va & ~0xfffL);
-        regimesUsed |= 1 << regime;
+        logFill(regime, slot);
       }
       return Ram.read(ram, (int) off, size);
     }
@@ -589,7 +616,7 @@ public final class Hart {
         int slot = (int) (va >>> 12) & TLB_MASK;
         curTagW[slot] = va >>> 12;
         curAddW[slot] = (off & ~0xfffL) - (va & ~0xfffL);
-        regimesUsed |= 1 << regime;
+        logFill(REGIMES + regime, slot);
       }
       return;
     }
@@ -611,6 +638,7 @@ public final class Hart {
     if (off >= 0 && (off | 0xfff) < ramSize) {
       curTagX[slot] = va >>> 12;
       curAddX[slot] = (off & ~0xfffL) - (va & ~0xfffL);
+      logFill(2 * REGIMES + priv, slot);
     }
     if (off >= 0 && off <= ramSize - 4 && ((va & 0xfff) != 0xffe || !paging())) {
       return Ram.read32(ram, (int) off);

@@ -59,6 +59,11 @@ final class Translator implements Ram.CodeWatcher {
   private final long ramBase;
   private final Unit[] pages;
   private final Unit[] jcache = new Unit[1 << JCACHE_BITS];
+
+  /** Jump-cache slots filled since it was last emptied, so emptying it costs what was filled. */
+  private final int[] jcacheLog = new int[512];
+
+  private int jfills;
   private final Unit[] hash = new Unit[1 << HASH_BITS];
   private final int[] hot = new int[1 << HOT_BITS];
   private final UnitCompiler compiler = new UnitCompiler();
@@ -176,7 +181,12 @@ final class Translator implements Ram.CodeWatcher {
       }
     }
     u.priv = priv;
-    jcache[(int) (pc >>> 1) & JCACHE_MASK] = u;
+    int slot = (int) (pc >>> 1) & JCACHE_MASK;
+    jcache[slot] = u;
+    if (jfills < jcacheLog.length) {
+      jcacheLog[jfills] = slot;
+    }
+    jfills++;
     return u;
   }
 
@@ -344,7 +354,14 @@ final class Translator implements Ram.CodeWatcher {
   /** Mappings may have changed: virtual pcs must be looked up again. */
   void mappingsChanged() {
     mappingChanges++;
-    Arrays.fill(jcache, null);
+    if (jfills > jcacheLog.length) {
+      Arrays.fill(jcache, null);
+    } else {
+      for (int k = 0; k < jfills; k++) {
+        jcache[jcacheLog[k]] = null;
+      }
+    }
+    jfills = 0;
   }
 
   /** Drops every unit (reset, or the code cache is full). */
@@ -357,6 +374,7 @@ final class Translator implements Ram.CodeWatcher {
     Arrays.fill(pages, null);
     Arrays.fill(hash, null);
     Arrays.fill(jcache, null);
+    jfills = 0;
     ram.clearCodeMarks();
     entries = 0;
     liveUnits = 0;
