@@ -247,6 +247,12 @@ public final class Hart {
         n += interpret(budget - n, true);
         continue;
       }
+      if (u.empty) {
+        // One instruction the units leave out (a CSR access, say): the code after it is
+        // looked up at once, so a hot loop around it stays translated.
+        n += interpret(1, false);
+        continue;
+      }
       leaveUnit = false;
       long before = instret;
       unitLimit = before + (budget - n);

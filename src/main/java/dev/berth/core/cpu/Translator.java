@@ -107,12 +107,15 @@ final class Translator implements Ram.CodeWatcher {
   boolean wants(long pc, int priv) {
     Unit u = jcache[(int) (pc >>> 1) & JCACHE_MASK];
     if (u != null && u.va == pc && u.priv == priv && u.valid) {
-      return !u.empty;
+      return true; // a unit, or an instruction after which one may start
     }
     return ++hot[hotSlot(pc)] >= threshold;
   }
 
-  /** The unit to run at {@code pc}, or null to interpret (cold, or nothing translatable). */
+  /**
+   * The unit to run at {@code pc}; an empty one if the instruction there is left to the interpreter
+   * (or still being translated); null if the code is cold.
+   */
   Unit lookup(long pc, int priv) {
     Unit u = jcache[(int) (pc >>> 1) & JCACHE_MASK];
     if (u == null || u.va != pc || u.priv != priv || !u.valid) {
@@ -126,7 +129,7 @@ final class Translator implements Ram.CodeWatcher {
         return null;
       }
     }
-    return u.empty ? null : u;
+    return u;
   }
 
   private static int hotSlot(long pc) {
