@@ -77,16 +77,20 @@ public final class GuestRun implements AutoCloseable {
    * short programs run almost entirely as translated code.
    */
   public static GuestRun start(String program, boolean translate) {
-    return start(program, translate, 0);
+    return start(program, translate, 0, false);
   }
 
-  /** As {@link #start(String, boolean)}, with a code cache of {@code units} units (0: default). */
-  public static GuestRun start(String program, boolean translate, int units) {
+  /**
+   * As {@link #start(String, boolean)}, with a code cache of {@code units} units (0: default) and
+   * translation in the background if {@code async}.
+   */
+  public static GuestRun start(String program, boolean translate, int units, boolean async) {
     Machine m;
     synchronized (GuestRun.class) {
       String old = System.getProperty("berth.jit.threshold");
       System.setProperty("berth.jit.threshold", "2");
-      System.setProperty("berth.jit.async", "false"); // translated at once, not some time later
+      // translated at once unless async: then some time later, while the interpreter runs on
+      System.setProperty("berth.jit.async", Boolean.toString(async));
       if (units > 0) {
         System.setProperty("berth.jit.units", Integer.toString(units));
       }

@@ -39,14 +39,28 @@ class TierDifferentialTest {
     new Guest("bench_vm", true),
   };
 
+  /**
+   * Translated in the background (units are installed whenever they are ready, after a check that
+   * their code is unchanged): still exactly the interpreter's results.
+   */
+  @Test
+  void backgroundTranslationChangesNothing() {
+    for (String program : new String[] {"isa", "smc", "vm_jit"}) {
+      Outcome interpreted = run(program, false);
+      Outcome translated = run(program, true, 0, true);
+      assertEquals(interpreted.console, translated.console, program + ": console");
+      assertEquals(interpreted.instret, translated.instret, program + ": minstret at exit");
+    }
+  }
+
   record Outcome(String console, int status, long instret, String stats) {}
 
   static Outcome run(String program, boolean translate) {
-    return run(program, translate, 0);
+    return run(program, translate, 0, false);
   }
 
-  static Outcome run(String program, boolean translate, int units) {
-    try (GuestRun run = GuestRun.start(program, translate, units)) {
+  static Outcome run(String program, boolean translate, int units, boolean async) {
+    try (GuestRun run = GuestRun.start(program, translate, units, async)) {
       String in = DifferentialTest.stdinFor(program);
       if (!in.isEmpty()) {
         run.awaitConsole("ready");
@@ -67,7 +81,7 @@ class TierDifferentialTest {
   void aTinyCodeCacheIsFlushedAndTheResultsStayExact() {
     for (String program : new String[] {"isa", "vm_jit"}) {
       Outcome interpreted = run(program, false);
-      Outcome translated = run(program, true, 8);
+      Outcome translated = run(program, true, 8, false);
       assertEquals(interpreted.console, translated.console, program + ": console");
       assertEquals(interpreted.instret, translated.instret, program + ": minstret at exit");
       Matcher flushes = Pattern.compile("cache flushes (\\d+)").matcher(translated.stats);
