@@ -88,7 +88,7 @@ final class Translator implements Ram.CodeWatcher {
     return String.format(
         "units translated %d (%d instructions, %.1f ms, %d classes reused), live %d (%d KiB of"
             + " class files),"
-            + " discarded by writes %d, cache flushes %d, TLB flushes %d",
+            + " discarded by writes %d, cache flushes %d, satp writes and SFENCE.VMAs %d",
         translated,
         translatedInstructions,
         nanos / 1e6,
