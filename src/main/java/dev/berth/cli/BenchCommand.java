@@ -3,6 +3,7 @@ package dev.berth.cli;
 import dev.berth.backend.qemu.QemuInstallation;
 import dev.berth.core.boot.ImageException;
 import dev.berth.core.boot.ImageSource;
+import dev.berth.core.cpu.Hart;
 import dev.berth.core.machine.Machine;
 import dev.berth.core.machine.MachineConfig;
 import dev.berth.event.MachineExit;
@@ -10,6 +11,8 @@ import dev.berth.vm.FileTrees;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,6 +52,11 @@ public final class BenchCommand implements Callable<Integer> {
   boolean noQemu;
 
   @Option(
+      names = "--no-jit",
+      description = "run the bundled core's interpreter alone (also: -Dberth.jit=false)")
+  boolean noJit;
+
+  @Option(
       names = "--idle",
       description = "instead: measure the host CPU an idle guest (sitting in WFI) costs")
   boolean idle;
@@ -69,7 +77,7 @@ public final class BenchCommand implements Callable<Integer> {
       return idleCost(out);
     }
     if (linux) {
-      return LinuxBootBench.run(out, runs, !noQemu);
+      return LinuxBootBench.run(out, runs, !noQemu, !noJit && Hart.translationByDefault());
     }
     ImageSource image;
     try {
@@ -79,11 +87,11 @@ public final class BenchCommand implements Callable<Integer> {
       System.err.println("berth: " + e.getMessage());
       return 1;
     }
-    out.printf("benchmark: %s%n", image.name());
+    out.printf("benchmark: %s (%s)%n", image.name(), translate() ? "jit" : "interpreter only");
     double bestBerth = 0;
     long instructions = 0;
     for (int i = 1; i <= runs; i++) {
-      Machine m = new Machine(MachineConfig.of("bench", image));
+      Machine m = new Machine(MachineConfig.of("bench", image), translate());
       long t0 = System.nanoTime();
       m.start();
       MachineExit exit = m.exit().get(10, TimeUnit.MINUTES);
@@ -98,8 +106,12 @@ public final class BenchCommand implements Callable<Integer> {
       out.printf(
           "berth  run %d: %,d instructions in %.3f s = %.1f MIPS%n",
           i, instructions, seconds, mips);
+      if (!m.translationStatistics().isEmpty()) {
+        out.printf("berth  jit: %s%n", m.translationStatistics());
+      }
     }
     out.printf("berth  best: %.1f MIPS%n", bestBerth);
+    out.printf("berth  %s%n", jvmMemory());
     if (noQemu) {
       return 0;
     }
@@ -144,7 +156,8 @@ public final class BenchCommand implements Callable<Integer> {
    * host CPU time as a share of one core.
    */
   private int idleCost(PrintStream out) throws Exception {
-    Machine m = new Machine(MachineConfig.of("idle", ImageSource.fromResource(BUNDLED_IDLE)));
+    Machine m =
+        new Machine(MachineConfig.of("idle", ImageSource.fromResource(BUNDLED_IDLE)), translate());
     m.start();
     runFor(m, 1); // let it boot and settle
     long cpu0 = m.hostCpuNanos();
@@ -163,6 +176,26 @@ public final class BenchCommand implements Callable<Integer> {
     } catch (java.util.concurrent.TimeoutException stillRunning) {
       // the expected outcome: it is still idling
     }
+  }
+
+  private boolean translate() {
+    return !noJit && Hart.translationByDefault();
+  }
+
+  /** What the host JVM holds for compiled code (translated units included) and class metadata. */
+  static String jvmMemory() {
+    long code = 0;
+    long meta = 0;
+    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+      String name = pool.getName();
+      if (name.startsWith("CodeHeap") || name.equals("Code Cache")) {
+        code += pool.getUsage().getUsed();
+      } else if (name.equals("Metaspace")) {
+        meta += pool.getUsage().getUsed();
+      }
+    }
+    return String.format(
+        "JVM code cache in use %.1f MiB, metaspace %.1f MiB", code / 1048576.0, meta / 1048576.0);
   }
 
   static String qemuCpu() throws IOException {

@@ -33,7 +33,8 @@ final class LinuxBootBench {
 
   private LinuxBootBench() {}
 
-  static int run(PrintStream out, int runs, boolean qemu) throws Exception {
+  static int run(PrintStream out, int runs, boolean qemu, boolean translate) throws Exception {
+    out.printf("bundled core: %s%n", translate ? "jit" : "interpreter only");
     Path tmp = Files.createTempDirectory("berth-boot-bench");
     try {
       double best = Double.MAX_VALUE;
@@ -41,11 +42,12 @@ final class LinuxBootBench {
         // a fresh data disk each run, as QEMU gets below: every boot formats it
         Path state = Files.createDirectories(tmp.resolve("state" + i));
         BerthDirs dirs = new BerthDirs(Map.of("XDG_STATE_HOME", state.toString()), tmp);
-        double s = bootBerth(dirs, out, i == runs);
+        double s = bootBerth(dirs, out, i == runs, translate);
         best = Math.min(best, s);
         out.printf("berth  run %d: ready line after %.2f s%n", i, s);
       }
       out.printf("berth  best: %.2f s to the ready line%n", best);
+      out.printf("berth  %s%n", BenchCommand.jvmMemory());
       if (!qemu) {
         return 0;
       }
@@ -71,8 +73,9 @@ final class LinuxBootBench {
   }
 
   /** Seconds from start to the ready line; the last run also measures the idle guest. */
-  private static double bootBerth(BerthDirs dirs, PrintStream out, boolean idle) throws Exception {
-    Machine m = new Machine(BundledMachines.config(VmSpec.defaultLinux(), dirs));
+  private static double bootBerth(BerthDirs dirs, PrintStream out, boolean idle, boolean translate)
+      throws Exception {
+    Machine m = new Machine(BundledMachines.config(VmSpec.defaultLinux(), dirs), translate);
     CompletableFuture<Long> ready = new CompletableFuture<>();
     ByteArrayOutputStream console = new ByteArrayOutputStream();
     m.setSerialSink(
@@ -86,6 +89,9 @@ final class LinuxBootBench {
     m.start();
     try {
       double seconds = (ready.get(BOOT_LIMIT_SECONDS, TimeUnit.SECONDS) - t0) / 1e9;
+      if (!m.translationStatistics().isEmpty()) {
+        out.printf("berth  jit at the ready line: %s%n", m.translationStatistics());
+      }
       if (idle) {
         settle(m, 5);
         long cpu0 = m.hostCpuNanos();

@@ -79,6 +79,11 @@ public final class RunCommand implements Callable<Integer> {
     this.io = io;
   }
 
+  @Option(
+      names = "--no-jit",
+      description = "run the guest on the interpreter alone (no translation to JVM bytecode)")
+  boolean noJit;
+
   @Override
   public Integer call() throws Exception {
     MachineConfig config;
@@ -99,7 +104,7 @@ public final class RunCommand implements Callable<Integer> {
     }
     Machine m;
     try {
-      m = new Machine(config);
+      m = new Machine(config, !noJit && dev.berth.core.cpu.Hart.translationByDefault());
     } catch (ImageException e) {
       io.err().println("berth: " + e.getMessage());
       return 1;

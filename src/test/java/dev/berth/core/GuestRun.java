@@ -71,6 +71,48 @@ public final class GuestRun implements AutoCloseable {
         });
   }
 
+  /**
+   * Starts {@code program} on the interpreter alone ({@code translate} false) or with the
+   * translating tier made eager: every block is translated the second time it is entered, so even
+   * short programs run almost entirely as translated code.
+   */
+  public static GuestRun start(String program, boolean translate) {
+    return start(program, translate, 0, false);
+  }
+
+  /**
+   * As {@link #start(String, boolean)}, with a code cache of {@code units} units (0: default) and
+   * translation in the background if {@code async}.
+   */
+  public static GuestRun start(String program, boolean translate, int units, boolean async) {
+    Machine m;
+    synchronized (GuestRun.class) {
+      String old = System.getProperty("berth.jit.threshold");
+      System.setProperty("berth.jit.threshold", "2");
+      // translated at once unless async: then some time later, while the interpreter runs on
+      System.setProperty("berth.jit.async", Boolean.toString(async));
+      if (units > 0) {
+        System.setProperty("berth.jit.units", Integer.toString(units));
+      }
+      try {
+        m = new Machine(MachineConfig.of(program, Guests.image(program)), translate);
+      } catch (ImageException e) {
+        throw new AssertionError(e.getMessage(), e);
+      } finally {
+        System.clearProperty("berth.jit.async");
+        System.clearProperty("berth.jit.units");
+        if (old == null) {
+          System.clearProperty("berth.jit.threshold");
+        } else {
+          System.setProperty("berth.jit.threshold", old);
+        }
+      }
+    }
+    GuestRun run = new GuestRun(m);
+    m.start();
+    return run;
+  }
+
   public static GuestRun start(String program) {
     GuestRun run = new GuestRun(MachineConfig.of(program, Guests.image(program)));
     run.machine.start();

@@ -20,6 +20,9 @@ final class Csr {
   static final int MVENDORID = 0xf11, MARCHID = 0xf12, MIMPID = 0xf13, MHARTID = 0xf14;
   static final int MCONFIGPTR = 0xf15;
 
+  /** Debug-spec trigger CSRs; this hart has no triggers (see {@link CsrFile}). */
+  static final int TSELECT = 0x7a0, TDATA1 = 0x7a1, TDATA2 = 0x7a2, TDATA3 = 0x7a3, TINFO = 0x7a4;
+
   static final long SIE_BIT = 1L << 1, MIE_BIT = 1L << 3, SPIE = 1L << 5, MPIE = 1L << 7;
   static final long SPP = 1L << 8, MPP_SHIFT = 11, MPP = 3L << MPP_SHIFT;
   static final long FS = 3L << 13, MPRV = 1L << 17, SUM = 1L << 18, MXR = 1L << 19;

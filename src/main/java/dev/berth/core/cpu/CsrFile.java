@@ -117,6 +117,12 @@ final class CsrFile {
   }
 
   private long readOther(int addr, int insn) {
+    if (addr >= TSELECT && addr <= TDATA3) {
+      return 0; // no triggers: tselect holds only 0, tdata1's type 0 says "no trigger here"
+    }
+    if (addr == TINFO) {
+      return 1; // the only type the selected (absent) trigger supports: 0, none
+    }
     if (addr == PMPCFG0 || addr == PMPCFG0 + 2) {
       return pmpcfg[(addr - PMPCFG0) / 2];
     }
@@ -214,6 +220,9 @@ final class CsrFile {
   }
 
   private void writeOther(int addr, long v, int insn) {
+    if (addr >= TSELECT && addr <= TINFO) {
+      return; // tselect has no other value to take; tdata of "no trigger" and tinfo are read-only
+    }
     if (addr == PMPCFG0 || addr == PMPCFG0 + 2) {
       pmpcfg[(addr - PMPCFG0) / 2] = v;
       return;
@@ -252,8 +261,10 @@ final class CsrFile {
     if (((v & MPP) >>> MPP_SHIFT) == 2) {
       v = (v & ~MPP) | (mstatus & MPP);
     }
+    long changed = mstatus ^ v;
     mstatus = v;
     hart.interruptsChanged();
+    hart.statusChanged(changed);
   }
 
   private void setMie(long v) {

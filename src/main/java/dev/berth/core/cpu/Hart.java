@@ -8,12 +8,59 @@ import dev.berth.core.bus.Ram;
 
 /**
  * One RV64IMAFDC hart with Zicsr and Zifencei and the M, S and U privilege modes. It executes on
- * the machine's worker thread only. Every address goes through {@link #translate}, and every
- * instruction, compressed ones included, through {@link #execute}; the F and D instructions are
- * {@link FpInstructions}'.
+ * the machine's worker thread only. Two tiers run guest code: the interpreter ({@link #execute},
+ * every address through {@link #translate}; the F and D instructions are {@link FpInstructions}')
+ * and, unless turned off, the {@link Translator}'s units of JVM bytecode for hot code, which reach
+ * RAM through the soft TLB kept here and come back to the slow paths below on a miss.
  */
 public final class Hart {
   private static final int FETCH = Mmu.FETCH, LOAD = Mmu.LOAD, STORE = Mmu.STORE;
+
+  /** {@code -Dberth.jit=false} runs the interpreter alone. */
+  public static boolean translationByDefault() {
+    return !"false".equals(System.getProperty("berth.jit"));
+  }
+
+  // ---- the soft TLB of translated code ----------------------------------------------------
+  // One table per data-access regime (effective privilege x SUM), so a privilege change only
+  // selects another table. A hit gives the RAM offset directly: off = va + add[slot]. An entry is
+  // made only after a full translation allowed the access, and only for RAM; write entries never
+  // point at a page holding translated code, so such stores take the slow path, which discards
+  // the code.
+  static final int TLB_BITS = 10, TLB_MASK = (1 << TLB_BITS) - 1;
+  private static final int REGIMES = 8;
+  private final long[][] tagR = new long[REGIMES][1 << TLB_BITS];
+  private final long[][] addR = new long[REGIMES][1 << TLB_BITS];
+  private final long[][] tagW = new long[REGIMES][1 << TLB_BITS];
+  private final long[][] addW = new long[REGIMES][1 << TLB_BITS];
+  private final long[][] tagX = new long[4][1 << TLB_BITS]; // fetches, per privilege
+  private final long[][] addX = new long[4][1 << TLB_BITS];
+  private long[] curTagX, curAddX;
+  private int regime;
+
+  /**
+   * The entries filled since the last full flush, as (table << TLB_BITS | slot), tables numbered
+   * read regimes, write regimes, fetch privileges: a flush clears just those (Linux flushes
+   * thousands of times while booting, having touched a few dozen pages in between).
+   */
+  private final long[][] tables = new long[2 * REGIMES + 4][];
+
+  private final int[] fillLog = new int[256];
+  private int fills;
+
+  /** The current regime's tables, read by translated code at unit entry. */
+  long[] curTagR, curAddR, curTagW, curAddW;
+
+  /** Set when translated code must return to the dispatcher after the current instruction. */
+  boolean leaveUnit;
+
+  /** instret at which translated code returns at its next backward branch (the slice's end). */
+  long unitLimit;
+
+  private final Translator jit;
+
+  /** Instructions retired inside translated units (statistics). */
+  long translatedRetired, unitRuns, slowAccesses;
 
   /** Integer registers; x0 is kept at zero by never writing it. */
   final long[] x = new long[32];
@@ -26,7 +73,8 @@ public final class Hart {
   private final FpInstructions fp;
   private final Mmu mmu;
   private final Bus bus;
-  private final byte[] ram;
+  private final Ram ramDevice;
+  final byte[] ram;
   private final long ramBase;
   private final long ramSize;
   private final Trap trap = new Trap();
@@ -41,13 +89,49 @@ public final class Hart {
   private long reservation = -1;
 
   public Hart(Bus bus, TimeSource time) {
+    this(bus, time, translationByDefault());
+  }
+
+  /** A hart whose hot code is translated to JVM bytecode if {@code translate}. */
+  public Hart(Bus bus, TimeSource time, boolean translate) {
     this.bus = bus;
+    this.ramDevice = bus.ram();
     this.ram = bus.ram().bytes;
     this.ramBase = bus.ram().base;
     this.ramSize = bus.ram().size();
     this.csr = new CsrFile(this, time);
     this.fp = new FpInstructions(this, csr);
     this.mmu = new Mmu(this, bus.ram());
+    this.jit = translate ? new Translator(this, bus.ram()) : null;
+    for (int r = 0; r < REGIMES; r++) {
+      java.util.Arrays.fill(tagR[r], -1); // -1 is no page number: every entry empty
+      java.util.Arrays.fill(tagW[r], -1);
+    }
+    for (long[] t : tagX) {
+      java.util.Arrays.fill(t, -1);
+    }
+    for (int r = 0; r < REGIMES; r++) {
+      tables[r] = tagR[r];
+      tables[REGIMES + r] = tagW[r];
+    }
+    for (int p = 0; p < 4; p++) {
+      tables[2 * REGIMES + p] = tagX[p];
+    }
+    selectRegime();
+  }
+
+  /** What the translating tier holds and has done, for diagnostics; "" without it. */
+  public String translationStatistics() {
+    return jit == null
+        ? ""
+        : String.format(
+                "%,d instructions run translated in %,d unit runs, %,d soft-TLB misses; ",
+                translatedRetired, unitRuns, slowAccesses)
+            + jit.statistics();
+  }
+
+  public boolean translates() {
+    return jit != null;
   }
 
   /** Power-on reset: M-mode at {@code entry}, with a0 = hart id (0) and a1 = {@code a1}. */
@@ -62,7 +146,11 @@ public final class Hart {
     reservation = -1;
     waitingForInterrupt = false;
     endSlice = false;
+    if (jit != null) {
+      jit.flushAll(); // the images were reloaded under it
+    }
     satpChanged();
+    selectRegime();
     interruptCheck = true;
   }
 
@@ -106,6 +194,7 @@ public final class Hart {
    */
   public void endSlice() {
     endSlice = true;
+    leaveUnit = true;
   }
 
   /** True if interrupt {@code irq} is pending in mip, enabled or not. */
@@ -115,6 +204,7 @@ public final class Hart {
 
   void interruptsChanged() {
     interruptCheck = true;
+    leaveUnit = true;
   }
 
   /**
@@ -130,8 +220,64 @@ public final class Hart {
       waitingForInterrupt = false;
     }
     long start = instret;
+    if (jit == null) {
+      interpret(budget, false);
+    } else {
+      dispatch(budget);
+    }
+    endSlice = false;
+    return instret - start;
+  }
+
+  /**
+   * The translating tier's loop: a translated unit where there is one (interrupts and requests are
+   * looked at between units, and units leave as soon as something may need them), the interpreter
+   * up to the next jump where there is none.
+   */
+  private void dispatch(long budget) {
+    jit.installTranslations();
+    long n = 0;
+    while (n < budget && !endSlice) {
+      if (interruptCheck) {
+        interruptCheck = false;
+        takePendingInterrupt();
+      }
+      Unit u = jit.lookup(pc, priv);
+      if (u == null) {
+        n += interpret(budget - n, true);
+        continue;
+      }
+      if (u.empty) {
+        // One instruction the units leave out (a CSR access, say): the code after it is
+        // looked up at once, so a hot loop around it stays translated.
+        n += interpret(1, false);
+        continue;
+      }
+      leaveUnit = false;
+      long before = instret;
+      unitLimit = before + (budget - n);
+      try {
+        pc = u.run(this);
+      } catch (Trap t) {
+        enterTrap(t.cause, t.tval, false); // the unit left pc and instret at the instruction
+        n++;
+      }
+      n += instret - before;
+      translatedRetired += instret - before;
+      unitRuns++;
+    }
+  }
+
+  /**
+   * Interprets up to {@code budget} instructions, or (if {@code oneBlock}) up to the first jump to
+   * code the translating tier has or wants, or the first trap; returns how many steps it took,
+   * traps included.
+   */
+  private long interpret(long budget, boolean oneBlock) {
     long pc = this.pc;
-    for (long n = 0; n < budget; n++) {
+    long n = 0;
+    while (n < budget) {
+      n++;
       if (interruptCheck) {
         interruptCheck = false;
         this.pc = pc;
@@ -151,8 +297,13 @@ public final class Hart {
             throw illegal(bits);
           }
         }
-        pc = execute(insn, pc, pc + len);
+        long next = execute(insn, pc, pc + len);
         instret++;
+        boolean jumped = next != pc + len;
+        pc = next;
+        if (endSlice || (oneBlock && jumped && jit.wants(pc, priv))) {
+          break;
+        }
       } catch (Trap t) {
         if (t.cause == Cause.ILLEGAL_INSN && len == 2) {
           t.tval = bits; // a compressed instruction reports its own 16 bits
@@ -160,14 +311,28 @@ public final class Hart {
         this.pc = pc; // the trapping instruction's own address becomes epc
         enterTrap(t.cause, t.tval, false);
         pc = this.pc;
-      }
-      if (endSlice) {
-        endSlice = false;
-        break;
+        if (oneBlock || endSlice) {
+          break;
+        }
       }
     }
     this.pc = pc;
-    return instret - start;
+    return n;
+  }
+
+  /**
+   * Executes one instruction for translated code (those it does not inline: AMOs, F and D); returns
+   * the next pc. {@code bits} are the instruction as fetched, for a compressed one's tval.
+   */
+  long executeOne(int insn, int bits, long pc, int len) {
+    try {
+      return execute(insn, pc, pc + len);
+    } catch (Trap t) {
+      if (t.cause == Cause.ILLEGAL_INSN && len == 2) {
+        t.tval = bits & 0xffff;
+      }
+      throw t;
+    }
   }
 
   // ---- traps and interrupts --------------------------------------------------------------
@@ -314,11 +479,173 @@ public final class Hart {
   void satpChanged() {
     sv39 = (csr.satp >>> 60) != 0;
     mmu.flush();
+    flushTlb();
+  }
+
+  /** SFENCE.VMA: every cached translation goes, in the soft TLB and for translated code. */
+  private void sfence() {
+    mmu.flush();
+    flushTlb();
+  }
+
+  /** SFENCE.VMA of the page holding {@code va}: the Mmu's cache is small, it goes whole. */
+  private void sfencePage(long va) {
+    mmu.flush();
+    long vpn = va >>> 12;
+    int slot = (int) vpn & TLB_MASK;
+    for (int r = 0; r < REGIMES; r++) {
+      if (tagR[r][slot] == vpn) {
+        tagR[r][slot] = -1;
+      }
+      if (tagW[r][slot] == vpn) {
+        tagW[r][slot] = -1;
+      }
+    }
+    for (long[] t : tagX) {
+      if (t[slot] == vpn) {
+        t[slot] = -1;
+      }
+    }
+    if (jit != null) {
+      jit.mappingChanged(vpn);
+    }
+  }
+
+  private void flushTlb() {
+    clearFilled(0, tables.length);
+    fills = 0;
+    if (jit != null) {
+      jit.mappingsChanged();
+    }
+  }
+
+  /** Empties the entries filled since the last full flush in tables [from, to). */
+  private void clearFilled(int from, int to) {
+    if (fills > fillLog.length) {
+      for (int t = from; t < to; t++) {
+        java.util.Arrays.fill(tables[t], -1);
+      }
+      return;
+    }
+    for (int k = 0; k < fills; k++) {
+      int t = fillLog[k] >>> TLB_BITS;
+      if (t >= from && t < to) {
+        tables[t][fillLog[k] & TLB_MASK] = -1;
+      }
+    }
+  }
+
+  private void logFill(int table, int slot) {
+    if (fills < fillLog.length) {
+      fillLog[fills] = table << TLB_BITS | slot;
+    }
+    fills++;
+  }
+
+  /** No write entry may point at a page that now holds translated code. */
+  void flushWriteTlb() {
+    clearFilled(REGIMES, 2 * REGIMES);
+  }
+
+  /**
+   * mstatus or the privilege changed ({@code changed}: the mstatus bits that did): pick the data
+   * regime (MPRV/MPP, SUM, privilege); MXR changes what loads may read, so the read entries go.
+   */
+  void statusChanged(long changed) {
+    if ((changed & MXR) != 0) {
+      for (int r = 0; r < REGIMES; r++) {
+        java.util.Arrays.fill(tagR[r], -1);
+      }
+    }
+    selectRegime();
+  }
+
+  private void selectRegime() {
+    int p = priv;
+    long status = csr.mstatus;
+    if (p == Priv.M && (status & MPRV) != 0) {
+      p = (int) ((status & MPP) >>> MPP_SHIFT);
+    }
+    regime = p * 2 + ((status & SUM) != 0 ? 1 : 0);
+    curTagR = tagR[regime];
+    curAddR = addR[regime];
+    curTagW = tagW[regime];
+    curAddW = addW[regime];
+    curTagX = tagX[priv];
+    curAddX = addX[priv];
+  }
+
+  /** The physical address of an instruction fetch at {@code va} (a trap if there is none). */
+  long translateFetch(long va) {
+    return translate(va, FETCH);
+  }
+
+  /**
+   * Translated code's load after a soft-TLB miss: the interpreter's load, and a TLB entry for the
+   * page if it is RAM.
+   */
+  long loadSlow(long va, int size) {
+    slowAccesses++;
+    boolean crosses = (va & 0xfff) > 0x1000 - size;
+    if (crosses && paging()) {
+      return loadAcrossPages(va, size);
+    }
+    long pa = translate(va, LOAD);
+    long off = pa - ramBase;
+    if (off >= 0 && off <= ramSize - size) {
+      if (!crosses && (off | 0xfff) < ramSize) {
+        int slot = (int) (va >>> 12) & TLB_MASK;
+        curTagR[slot] = va >>> 12;
+        curAddR[slot] = (off & ~0xfffL) - (va & ~0xfffL);
+        logFill(regime, slot);
+      }
+      return Ram.read(ram, (int) off, size);
+    }
+    return loadDevice(pa, va, size);
+  }
+
+  /** Translated code's store after a soft-TLB miss; a TLB entry unless the page holds code. */
+  void storeSlow(long va, int size, long value) {
+    slowAccesses++;
+    boolean crosses = (va & 0xfff) > 0x1000 - size;
+    if (crosses && paging()) {
+      storeAcrossPages(va, size, value);
+      return;
+    }
+    long pa = translate(va, STORE);
+    long off = pa - ramBase;
+    if (off >= 0 && off <= ramSize - size) {
+      Ram.write(ram, (int) off, size, value);
+      if (ramDevice.isCode((int) off) || ramDevice.isCode((int) off + size - 1)) {
+        ramDevice.written((int) off, size); // self-modifying code: the translation goes
+      } else if (!crosses && (off | 0xfff) < ramSize) {
+        int slot = (int) (va >>> 12) & TLB_MASK;
+        curTagW[slot] = va >>> 12;
+        curAddW[slot] = (off & ~0xfffL) - (va & ~0xfffL);
+        logFill(REGIMES + regime, slot);
+      }
+      return;
+    }
+    storeDevice(pa, va, size, value);
+  }
+
+  /** A page that translated code was made from was written: that code is gone. */
+  void codeDiscarded() {
+    leaveUnit = true;
   }
 
   private int fetch(long va) {
+    int slot = (int) (va >>> 12) & TLB_MASK;
+    if (curTagX[slot] == va >>> 12 && (va & 0xfff) != 0xffe) {
+      return Ram.read32(ram, (int) (va + curAddX[slot]));
+    }
     long pa = translate(va, FETCH);
     long off = pa - ramBase;
+    if (off >= 0 && (off | 0xfff) < ramSize) {
+      curTagX[slot] = va >>> 12;
+      curAddX[slot] = (off & ~0xfffL) - (va & ~0xfffL);
+      logFill(2 * REGIMES + priv, slot);
+    }
     if (off >= 0 && off <= ramSize - 4 && ((va & 0xfff) != 0xffe || !paging())) {
       return Ram.read32(ram, (int) off);
     }
@@ -337,15 +664,16 @@ public final class Hart {
     }
   }
 
+  /** A load by the interpreter: the soft TLB first, as translated code does. */
   long load(long va, int size) {
-    if ((va & 0xfff) > 0x1000 - size && paging()) {
-      return loadAcrossPages(va, size);
+    int slot = (int) (va >>> 12) & TLB_MASK;
+    if (curTagR[slot] == (va + size - 1) >>> 12) {
+      return Ram.read(ram, (int) (va + curAddR[slot]), size);
     }
-    long pa = translate(va, LOAD);
-    long off = pa - ramBase;
-    if (off >= 0 && off <= ramSize - size) {
-      return Ram.read(ram, (int) off, size);
-    }
+    return loadSlow(va, size);
+  }
+
+  private long loadDevice(long pa, long va, int size) {
     try {
       return bus.read(pa, size);
     } catch (BusFault f) {
@@ -353,17 +681,20 @@ public final class Hart {
     }
   }
 
+  /**
+   * A store by the interpreter: the soft TLB first (it has no write entry for a page holding
+   * translated code, so such a store reaches the slow path, which discards the code).
+   */
   void store(long va, int size, long value) {
-    if ((va & 0xfff) > 0x1000 - size && paging()) {
-      storeAcrossPages(va, size, value);
+    int slot = (int) (va >>> 12) & TLB_MASK;
+    if (curTagW[slot] == (va + size - 1) >>> 12) {
+      Ram.write(ram, (int) (va + curAddW[slot]), size, value);
       return;
     }
-    long pa = translate(va, STORE);
-    long off = pa - ramBase;
-    if (off >= 0 && off <= ramSize - size) {
-      Ram.write(ram, (int) off, size, value);
-      return;
-    }
+    storeSlow(va, size, value);
+  }
+
+  private void storeDevice(long pa, long va, int size, long value) {
     try {
       bus.write(pa, size, value);
     } catch (BusFault f) {
@@ -817,7 +1148,12 @@ public final class Hart {
           if (priv == Priv.U || (priv == Priv.S && (csr.mstatus & TVM) != 0)) {
             throw illegal(i);
           }
-          mmu.flush(); // SFENCE.VMA: every address space, every page (the cache is small)
+          // SFENCE.VMA: one page if rs1 names it (any ASID), else everything
+          if (rs1(i) != 0) {
+            sfencePage(x[rs1(i)]);
+          } else {
+            sfence();
+          }
           yield next;
         }
       };

@@ -14,6 +14,7 @@ final class Mmu {
   private static final int TLB_SIZE = 256;
 
   private final Hart hart;
+  private final Ram ramDevice;
   private final byte[] ram;
   private final long ramBase;
   private final long ramSize;
@@ -26,6 +27,7 @@ final class Mmu {
 
   Mmu(Hart hart, Ram ram) {
     this.hart = hart;
+    this.ramDevice = ram;
     this.ram = ram.bytes;
     this.ramBase = ram.base;
     this.ramSize = ram.size();
@@ -113,5 +115,6 @@ final class Mmu {
       throw hart.accessFault(access, va);
     }
     Ram.write64(ram, (int) off, pte);
+    ramDevice.written((int) off, 8); // a page table on a page with translated code
   }
 }

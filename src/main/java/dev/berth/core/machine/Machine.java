@@ -98,10 +98,20 @@ public final class Machine {
    * @throws ImageException if an image is unusable or does not fit in RAM
    */
   public Machine(MachineConfig config) throws ImageException {
+    this(config, Hart.translationByDefault());
+  }
+
+  /**
+   * As {@link #Machine(MachineConfig)}, with the translating tier on or off ({@code false}: the
+   * interpreter alone).
+   *
+   * @throws ImageException if an image is unusable or does not fit in RAM
+   */
+  public Machine(MachineConfig config, boolean translate) throws ImageException {
     this.config = config;
     this.ram = new Ram(Board.RAM_BASE, (int) config.memoryBytes());
     this.bus = new Bus(ram);
-    this.hart = new Hart(bus, clock);
+    this.hart = new Hart(bus, clock, translate);
     this.plic = new Plic(hart);
     this.clint = new Clint(hart, clock);
     this.serialInput = new HostInput(1 << 16, this::wake);
@@ -201,6 +211,14 @@ public final class Machine {
 
   public RunState state() {
     return state;
+  }
+
+  /**
+   * What the translating tier did (units, class-file bytes, discards, flushes), read on the worker
+   * thread's behalf after the run; "" when it is off.
+   */
+  public String translationStatistics() {
+    return hart.translationStatistics();
   }
 
   /** Guest instructions retired so far, updated after every slice. */

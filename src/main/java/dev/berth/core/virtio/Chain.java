@@ -83,6 +83,11 @@ final class Chain {
     return ram.bytes;
   }
 
+  /** The device wrote RAM bytes {@code [off, off+len)} directly (see {@link Ram#written}). */
+  void written(int off, int len) {
+    ram.written(off, len);
+  }
+
   /** Copies up to {@code len} readable bytes from position {@code pos}; returns how many. */
   int read(long pos, byte[] dst, int off, int len) {
     return copy(0, firstWritable, pos, dst, off, len, false);
@@ -104,6 +109,7 @@ final class Chain {
       int at = offset[i] + (int) pos;
       if (intoRam) {
         System.arraycopy(b, off + done, ram.bytes, at, n);
+        ram.written(at, n); // DMA over translated code discards it
       } else {
         System.arraycopy(ram.bytes, at, b, off + done, n);
       }

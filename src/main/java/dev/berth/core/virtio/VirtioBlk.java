@@ -165,6 +165,9 @@ public final class VirtioBlk extends VirtioDevice {
           break;
         }
       }
+      if (!toFile) {
+        c.written(start, count); // a disk read over translated code discards it
+      }
       pos += count;
       n -= count;
     }

@@ -123,6 +123,8 @@ final class Virtqueue {
     Ram.write(ram.bytes, elem + 4, 4, written);
     nextUsed = (nextUsed + 1) & 0xffff;
     Ram.write(ram.bytes, usedOff + 2, 2, nextUsed);
+    ram.written(elem, 8);
+    ram.written(usedOff + 2, 2);
   }
 
   /** True unless the driver asked not to be interrupted for this queue. */
