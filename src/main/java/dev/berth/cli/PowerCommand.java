@@ -130,34 +130,26 @@ public final class PowerCommand implements Callable<Integer> {
 
   /** {@code berth -c URI power NAME ACTION}: libvirt's own call for the action, on its domain. */
   private int onLibvirt(VmAction a, BerthDirs dirs) {
-    try {
-      VmSpec spec = VmLookup.find(dirs, name);
-      dev.berth.vm.RunningVm vm =
-          dev.berth.backend.InstalledBackends.all().forSpec(spec).reattach(spec, dirs).live();
-      if (vm == null) {
-        System.err.println("berth: " + name + " is not running");
-        return 1;
-      }
-      Object done =
-          a.invoke(new dev.berth.vm.DirectControls(vm))
-              .get(60, java.util.concurrent.TimeUnit.SECONDS);
-      if (done instanceof dev.berth.vm.ShutdownPath path) {
-        System.err.println("berth: " + path.describe());
-      }
-      if (await) {
-        vm.exit().get(timeout, java.util.concurrent.TimeUnit.SECONDS);
-      }
-      return 0;
-    } catch (VmLookup.CliError | IOException | java.util.concurrent.ExecutionException e) {
-      System.err.println("berth: " + name + ": " + VmSession.rootMessage(e));
-      return 1;
-    } catch (java.util.concurrent.TimeoutException e) {
-      System.err.println("berth: " + name + " is still running after " + timeout + " s");
-      return 1;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return 1;
-    }
+    return reporting(
+        () -> {
+          VmSpec spec = VmLookup.find(dirs, name);
+          dev.berth.vm.RunningVm vm =
+              dev.berth.backend.InstalledBackends.all().forSpec(spec).reattach(spec, dirs).live();
+          if (vm == null) {
+            System.err.println("berth: " + name + " is not running");
+            return 1;
+          }
+          Object done =
+              a.invoke(new dev.berth.vm.DirectControls(vm))
+                  .get(60, java.util.concurrent.TimeUnit.SECONDS);
+          if (done instanceof dev.berth.vm.ShutdownPath path) {
+            System.err.println("berth: " + path.describe());
+          }
+          if (await) {
+            vm.exit().get(timeout, java.util.concurrent.TimeUnit.SECONDS);
+          }
+          return 0;
+        });
   }
 
   /**
@@ -165,50 +157,63 @@ public final class PowerCommand implements Callable<Integer> {
    * kill and force off (terminate, kill after 10 s) reach it; anything else says why not.
    */
   private int withoutQmp(VmAction a, ProcessHandle qemu) {
+    return reporting(
+        () -> {
+          switch (a) {
+            case TERMINATE -> ProcessSignals.send(qemu, "TERM");
+            case INTERRUPT -> ProcessSignals.send(qemu, "INT");
+            case KILL -> ProcessSignals.send(qemu, "KILL");
+            case FORCE_OFF -> {
+              System.err.println(
+                  "berth: "
+                      + name
+                      + " does not answer on QMP: terminating QEMU pid "
+                      + qemu.pid()
+                      + ", kill in "
+                      + ForceOff.KILL_AFTER_SECONDS
+                      + " s if needed");
+              ForceOff.escalate(
+                      () -> signal(qemu, "TERM"),
+                      () -> signal(qemu, "KILL"),
+                      qemu.onExit(),
+                      ForceOff.KILL_AFTER_SECONDS)
+                  .get();
+            }
+            default -> {
+              System.err.println(
+                  "berth: "
+                      + name
+                      + " does not answer on QMP (QEMU pid "
+                      + qemu.pid()
+                      + " may be stopped or hung): only terminate, interrupt, kill and force-off"
+                      + " reach it now");
+              return 1;
+            }
+          }
+          if (await) {
+            qemu.onExit().get(timeout, java.util.concurrent.TimeUnit.SECONDS);
+          }
+          return 0;
+        });
+  }
+
+  @FunctionalInterface
+  private interface Work {
+    int run() throws Exception;
+  }
+
+  /** Runs {@code work}; whatever goes wrong is one line and status 1. */
+  private int reporting(Work work) {
     try {
-      switch (a) {
-        case TERMINATE -> ProcessSignals.send(qemu, "TERM");
-        case INTERRUPT -> ProcessSignals.send(qemu, "INT");
-        case KILL -> ProcessSignals.send(qemu, "KILL");
-        case FORCE_OFF -> {
-          System.err.println(
-              "berth: "
-                  + name
-                  + " does not answer on QMP: terminating QEMU pid "
-                  + qemu.pid()
-                  + ", kill in "
-                  + ForceOff.KILL_AFTER_SECONDS
-                  + " s if needed");
-          ForceOff.escalate(
-                  () -> signal(qemu, "TERM"),
-                  () -> signal(qemu, "KILL"),
-                  qemu.onExit(),
-                  ForceOff.KILL_AFTER_SECONDS)
-              .get();
-        }
-        default -> {
-          System.err.println(
-              "berth: "
-                  + name
-                  + " does not answer on QMP (QEMU pid "
-                  + qemu.pid()
-                  + " may be stopped or hung): only terminate, interrupt, kill and force-off"
-                  + " reach it now");
-          return 1;
-        }
-      }
-      if (await) {
-        qemu.onExit().get(timeout, java.util.concurrent.TimeUnit.SECONDS);
-      }
-      return 0;
-    } catch (IOException | java.util.concurrent.ExecutionException e) {
-      System.err.println("berth: " + name + ": " + VmSession.rootMessage(e));
-      return 1;
+      return work.run();
     } catch (java.util.concurrent.TimeoutException e) {
       System.err.println("berth: " + name + " is still running after " + timeout + " s");
       return 1;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      return 1;
+    } catch (Exception e) {
+      System.err.println("berth: " + name + ": " + VmSession.rootMessage(e));
       return 1;
     }
   }
