@@ -65,4 +65,25 @@ final class CliProcess {
         new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8),
         new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
   }
+
+  /** {@code berth create NAME} for the x86 test guest on QEMU (built first if need be). */
+  Result createX86(String name) throws Exception {
+    dev.berth.backend.qemu.X86TestGuest.ensureBuilt();
+    Path guest = dev.berth.backend.qemu.X86TestGuest.DIR;
+    return run(
+        "create",
+        name,
+        "--backend",
+        "qemu",
+        "--arch",
+        "x86_64",
+        "--memory",
+        "256",
+        "--kernel",
+        guest.resolve("vmlinuz").toString(),
+        "--initrd",
+        guest.resolve("initramfs.cpio.gz").toString(),
+        "--append",
+        "console=ttyS0 quiet panic=-1");
+  }
 }

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.berth.backend.qemu.X86TestGuest;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -133,25 +132,7 @@ class OwnershipTest {
 
   @Test
   void aStoppedQemuIsStillRunningAndForceOffEndsIt() throws Exception {
-    X86TestGuest.ensureBuilt();
-    Path guest = X86TestGuest.DIR;
-    CliProcess.Result created =
-        cli()
-            .run(
-                "create",
-                "x86",
-                "--backend",
-                "qemu",
-                "--arch",
-                "x86_64",
-                "--memory",
-                "256",
-                "--kernel",
-                guest.resolve("vmlinuz").toString(),
-                "--initrd",
-                guest.resolve("initramfs.cpio.gz").toString(),
-                "--append",
-                "console=ttyS0 quiet panic=-1");
+    CliProcess.Result created = cli().createX86("x86");
     assertEquals(0, created.status(), created.err());
     CliProcess.Result start = cli().run("start", "x86");
     assertEquals(0, start.status(), start.err());

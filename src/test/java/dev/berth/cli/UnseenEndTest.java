@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.berth.backend.qemu.X86TestGuest;
 import dev.berth.event.MachineExit;
 import dev.berth.vm.Run;
 import dev.berth.vm.RunHistory;
@@ -61,25 +60,8 @@ class UnseenEndTest {
 
   @Test
   void aQemuThatPowersOffWithNoAppWatchingGetsItsEnd() throws Exception {
-    X86TestGuest.ensureBuilt();
     CliProcess cli = new CliProcess(home);
-    Path guest = X86TestGuest.DIR;
-    CliProcess.Result created =
-        cli.run(
-            "create",
-            "x86",
-            "--backend",
-            "qemu",
-            "--arch",
-            "x86_64",
-            "--memory",
-            "256",
-            "--kernel",
-            guest.resolve("vmlinuz").toString(),
-            "--initrd",
-            guest.resolve("initramfs.cpio.gz").toString(),
-            "--append",
-            "console=ttyS0 quiet panic=-1");
+    CliProcess.Result created = cli.createX86("x86");
     assertEquals(0, created.status(), created.err());
     assertEquals(0, cli.run("start", "x86").status());
     // the guest powers itself off once it booted: the button, pressed until acpid answers

@@ -76,24 +76,7 @@ class VmCommandsTest {
 
   @Test
   void qemuVmStartsDetachedAndStopsThroughItsAgentFromTheCli() throws Exception {
-    dev.berth.backend.qemu.X86TestGuest.ensureBuilt();
-    Path guest = dev.berth.backend.qemu.X86TestGuest.DIR;
-    CliProcess.Result created =
-        run(
-            "create",
-            "x86",
-            "--backend",
-            "qemu",
-            "--arch",
-            "x86_64",
-            "--memory",
-            "256",
-            "--kernel",
-            guest.resolve("vmlinuz").toString(),
-            "--initrd",
-            guest.resolve("initramfs.cpio.gz").toString(),
-            "--append",
-            "console=ttyS0 quiet panic=-1");
+    CliProcess.Result created = new CliProcess(home).createX86("x86");
     assertEquals(0, created.status(), created.err());
     CliProcess.Result started = run("start", "x86");
     assertEquals(0, started.status(), started.err());
