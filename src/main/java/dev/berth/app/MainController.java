@@ -415,6 +415,9 @@ public final class MainController {
                 dontAsk));
     ButtonType quitType = new ButtonType(action.shortLabel(), ButtonBar.ButtonData.OK_DONE);
     alert.getButtonTypes().setAll(quitType, ButtonType.CANCEL);
+    // a power cut is never what Enter does: Cancel is the default
+    ((Button) alert.getDialogPane().lookupButton(quitType)).setDefaultButton(false);
+    ((Button) alert.getDialogPane().lookupButton(ButtonType.CANCEL)).setDefaultButton(true);
     if (alert.showAndWait().orElse(ButtonType.CANCEL) != quitType) {
       return false;
     }

@@ -113,6 +113,24 @@ class MainWindowTest {
     assertEquals("Terminated by signal (host-signal)", AppDriver.lastEnd(robot));
   }
 
+  /**
+   * Start, then Space and Enter: the keys go to the guest's console, not to whichever toolbar
+   * button had the focus; and Enter in the power-cut dialog takes Cancel, never the power cut.
+   */
+  @Test
+  void afterStartTheConsoleHasTheKeysAndEnterInTheQuitDialogCancels(FxRobot robot)
+      throws Exception {
+    startAndWaitForPrompt(robot);
+    assertTrue(robot.lookup(".console").query().isFocused(), "the console has the keyboard");
+    robot.clickOn("Quit emulator");
+    AppDriver.waitFor(5, () -> robot.lookup(".dialog-pane").tryQuery().isPresent());
+    robot.type(javafx.scene.input.KeyCode.ENTER);
+    AppDriver.waitFor(5, () -> robot.lookup(".dialog-pane").tryQuery().isEmpty());
+    assertEquals("Running", AppDriver.badge(robot).getText(), "Enter cancelled the power cut");
+    AppDriver.quitConfirming(robot);
+    AppDriver.waitFor(20, () -> AppDriver.badge(robot).getText().equals("Shut off"));
+  }
+
   @Test
   void quitAsksThenCutsThePower(FxRobot robot) throws Exception {
     startAndWaitForPrompt(robot);
