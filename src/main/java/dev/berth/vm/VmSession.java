@@ -82,6 +82,7 @@ public final class VmSession implements VmControls {
   private long ticks;
   private boolean agentAnswers;
   private String lastEnd = "";
+  private static final String LAST_RUN = "Last run: ";
   private VmLock runLock;
 
   public VmSession(VmSpec spec, Backends backends, RunHistory history, BerthDirs dirs) {
@@ -105,7 +106,7 @@ public final class VmSession implements VmControls {
     this.capabilities = backends.forSpec(spec).capabilities(spec);
     for (int i = runs.size() - 1; i >= 0; i--) {
       if (runs.get(i).end() != null) {
-        lastEnd = "Last run: " + runs.get(i).end().words();
+        lastEnd = LAST_RUN + runs.get(i).end().words();
         break;
       }
     }
@@ -299,7 +300,7 @@ public final class VmSession implements VmControls {
   private void recordLostRun(int run, String detail) {
     LostRuns.end(history, name(), run, detail);
     runs = List.copyOf(history.runs(name()));
-    lastEnd = "Last run: " + Lifecycle.describe(MachineExit.unknown(detail));
+    lastEnd = LAST_RUN + Lifecycle.describe(MachineExit.unknown(detail));
     tell(l -> l.runsChanged(runs));
     tell(l -> l.lastEnd(lastEnd));
   }
@@ -341,6 +342,10 @@ public final class VmSession implements VmControls {
         });
     beginRun(continuedRun);
     sync();
+    if (!lastEnd.isEmpty() && !lastEnd.startsWith(LAST_RUN)) {
+      lastEnd = LAST_RUN + lastEnd; // a new run is under way: the old end is history
+      tell(l -> l.lastEnd(lastEnd));
+    }
     log((continuedRun == null ? "(start) " : "(reattached) ") + v.describe());
     String accel = v.accelerator();
     tell(l -> l.accelerator(accel));
@@ -723,6 +728,12 @@ public final class VmSession implements VmControls {
       endWait();
     } else if (e.name().equals(MachineEvent.POWERDOWN) && waitStartNanos < 0) {
       beginWait(); // pressed elsewhere (the CLI, a QMP client): the same wait and offer
+    }
+    // "Pausing" and "Resuming" were the request; the event is the change itself
+    if (e.name().equals(MachineEvent.STOP)) {
+      tell(l -> l.message(name() + " is paused"));
+    } else if (e.name().equals(MachineEvent.RESUME)) {
+      tell(l -> l.message(name() + " runs again"));
     }
     log(dev.berth.qmp.QmpJson.eventLine(e));
   }

@@ -75,6 +75,10 @@ class MainWindowTest {
     AppDriver.waitFor(20, () -> AppDriver.consoleText(robot).contains("demo$"));
   }
 
+  private static String message(FxRobot robot) {
+    return robot.lookup("#messageLabel").queryAs(Label.class).getText();
+  }
+
   private void typeInConsole(FxRobot robot, String line) throws Exception {
     robot.clickOn(".console");
     robot.write(line);
@@ -138,6 +142,11 @@ class MainWindowTest {
     AppDriver.waitFor(20, () -> AppDriver.badge(robot).getText().equals("Shut off"));
     assertEquals("Emulator quit by host (host-qmp-quit)", AppDriver.lastEnd(robot));
     assertTrue(AppDriver.events(robot).contains("{\"guest\":false,\"reason\":\"host-qmp-quit\"}"));
+    // a new run: the old end is shown as the last run's, not as this one's
+    startAndWaitForPrompt(robot);
+    assertEquals("Last run: Emulator quit by host (host-qmp-quit)", AppDriver.lastEnd(robot));
+    robot.clickOn("Force off");
+    AppDriver.waitFor(20, () -> AppDriver.badge(robot).getText().equals("Shut off"));
   }
 
   @Test
@@ -146,8 +155,10 @@ class MainWindowTest {
     robot.clickOn("Pause");
     AppDriver.waitFor(10, () -> AppDriver.badge(robot).getText().equals("Paused"));
     assertTrue(AppDriver.events(robot).contains("\"event\":\"STOP\""));
+    AppDriver.waitFor(5, () -> message(robot).equals("demo is paused"));
     robot.clickOn("Resume");
     AppDriver.waitFor(10, () -> AppDriver.badge(robot).getText().equals("Running"));
+    AppDriver.waitFor(5, () -> message(robot).equals("demo runs again"));
     robot.clickOn("Reset");
     AppDriver.waitFor(
         10, () -> AppDriver.events(robot).contains("\"reason\":\"host-qmp-system-reset\""));
