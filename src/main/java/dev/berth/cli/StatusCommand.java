@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.backend.InstalledBackends;
 import dev.berth.backend.qemu.QemuRuntime;
+import dev.berth.event.RunState;
 import dev.berth.qmp.QmpClient;
 import dev.berth.vm.BerthDirs;
 import dev.berth.vm.LostRuns;
@@ -109,9 +110,9 @@ public final class StatusCommand implements Callable<Integer> {
    */
   private static ObjectNode describeLibvirt(ObjectNode s, BerthDirs dirs, VmSpec spec) {
     try {
-      dev.berth.vm.Reattach r = InstalledBackends.all().forSpec(spec).reattach(spec, dirs);
-      s.put("state", r.live() == null ? "shut off" : r.live().state().qapiName());
-      s.put("lastEnd", "libvirt: " + dev.berth.backend.libvirt.LibvirtBackend.stateWords(spec));
+      var d = dev.berth.backend.libvirt.LibvirtBackend.domainState(spec);
+      s.put("state", d.state() == RunState.SHUTDOWN ? "shut off" : d.state().qapiName());
+      s.put("lastEnd", "libvirt: " + d.words());
     } catch (IOException e) {
       s.put("state", "host unreachable");
       s.put("lastEnd", e.getMessage());

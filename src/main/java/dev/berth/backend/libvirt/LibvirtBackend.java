@@ -39,10 +39,13 @@ public final class LibvirtBackend implements Backend {
     return specs;
   }
 
-  /** libvirt's state and its reason, in libvirt's own words ("shut off (destroyed)"). */
-  public static String stateWords(VmSpec spec) throws IOException {
+  /** A domain's state as QEMU names run states, and libvirt's own words with the reason. */
+  public record DomainState(RunState state, String words) {}
+
+  /** One libvirt call for where a domain stands ("shut off (destroyed)"); nothing is attached. */
+  public static DomainState domainState(VmSpec spec) throws IOException {
     int[] s = LibvirtHost.of(spec.connection()).state(spec.name());
-    return LibvirtWords.state(s[0], s[1]);
+    return new DomainState(LibvirtVm.runState(s[0]), LibvirtWords.state(s[0], s[1]));
   }
 
   @Override

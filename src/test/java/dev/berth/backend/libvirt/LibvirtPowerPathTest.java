@@ -108,7 +108,8 @@ class LibvirtPowerPathTest {
     assertTrue(
         LibvirtBackend.discover(URI).stream().anyMatch(s -> s.name().equals(NAME)),
         "the defined domain is listed");
-    assertEquals("shut off", LibvirtBackend.stateWords(VmSpec.libvirt(NAME, URI)).split(" \\(")[0]);
+    assertEquals(
+        "shut off", LibvirtBackend.domainState(VmSpec.libvirt(NAME, URI)).words().split(" \\(")[0]);
   }
 
   @Test
