@@ -488,9 +488,9 @@ public final class Hart {
     flushTlb();
   }
 
-  /** SFENCE.VMA of the page holding {@code va}: the Mmu's cache is small, it goes whole. */
+  /** SFENCE.VMA of the page holding {@code va}. */
   private void sfencePage(long va) {
-    mmu.flush();
+    mmu.flushPage(va);
     long vpn = va >>> 12;
     int slot = (int) vpn & TLB_MASK;
     for (int r = 0; r < REGIMES; r++) {

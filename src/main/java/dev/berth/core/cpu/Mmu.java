@@ -13,13 +13,19 @@ final class Mmu {
   private static final int V = 1, R = 2, W = 4, X = 8, U = 16, A = 64, D = 128;
   private static final int TLB_SIZE = 256;
 
+  /** Where a cached entry's flags keep the level of the leaf entry it came from (0: 4 KiB). */
+  private static final int LEVEL_SHIFT = 8;
+
   private final Hart hart;
   private final Ram ramDevice;
   private final byte[] ram;
   private final long ramBase;
   private final long ramSize;
 
-  /** vpn + 1 of each cached page (0 = empty), its physical page base, and its PTE flags. */
+  /**
+   * vpn + 1 of each cached page (0 = empty), its physical page base, and its PTE flags with the
+   * leaf's level above them.
+   */
   private final long[] tag = new long[TLB_SIZE];
 
   private final long[] page = new long[TLB_SIZE];
@@ -35,6 +41,23 @@ final class Mmu {
 
   void flush() {
     java.util.Arrays.fill(tag, 0);
+  }
+
+  /**
+   * SFENCE.VMA of one address: the cached 4 KiB pieces made from the leaf entry that maps {@code
+   * va} go (every piece of a superpage), the rest stays: Linux fences single pages thousands of
+   * times while it boots, and a full flush made each one cost a page-table walk per page touched.
+   */
+  void flushPage(long va) {
+    long vpn = (va >>> 12) & ((1L << 27) - 1);
+    for (int i = 0; i < TLB_SIZE; i++) {
+      if (tag[i] != 0) {
+        int shift = 9 * (flags[i] >>> LEVEL_SHIFT);
+        if ((tag[i] - 1) >>> shift == vpn >>> shift) {
+          tag[i] = 0;
+        }
+      }
+    }
   }
 
   /** The physical address of {@code va}, or a page or access fault for {@code access}. */
@@ -94,7 +117,7 @@ final class Mmu {
       long base = ((ppn & ~low) | (vpn & low)) << 12;
       tag[slot] = vpn + 1;
       page[slot] = base;
-      flags[slot] = updated;
+      flags[slot] = updated | level << LEVEL_SHIFT;
       return base | (va & 0xfff);
     }
     throw hart.pageFault(access, va);

@@ -344,6 +344,16 @@ final class Translator implements Ram.CodeWatcher {
   /** The mapping of virtual page {@code vpn} may have changed: its pcs are looked up again. */
   void mappingChanged(long vpn) {
     mappingChanges++;
+    if (jfills <= jcacheLog.length) {
+      // fewer slots were filled than the page has: look at those
+      for (int k = 0; k < jfills; k++) {
+        Unit u = jcache[jcacheLog[k]];
+        if (u != null && u.va >>> 12 == vpn) {
+          jcache[jcacheLog[k]] = null;
+        }
+      }
+      return;
+    }
     int first = (int) (vpn << 11) & JCACHE_MASK; // the 2048 slots of the page's halfwords
     for (int k = 0; k < 2048; k++) {
       int slot = (first + k) & JCACHE_MASK;
