@@ -575,6 +575,15 @@ public final class Hart {
     curAddX = addX[priv];
   }
 
+  /**
+   * The RAM offset an instruction fetch at {@code va} reads, if the fetch TLB has {@code va}'s page
+   * (an entry made since the last flush, in the current privilege); -1 otherwise.
+   */
+  long cachedFetchOffset(long va) {
+    int slot = (int) (va >>> 12) & TLB_MASK;
+    return curTagX[slot] == va >>> 12 ? va + curAddX[slot] : -1;
+  }
+
   /** The physical address of an instruction fetch at {@code va} (a trap if there is none). */
   long translateFetch(long va) {
     return translate(va, FETCH);

@@ -109,7 +109,7 @@ final class Translator implements Ram.CodeWatcher {
     if (u != null && u.va == pc && u.priv == priv && u.valid) {
       return true; // a unit, or an instruction after which one may start
     }
-    return ++hot[hotSlot(pc)] >= threshold;
+    return known(pc, priv) != null || ++hot[hotSlot(pc)] >= threshold;
   }
 
   /**
@@ -119,6 +119,10 @@ final class Translator implements Ram.CodeWatcher {
   Unit lookup(long pc, int priv) {
     Unit u = jcache[(int) (pc >>> 1) & JCACHE_MASK];
     if (u == null || u.va != pc || u.priv != priv || !u.valid) {
+      u = known(pc, priv);
+      if (u != null) {
+        return u;
+      }
       int h = hotSlot(pc);
       if (hot[h] < threshold && ++hot[h] < threshold) {
         return null;
@@ -130,6 +134,40 @@ final class Translator implements Ram.CodeWatcher {
       }
     }
     return u;
+  }
+
+  /**
+   * The unit already made for {@code pc}, found by its physical address when the fetch TLB knows
+   * pc's page, and put back in the jump cache; null if there is none or the TLB has no entry. The
+   * jump cache is emptied at every satp write and SFENCE.VMA (a booting Linux does that thousands
+   * of times): without this, code that was translated long ago went back to the interpreter until
+   * it had been entered {@code threshold} times again.
+   */
+  private Unit known(long pc, int priv) {
+    long off = hart.cachedFetchOffset(pc);
+    if (off < 0) {
+      return null;
+    }
+    long pa = ramBase + off;
+    Unit u = hash[hashOf(pa)];
+    while (u != null && (u.pa != pa || u.va != pc)) {
+      u = u.nextInHash;
+    }
+    if (u != null) {
+      remember(u, pc, priv);
+    }
+    return u;
+  }
+
+  /** Puts {@code u} in the jump cache for {@code pc} in privilege {@code priv}. */
+  private void remember(Unit u, long pc, int priv) {
+    u.priv = priv;
+    int slot = (int) (pc >>> 1) & JCACHE_MASK;
+    jcache[slot] = u;
+    if (jfills < jcacheLog.length) {
+      jcacheLog[jfills] = slot;
+    }
+    jfills++;
   }
 
   private static int hotSlot(long pc) {
@@ -183,13 +221,7 @@ final class Translator implements Ram.CodeWatcher {
         install(u, pc, pa);
       }
     }
-    u.priv = priv;
-    int slot = (int) (pc >>> 1) & JCACHE_MASK;
-    jcache[slot] = u;
-    if (jfills < jcacheLog.length) {
-      jcacheLog[jfills] = slot;
-    }
-    jfills++;
+    remember(u, pc, priv);
     return u;
   }
 
