@@ -29,6 +29,10 @@ final class Mmu {
   private final long[] tag = new long[TLB_SIZE];
 
   private final long[] page = new long[TLB_SIZE];
+
+  /** The level of the leaf entry behind the last translation (0: a 4 KiB page). */
+  int leafLevel;
+
   private final int[] flags = new int[TLB_SIZE];
 
   Mmu(Hart hart, Ram ram) {
@@ -70,6 +74,7 @@ final class Mmu {
     if (tag[i] == vpn + 1) {
       int f = flags[i];
       if (allowed(f, access, effectivePriv) && (access != STORE || (f & D) != 0)) {
+        leafLevel = f >>> LEVEL_SHIFT;
         return page[i] | (va & 0xfff);
       }
     }
@@ -118,6 +123,7 @@ final class Mmu {
       tag[slot] = vpn + 1;
       page[slot] = base;
       flags[slot] = updated | level << LEVEL_SHIFT;
+      leafLevel = level;
       return base | (va & 0xfff);
     }
     throw hart.pageFault(access, va);
