@@ -198,7 +198,7 @@ final class Translator implements Ram.CodeWatcher {
         flushAll(); // the code cache is full: start again
       }
       int start = (int) off;
-      int end = Math.min((start | 0xfff) + 1, start + 4 * MAX_INSTRUCTIONS);
+      int end = (start | 0xfff) + 1; // forward JALs are followed to the end of the page
       if (async) {
         // The guest runs on meanwhile: the translation works on a copy, checked at install.
         byte[] code = Arrays.copyOfRange(bytes, start, end);
