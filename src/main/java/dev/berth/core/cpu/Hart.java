@@ -630,17 +630,33 @@ public final class Hart {
   }
 
   /**
-   * The RAM offset an instruction fetch at {@code va} reads, if the fetch TLB has {@code va}'s page
-   * (an entry made since the last flush, in the current privilege); -1 otherwise.
+   * The RAM offset an instruction fetch at {@code va} reads, through the fetch TLB (whose entry is
+   * made if it is missing); -1 if the fetch would fault or does not read RAM (the interpreter takes
+   * it then).
    */
-  long cachedFetchOffset(long va) {
+  long fetchOffset(long va) {
     int slot = (int) (va >>> 12) & TLB_MASK;
-    return curTagX[slot] == va >>> 12 ? va + curAddX[slot] : -1;
+    if (curTagX[slot] == va >>> 12) {
+      return va + curAddX[slot];
+    }
+    long off;
+    try {
+      off = translate(va, FETCH) - ramBase;
+    } catch (Trap t) {
+      return -1;
+    }
+    fillFetch(va, off);
+    return off >= 0 && off < ramSize ? off : -1;
   }
 
-  /** The physical address of an instruction fetch at {@code va} (a trap if there is none). */
-  long translateFetch(long va) {
-    return translate(va, FETCH);
+  /** A fetch at {@code va} reads RAM offset {@code off}: its page gets a fetch-TLB entry. */
+  private void fillFetch(long va, long off) {
+    if (off >= 0 && (off | 0xfff) < ramSize) {
+      int slot = (int) (va >>> 12) & TLB_MASK;
+      curTagX[slot] = va >>> 12;
+      curAddX[slot] = (off & ~0xfffL) - (va & ~0xfffL);
+      logFill(2 * REGIMES + priv, slot, va);
+    }
   }
 
   /**
@@ -704,11 +720,7 @@ public final class Hart {
     }
     long pa = translate(va, FETCH);
     long off = pa - ramBase;
-    if (off >= 0 && (off | 0xfff) < ramSize) {
-      curTagX[slot] = va >>> 12;
-      curAddX[slot] = (off & ~0xfffL) - (va & ~0xfffL);
-      logFill(2 * REGIMES + priv, slot, va);
-    }
+    fillFetch(va, off);
     if (off >= 0 && off <= ramSize - 4 && ((va & 0xfff) != 0xffe || !paging())) {
       return Ram.read32(ram, (int) off);
     }

@@ -128,7 +128,7 @@ final class Translator implements Ram.CodeWatcher {
         return null;
       }
       hot[h] = 0;
-      u = find(pc, priv);
+      u = make(pc, priv);
       if (u == null) {
         return null;
       }
@@ -137,14 +137,14 @@ final class Translator implements Ram.CodeWatcher {
   }
 
   /**
-   * The unit already made for {@code pc}, found by its physical address when the fetch TLB knows
-   * pc's page, and put back in the jump cache; null if there is none or the TLB has no entry. The
-   * jump cache is emptied at every satp write and SFENCE.VMA (a booting Linux does that thousands
-   * of times): without this, code that was translated long ago went back to the interpreter until
-   * it had been entered {@code threshold} times again.
+   * The unit already made for {@code pc}, found by its physical address (through the fetch TLB),
+   * and put back in the jump cache; null if there is none. The jump cache is emptied at every satp
+   * write and SFENCE.VMA (a booting Linux does that thousands of times): without this, code that
+   * was translated long ago went back to the interpreter until it had been entered {@code
+   * threshold} times again.
    */
   private Unit known(long pc, int priv) {
-    long off = hart.cachedFetchOffset(pc);
+    long off = hart.fetchOffset(pc);
     if (off < 0) {
       return null;
     }
@@ -175,51 +175,41 @@ final class Translator implements Ram.CodeWatcher {
   }
 
   /**
-   * The unit for {@code pc}: the one already made from its physical address, else a new one (an
-   * empty one if nothing there can be translated); null if the fetch faults or is not from RAM.
+   * A new unit for {@code pc}, which has none ({@link #known} found none): an empty one if nothing
+   * there can be translated; null if the fetch faults or is not from RAM.
    */
-  private Unit find(long pc, int priv) {
-    long pa;
-    try {
-      pa = hart.translateFetch(pc);
-    } catch (Trap t) {
-      return null; // the interpreter takes the fetch fault
+  private Unit make(long pc, int priv) {
+    long off = hart.fetchOffset(pc);
+    if (off < 0) {
+      return null; // the interpreter takes the fetch fault, or fetches from a device
     }
-    long off = pa - ramBase;
-    if (off < 0 || off >= bytes.length) {
-      return null;
+    long pa = ramBase + off;
+    if (liveUnits >= maxUnits || entries >= maxEntries) {
+      flushAll(); // the code cache is full: start again
     }
-    Unit u = hash[hashOf(pa)];
-    while (u != null && (u.pa != pa || u.va != pc)) {
-      u = u.nextInHash;
-    }
-    if (u == null) {
-      if (liveUnits >= maxUnits || entries >= maxEntries) {
-        flushAll(); // the code cache is full: start again
-      }
-      int start = (int) off;
-      int end = (start | 0xfff) + 1; // forward JALs are followed to the end of the page
-      if (async) {
-        // The guest runs on meanwhile: the translation works on a copy, checked at install.
-        byte[] code = Arrays.copyOfRange(bytes, start, end);
-        Unit placeholder = new Unit.Empty();
-        placeholder.pending = true;
-        placeholder.va = pc;
-        placeholder.pa = pa;
-        link(placeholder);
-        BACKGROUND.execute(
-            () -> {
-              long t0 = System.nanoTime();
-              Unit made = translate(code, 0, code.length, pc);
-              done.add(new Done(placeholder, code, made, System.nanoTime() - t0));
-            });
-        u = placeholder;
-      } else {
-        long t0 = System.nanoTime();
-        u = translate(bytes, start, end, pc);
-        nanos += System.nanoTime() - t0;
-        install(u, pc, pa);
-      }
+    int start = (int) off;
+    int end = (start | 0xfff) + 1; // forward JALs are followed to the end of the page
+    Unit u;
+    if (async) {
+      // The guest runs on meanwhile: the translation works on a copy, checked at install.
+      byte[] code = Arrays.copyOfRange(bytes, start, end);
+      Unit placeholder = new Unit.Empty();
+      placeholder.pending = true;
+      placeholder.va = pc;
+      placeholder.pa = pa;
+      link(placeholder);
+      BACKGROUND.execute(
+          () -> {
+            long t0 = System.nanoTime();
+            Unit made = translate(code, 0, code.length, pc);
+            done.add(new Done(placeholder, code, made, System.nanoTime() - t0));
+          });
+      u = placeholder;
+    } else {
+      long t0 = System.nanoTime();
+      u = translate(bytes, start, end, pc);
+      nanos += System.nanoTime() - t0;
+      install(u, pc, pa);
     }
     remember(u, pc, priv);
     return u;
