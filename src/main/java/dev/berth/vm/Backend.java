@@ -34,4 +34,14 @@ public interface Backend {
    * while it runs somewhere. Cleans what such a run left behind.
    */
   java.util.Optional<String> endedUnseen(VmSpec spec, BerthDirs dirs);
+
+  /**
+   * The host at {@code uri} whose VMs this backend lists, connecting in the background.
+   *
+   * @throws IOException with one line when this backend has no hosts or cannot reach any (its
+   *     library is missing)
+   */
+  default VmHost host(String uri) throws IOException {
+    throw new IOException(kind() + " VMs have no hosts");
+  }
 }

@@ -103,7 +103,7 @@ public final class VmSession implements VmControls {
               t.setDaemon(true);
               return t;
             });
-    this.runs = List.copyOf(history.runs(spec.name()));
+    this.runs = List.copyOf(history.runs(spec.historyKey()));
     this.capabilities = backends.forSpec(spec).capabilities(spec);
     for (int i = runs.size() - 1; i >= 0; i--) {
       if (runs.get(i).end() != null) {
@@ -299,8 +299,8 @@ public final class VmSession implements VmControls {
   }
 
   private void recordLostRun(int run, String detail) {
-    LostRuns.end(history, name(), run, detail);
-    runs = List.copyOf(history.runs(name()));
+    LostRuns.end(history, spec.historyKey(), run, detail);
+    runs = List.copyOf(history.runs(spec.historyKey()));
     lastEnd = LAST_RUN + Lifecycle.describe(MachineExit.unknown(detail));
     tell(l -> l.runsChanged(runs));
     tell(l -> l.lastEnd(lastEnd));
@@ -819,7 +819,9 @@ public final class VmSession implements VmControls {
     long startMicros = MachineEvent.nowMicros();
     try {
       recorder =
-          continued == null ? history.startRun(name()) : history.continueRun(name(), continued);
+          continued == null
+              ? history.startRun(spec.historyKey())
+              : history.continueRun(spec.historyKey(), continued);
       number = recorder.run();
     } catch (IOException e) {
       recorder = null;

@@ -60,6 +60,7 @@ final class LibvirtVm implements RunningVm {
   private final ExecutorService control;
   private final LibvirtHost.DomainListener fromHost = new FromHost();
   private final List<Link> links = new CopyOnWriteArrayList<>();
+  private final LibvirtRunNote note;
   private volatile RunState state;
   private volatile ShutdownCause shutdownCause;
   private volatile RunningVm.ConsoleSink consoleSink;
@@ -69,7 +70,8 @@ final class LibvirtVm implements RunningVm {
   /** libvirt's id of the QEMU process the run is: another id after a loss is another run. */
   private volatile int domainId;
 
-  LibvirtVm(LibvirtHost host, String name, RunState state, int domainId) {
+  LibvirtVm(LibvirtHost host, String name, RunState state, int domainId, LibvirtRunNote note) {
+    this.note = note;
     this.host = host;
     this.name = name;
     this.state = state;
@@ -172,6 +174,15 @@ final class LibvirtVm implements RunningVm {
     state = now;
     links.forEach(l -> l.regained(now));
     openConsole(); // the old stream died with the old connection
+  }
+
+  @Override
+  public void noteRun(int run) {
+    try {
+      note.write(domainId, run);
+    } catch (IOException e) {
+      LOG.log(System.Logger.Level.WARNING, "cannot note the run number of " + name, e);
+    }
   }
 
   /** libvirt started the domain as the QEMU process with this id. */

@@ -113,7 +113,7 @@ class LibvirtPowerPathTest {
     r.awaitState(VmState.RUNNING);
     r.session.reset().get(10, TimeUnit.SECONDS);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (r.history.runs(NAME).get(0).events().stream().noneMatch(e -> e.name().equals("RESET"))) {
+    while (r.runs().get(0).events().stream().noneMatch(e -> e.name().equals("RESET"))) {
       assertTrue(System.nanoTime() < deadline, "no RESET event");
       Thread.sleep(100); // the history file is what is checked
     }
@@ -167,13 +167,13 @@ class LibvirtPowerPathTest {
     r.boot();
     r.session.ctrlAltDel().get(10, TimeUnit.SECONDS);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (r.history.runs(NAME).get(0).events().stream().noneMatch(e -> e.name().equals("RESET"))) {
+    while (r.runs().get(0).events().stream().noneMatch(e -> e.name().equals("RESET"))) {
       assertTrue(System.nanoTime() < deadline, "no RESET after Ctrl+Alt+Del: " + r.log);
       Thread.sleep(100); // the history file is what is checked
     }
     assertEquals(
         "RESET{guest=true, reason=guest-reset}",
-        events(r.history.runs(NAME).get(0)).get(0),
+        events(r.runs().get(0)).get(0),
         "Linux reboots on Ctrl+Alt+Del when nothing handles it");
     r.session.kill().get(30, TimeUnit.SECONDS);
     r.lastRun();

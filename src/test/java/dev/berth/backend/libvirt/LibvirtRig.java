@@ -122,8 +122,13 @@ final class LibvirtRig implements AutoCloseable {
   Run lastRun() throws Exception {
     session.exitFuture().get(60, TimeUnit.SECONDS);
     awaitState(VmState.SHUT_OFF);
-    List<Run> runs = history.runs(name);
+    List<Run> runs = runs();
     return runs.get(runs.size() - 1);
+  }
+
+  /** The domain's runs in the history, under its host-tagged key. */
+  List<Run> runs() {
+    return history.runs(session.spec().historyKey());
   }
 
   static List<String> events(Run r) {
