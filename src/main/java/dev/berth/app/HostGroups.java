@@ -115,7 +115,9 @@ final class HostGroups {
       return;
     }
     if (g.host != null) {
-      g.host.unwatch(g);
+      VmHost host = g.host;
+      host.unwatch(g);
+      java.util.concurrent.CompletableFuture.runAsync(host::close); // may wait on the host
     }
     groups.remove(g.uri);
     all.removeAll(g.vms);

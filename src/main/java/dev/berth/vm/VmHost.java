@@ -15,6 +15,9 @@ public interface VmHost {
 
   void unwatch(Listener l);
 
+  /** Stops watching the host and drops its connection (the user removed it). */
+  void close();
+
   /** What a host's watcher hears. */
   interface Listener {
     /** Connected ({@code why} null) or not, and why not ("cannot connect: …"). */

@@ -49,6 +49,10 @@ public final class LibvirtBackend implements Backend {
   private static final java.util.Map<String, LibvirtVmHost> WATCHED =
       new java.util.concurrent.ConcurrentHashMap<>();
 
+  static void unwatched(LibvirtVmHost h) {
+    WATCHED.remove(h.uri(), h);
+  }
+
   @Override
   public VmHost host(String uri) throws IOException {
     LibvirtHost h = LibvirtHost.watch(uri);

@@ -69,7 +69,19 @@ final class LibvirtVmHost implements VmHost {
     listeners.remove(l);
   }
 
+  @Override
+  public void close() {
+    LibvirtBackend.unwatched(this);
+    host.unlistenHost(fromHost);
+    listeners.clear();
+    lister.shutdown();
+    host.close();
+  }
+
   private void list() {
+    if (lister.isShutdown()) {
+      return;
+    }
     lister.execute(
         () -> {
           List<VmSpec> specs;

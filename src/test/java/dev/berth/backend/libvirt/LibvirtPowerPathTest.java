@@ -107,10 +107,17 @@ class LibvirtPowerPathTest {
   void pauseResumeAndResetAreQemusEvents() throws Exception {
     LibvirtRig r = rig();
     r.bootWithAgent();
-    r.session.pause().get(10, TimeUnit.SECONDS);
+    long t0 = System.nanoTime();
+    r.session.pause();
     r.awaitState(VmState.PAUSED);
-    r.session.resume().get(10, TimeUnit.SECONDS);
+    long pause = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+    t0 = System.nanoTime();
+    r.session.resume();
     r.awaitState(VmState.RUNNING);
+    long resume = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+    System.out.printf(
+        "libvirt on this machine, request to state shown: pause %d ms, resume %d ms%n",
+        pause, resume);
     r.session.reset().get(10, TimeUnit.SECONDS);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
     while (r.runs().get(0).events().stream().noneMatch(e -> e.name().equals("RESET"))) {

@@ -37,15 +37,22 @@ final class LibvirtRig implements AutoCloseable {
 
   /** Defines {@code name} with the guest's kernel {@code params} and opens a session on it. */
   LibvirtRig(String name, String... params) throws Exception {
+    this(name, LibvirtTestDomain.URI, params);
+  }
+
+  /** A rig whose session reaches the local libvirtd through {@code uri} (ssh, say). */
+  static LibvirtRig via(String uri, String name) throws Exception {
+    return new LibvirtRig(name, uri, new String[0]);
+  }
+
+  private LibvirtRig(String name, String uri, String[] params) throws Exception {
     this.name = name;
     Path home = Files.createTempDirectory(Path.of("/tmp"), "lv");
     Files.createDirectories(home.resolve("run"));
     BerthDirs dirs = new BerthDirs(Map.of("XDG_RUNTIME_DIR", home.resolve("run").toString()), home);
     history = new RunHistory(dirs.state());
     domain = LibvirtTestDomain.define(name, params);
-    session =
-        new VmSession(
-            VmSpec.libvirt(name, LibvirtTestDomain.URI), InstalledBackends.all(), history, dirs);
+    session = new VmSession(VmSpec.libvirt(name, uri), InstalledBackends.all(), history, dirs);
     session.setConsoleSink(
         (b, off, len) -> {
           synchronized (console) {
