@@ -22,8 +22,6 @@ import javafx.scene.layout.HBox;
 import javafx.stage.Stage;
 import javafx.stage.WindowEvent;
 import javafx.util.Duration;
-import org.controlsfx.control.Notifications;
-import org.controlsfx.control.action.Action;
 
 /** The main window: thin; the state lives in {@link VmViewModel}. */
 public final class MainController {
@@ -41,7 +39,10 @@ public final class MainController {
   @FXML private HBox waitBox;
   @FXML private Label waitLabel;
   @FXML private ProgressBar waitProgress;
-  @FXML private Button waitForceButton;
+  @FXML private HBox offerBar;
+  @FXML private Label offerLabel;
+  @FXML private HBox stopBar;
+  @FXML private Label stopLabel;
   @FXML private javafx.scene.control.Menu machineMenu;
   @FXML private javafx.scene.control.ToolBar toolbar;
   private final ActionControls actions = new ActionControls(this::selected, this::perform);
@@ -52,6 +53,9 @@ public final class MainController {
   private final javafx.collections.ObservableList<VmViewModel> vms =
       javafx.collections.FXCollections.observableArrayList();
   private VmViewModel vm;
+
+  /** The VM the stop bar is about, or null while it is hidden. */
+  private VmViewModel stoppedVm;
 
   private VmViewModel selected() {
     return vm;
@@ -133,6 +137,9 @@ public final class MainController {
                 styleBadge(is);
                 actions.refresh();
               }
+              if (model == stoppedVm && is.isActive()) {
+                dismissStop(); // it runs again: its old stop is no news
+              }
             });
     model
         .capabilitiesProperty()
@@ -151,14 +158,6 @@ public final class MainController {
               }
             });
     model.setOnUnexpectedStop(words -> notifyUnexpected(model, words));
-    model
-        .waitTimedOutProperty()
-        .addListener(
-            (o, was, is) -> {
-              if (is) {
-                offerForceOff(model);
-              }
-            });
   }
 
   /** A VM in the list: its name and backend, and its state as a coloured badge. */
@@ -213,6 +212,9 @@ public final class MainController {
     timelineTabController.show(model);
     lastEndLabel.textProperty().bind(model.lastEndProperty());
     messageLabel.textProperty().bind(model.messageProperty());
+    // the status bar may have to cut a long line; its tooltip has it whole
+    bindTooltip(lastEndLabel);
+    bindTooltip(messageLabel);
     stateBadge
         .textProperty()
         .bind(
@@ -223,6 +225,13 @@ public final class MainController {
     actions.refresh();
   }
 
+  private static void bindTooltip(Label label) {
+    javafx.scene.control.Tooltip tip = new javafx.scene.control.Tooltip();
+    tip.textProperty().bind(label.textProperty());
+    label.setTooltip(tip);
+  }
+
+  /** The status bar's count, and the offer bar once the power-button timeout has passed. */
   private void bindWait(VmViewModel model) {
     BooleanBinding waiting = model.waitedSecondsProperty().greaterThanOrEqualTo(0);
     waitBox.visibleProperty().bind(waiting);
@@ -231,14 +240,8 @@ public final class MainController {
         .textProperty()
         .bind(
             Bindings.createStringBinding(
-                () ->
-                    model.waitTimedOutProperty().get()
-                        ? "The guest has not shut down after "
-                            + model.waitedSecondsProperty().get()
-                            + " s"
-                        : "Waiting for the guest… " + model.waitedSecondsProperty().get() + " s",
-                model.waitedSecondsProperty(),
-                model.waitTimedOutProperty()));
+                () -> "Waiting for the guest… " + model.waitedSecondsProperty().get() + " s",
+                model.waitedSecondsProperty()));
     waitProgress
         .progressProperty()
         .bind(
@@ -249,8 +252,19 @@ public final class MainController {
                         model.waitedSecondsProperty().get()
                             / (double) model.buttonTimeoutSeconds()),
                 model.waitedSecondsProperty()));
-    waitForceButton.visibleProperty().bind(model.waitTimedOutProperty());
-    waitForceButton.managedProperty().bind(model.waitTimedOutProperty());
+    // the session ends the wait when the run ends, which hides the bar
+    offerBar.visibleProperty().bind(model.waitTimedOutProperty());
+    offerBar.managedProperty().bind(model.waitTimedOutProperty());
+    offerLabel
+        .textProperty()
+        .bind(
+            Bindings.createStringBinding(
+                () ->
+                    model.name()
+                        + " has not responded to the power button for "
+                        + model.waitedSecondsProperty().get()
+                        + " s. The guest may be ignoring it.",
+                model.waitedSecondsProperty()));
   }
 
   private void styleBadge(VmState state) {
@@ -262,28 +276,19 @@ public final class MainController {
     label.getStyleClass().add("state-" + state.name().toLowerCase().replace('_', '-'));
   }
 
+  /** A run that ended unasked, on any VM, shows in the stop bar until dismissed or restarted. */
   private void notifyUnexpected(VmViewModel model, String words) {
-    Notifications.create()
-        .owner(stage)
-        .title(model.name())
-        .text(words)
-        .position(javafx.geometry.Pos.TOP_RIGHT)
-        .hideAfter(Duration.seconds(8))
-        .showInformation();
+    stoppedVm = model;
+    stopLabel.setText(model.name() + " stopped: " + words);
+    stopBar.setVisible(true);
+    stopBar.setManaged(true);
   }
 
-  private void offerForceOff(VmViewModel model) {
-    Notifications.create()
-        .owner(stage)
-        .title(model.name() + " is still running")
-        .text(
-            "The guest did not shut down within "
-                + model.buttonTimeoutSeconds()
-                + " s of the power button. It may be ignoring it.")
-        .action(new Action("Force off", e -> model.forceOff()))
-        .position(javafx.geometry.Pos.TOP_RIGHT)
-        .hideAfter(Duration.seconds(30))
-        .showWarning();
+  @FXML
+  void dismissStop() {
+    stoppedVm = null;
+    stopBar.setVisible(false);
+    stopBar.setManaged(false);
   }
 
   private dev.berth.vm.SpecValidator validator() {
@@ -427,10 +432,18 @@ public final class MainController {
     return true;
   }
 
-  /** The status bar's "Force off" after the guest ignored the power button. */
+  /** The offer bar's "Force off" after the guest ignored the power button. */
   @FXML
   void forceOff() {
     perform(dev.berth.vm.VmAction.FORCE_OFF);
+  }
+
+  /** The offer bar's "Keep waiting": the count starts again, and so does the timeout. */
+  @FXML
+  void keepWaiting() {
+    if (vm != null) {
+      vm.keepWaiting();
+    }
   }
 
   /** Closing with VMs running asks what to do with them, as VirtualBox's close dialog does. */

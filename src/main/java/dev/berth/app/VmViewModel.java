@@ -270,6 +270,11 @@ public final class VmViewModel {
     session.forceOff();
   }
 
+  /** Restarts the wait after the power button, and with it the timeout. */
+  public void keepWaiting() {
+    session.keepWaiting();
+  }
+
   public void sendCtrlAltDel() {
     session.ctrlAltDel();
   }

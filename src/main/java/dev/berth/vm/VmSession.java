@@ -649,6 +649,27 @@ public final class VmSession implements VmControls {
     tell(l -> l.waiting(0, false));
   }
 
+  /**
+   * The user chose to keep waiting after the power-button timeout: the count starts again, and the
+   * offer comes back after another timeout if the guest still runs.
+   */
+  public void keepWaiting() {
+    on(
+        () -> {
+          if (waitStartNanos >= 0 && state.isActive()) {
+            beginWait();
+            tell(
+                l ->
+                    l.message(
+                        "Waiting "
+                            + spec.powerButtonTimeoutSeconds()
+                            + " s more for "
+                            + name()
+                            + " to shut down"));
+          }
+        });
+  }
+
   private void endWait() {
     if (waitStartNanos >= 0) {
       waitStartNanos = -1;

@@ -58,6 +58,12 @@ final class AppDriver {
     robot.clickOn(confirm);
   }
 
+  /** The text a label shows on screen: its text, or less and an ellipsis when cut short. */
+  static String shownText(javafx.scene.control.Labeled label) {
+    javafx.scene.Node text = label.lookup(".text");
+    return text instanceof javafx.scene.text.Text t ? t.getText() : label.getText();
+  }
+
   /** Selects {@code vm} in the VM list, as a click on it would. */
   static void select(FxRobot robot, VmViewModel vm) {
     @SuppressWarnings("unchecked")

@@ -1,6 +1,7 @@
 package dev.berth.app;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.vm.BerthDirs;
@@ -12,12 +13,14 @@ import java.util.List;
 import java.util.Map;
 import javafx.scene.Node;
 import javafx.scene.control.Label;
+import javafx.scene.control.TabPane;
 import javafx.stage.Stage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.testfx.api.FxRobot;
 import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
 
 /**
  * The real app on the real bundled core: each power path from the toolbar, the state the user sees
@@ -60,14 +63,6 @@ class MainWindowTest {
     BerthApp.open(stage, library);
   }
 
-  /** The Force off button of a notification popup (not of the main window), if one is showing. */
-  private javafx.scene.control.Button notificationOffer(FxRobot robot) {
-    return robot.lookup(".button").queryAllAs(javafx.scene.control.Button.class).stream()
-        .filter(b -> b.getText().equals("Force off") && b.getScene().getWindow() != stage)
-        .findFirst()
-        .orElse(null);
-  }
-
   private void startAndWaitForPrompt(FxRobot robot) throws Exception {
     assertEquals("Shut off", AppDriver.badge(robot).getText());
     robot.clickOn("Start");
@@ -98,23 +93,44 @@ class MainWindowTest {
   }
 
   @Test
-  void guestIgnoringTheButtonGetsTheWaitThenForceOff(FxRobot robot) throws Exception {
+  void guestIgnoringTheButtonGetsAnOfferBarThatStaysUntilItStops(FxRobot robot) throws Exception {
+    // narrower than the default: the status bar must still show the state and the count whole
+    robot.interact(() -> stage.setWidth(820));
     startAndWaitForPrompt(robot);
     typeInConsole(robot, "button ignore");
     AppDriver.waitFor(20, () -> AppDriver.consoleText(robot).contains("policy: ignore"));
     robot.clickOn("Power button");
     AppDriver.waitFor(5, () -> AppDriver.badge(robot).getText().equals("Powering down"));
-    Node wait = robot.lookup("#waitLabel").query();
-    AppDriver.waitFor(5, () -> ((Label) wait).getText().startsWith("Waiting for the guest"));
+    Label wait = robot.lookup("#waitLabel").queryAs(Label.class);
+    AppDriver.waitFor(5, () -> wait.getText().startsWith("Waiting for the guest"));
     AppDriver.waitFor(20, () -> AppDriver.consoleText(robot).contains("ignored (policy: ignore)"));
-    AppDriver.waitFor(TIMEOUT_S + 10, () -> vm.waitTimedOutProperty().get());
+    Node bar = robot.lookup("#offerBar").query();
+    AppDriver.waitFor(TIMEOUT_S + 10, bar::isVisible);
     assertEquals("Powering down", AppDriver.badge(robot).getText(), "the guest is still running");
-    assertTrue(robot.lookup("#waitForceButton").query().isVisible());
-    // The notification offers Force off too; take its offer.
-    AppDriver.waitFor(10, () -> notificationOffer(robot) != null);
-    robot.clickOn(notificationOffer(robot));
+    Label offer = robot.lookup("#offerLabel").queryAs(Label.class);
+    assertTrue(
+        offer.getText().startsWith("demo has not responded to the power button for "),
+        offer.getText());
+    WaitForAsyncUtils.waitForFxEvents();
+    for (Label l : List.of(AppDriver.badge(robot), wait, offer)) {
+      assertEquals(l.getText(), AppDriver.shownText(l), "cut short on screen");
+    }
+    // no popup takes the keyboard: Alt+3 still switches tabs
+    robot.press(javafx.scene.input.KeyCode.ALT).type(javafx.scene.input.KeyCode.DIGIT3);
+    robot.release(javafx.scene.input.KeyCode.ALT);
+    TabPane tabs = robot.lookup("#tabs").queryAs(TabPane.class);
+    AppDriver.waitFor(5, () -> tabs.getSelectionModel().getSelectedIndex() == 2);
+    assertTrue(robot.listWindows().size() == 1, "no popup window: " + robot.listWindows());
+
+    // Keep waiting: the bar goes, the count starts again, and the offer comes back
+    robot.clickOn("#offerKeepWaiting");
+    AppDriver.waitFor(5, () -> !bar.isVisible());
+    AppDriver.waitFor(TIMEOUT_S + 10, bar::isVisible);
+    robot.clickOn("#offerForceOff");
     AppDriver.waitFor(20, () -> AppDriver.badge(robot).getText().equals("Shut off"));
     assertEquals("Terminated by signal (host-signal)", AppDriver.lastEnd(robot));
+    assertFalse(bar.isVisible(), "the offer went with the VM");
+    assertFalse(robot.lookup("#waitBox").query().isVisible());
   }
 
   /**
