@@ -303,7 +303,8 @@ public final class MainController {
   @FXML
   void newVm() {
     String name = "vm-" + (vms.size() + 1);
-    VmSpec initial = VmSpec.defaultDemo().withName(name);
+    VmSpec initial =
+        VmSpec.defaultDemo().withName(name).withPowerButtonTimeout(settings.powerButtonTimeout());
     VmDialog.show(stage, "New VM", initial, true, validator(), namesExcept(null))
         .ifPresent(
             spec -> {
@@ -389,7 +390,7 @@ public final class MainController {
     if (model == null) {
       return;
     }
-    if (action.destructive() && !confirm(action, model)) {
+    if (!confirm(action, model)) {
       return;
     }
     model.perform(action);
@@ -399,37 +400,40 @@ public final class MainController {
     }
   }
 
-  /** A power cut asks first, unless the user said not to. */
+  /**
+   * An action whose {@link dev.berth.vm.VmAction} row asks first does, unless the user said not to
+   * (Preferences asks again). Cancel is the default: Enter never cuts the power.
+   */
   private boolean confirm(dev.berth.vm.VmAction action, VmViewModel model) {
-    if (!settings.confirmQuit()) {
+    if (!settings.confirms(action)) {
       return true;
     }
     Alert alert = new Alert(Alert.AlertType.WARNING);
     alert.initOwner(stage);
     alert.setTitle(action.shortLabel());
-    alert.setHeaderText("Quit " + model.name() + "'s emulator now?");
+    alert.setHeaderText(action.confirm().question(model.name()));
+    Label consequence = new Label(action.confirm().consequence());
+    consequence.setWrapText(true);
+    consequence.setPrefWidth(420);
     CheckBox dontAsk = new CheckBox("Don't ask again");
-    alert
-        .getDialogPane()
-        .setContent(
-            new javafx.scene.layout.VBox(
-                8,
-                new Label(
-                    "The guest gets no notice: this is a power cut, and anything it has not\n"
-                        + "written to disk is lost. Use Shut down to let the guest stop cleanly."),
-                dontAsk));
-    ButtonType quitType = new ButtonType(action.shortLabel(), ButtonBar.ButtonData.OK_DONE);
-    alert.getButtonTypes().setAll(quitType, ButtonType.CANCEL);
-    // a power cut is never what Enter does: Cancel is the default
-    ((Button) alert.getDialogPane().lookupButton(quitType)).setDefaultButton(false);
+    dontAsk.setTooltip(new javafx.scene.control.Tooltip("VM → Preferences… makes it ask again"));
+    alert.getDialogPane().setContent(new javafx.scene.layout.VBox(8, consequence, dontAsk));
+    ButtonType doIt = new ButtonType(action.shortLabel(), ButtonBar.ButtonData.OK_DONE);
+    alert.getButtonTypes().setAll(doIt, ButtonType.CANCEL);
+    ((Button) alert.getDialogPane().lookupButton(doIt)).setDefaultButton(false);
     ((Button) alert.getDialogPane().lookupButton(ButtonType.CANCEL)).setDefaultButton(true);
-    if (alert.showAndWait().orElse(ButtonType.CANCEL) != quitType) {
+    if (alert.showAndWait().orElse(ButtonType.CANCEL) != doIt) {
       return false;
     }
     if (dontAsk.isSelected()) {
-      settings.setConfirmQuit(false);
+      settings.setConfirms(action, false);
     }
     return true;
+  }
+
+  @FXML
+  void preferences() {
+    VmDialog.showPreferences(stage, settings);
   }
 
   /** The offer bar's "Force off" after the guest ignored the power button. */

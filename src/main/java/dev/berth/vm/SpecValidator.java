@@ -100,19 +100,22 @@ public final class SpecValidator {
       put(problems, BIOS, fileProblem(spec.bios()));
     }
     put(problems, DISKS, disksProblem(spec.disks()));
-    int timeout = spec.powerButtonTimeoutSeconds();
-    if (timeout < MIN_POWER_BUTTON_TIMEOUT || timeout > MAX_POWER_BUTTON_TIMEOUT) {
-      problems.put(
-          POWER_BUTTON_TIMEOUT,
-          "Use "
-              + MIN_POWER_BUTTON_TIMEOUT
-              + " to "
-              + MAX_POWER_BUTTON_TIMEOUT
-              + " seconds (not "
-              + timeout
-              + ")");
-    }
+    put(problems, POWER_BUTTON_TIMEOUT, timeoutProblem(spec.powerButtonTimeoutSeconds()));
     return Collections.unmodifiableMap(problems);
+  }
+
+  /** What is wrong with a power-button timeout of {@code seconds}, or null. */
+  public static String timeoutProblem(int seconds) {
+    if (seconds >= MIN_POWER_BUTTON_TIMEOUT && seconds <= MAX_POWER_BUTTON_TIMEOUT) {
+      return null;
+    }
+    return "Use "
+        + MIN_POWER_BUTTON_TIMEOUT
+        + " to "
+        + MAX_POWER_BUTTON_TIMEOUT
+        + " seconds (not "
+        + seconds
+        + ")";
   }
 
   private static String archProblem(VmSpec spec) {

@@ -226,37 +226,31 @@ public record VmSpec(
   }
 
   public VmSpec withName(String newName) {
-    return new VmSpec(
-        newName,
-        backend,
-        memoryMiB,
-        kernel,
-        initrd,
-        append,
-        bios,
-        disks,
-        powerButtonTimeoutSeconds,
-        schemaVersion,
-        arch,
-        machine,
-        cpus,
-        cdrom,
-        accel,
-        connection);
+    return with(newName, backend, powerButtonTimeoutSeconds, arch, machine);
+  }
+
+  public VmSpec withPowerButtonTimeout(int seconds) {
+    return with(name, backend, seconds, arch, machine);
   }
 
   /** This spec for QEMU on {@code arch} with machine type {@code machine} (null: its default). */
   public VmSpec withQemu(String newArch, String newMachine) {
+    return with(name, Backend.QEMU, powerButtonTimeoutSeconds, newArch, newMachine);
+  }
+
+  /** This spec with the fields the withers change. */
+  private VmSpec with(
+      String newName, Backend newBackend, int timeout, String newArch, String newMachine) {
     return new VmSpec(
-        name,
-        Backend.QEMU,
+        newName,
+        newBackend,
         memoryMiB,
         kernel,
         initrd,
         append,
         bios,
         disks,
-        powerButtonTimeoutSeconds,
+        timeout,
         schemaVersion,
         newArch,
         newMachine,

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.vm.BerthDirs;
+import dev.berth.vm.VmAction;
 import dev.berth.vm.VmSpec;
 import dev.berth.vm.VmStore;
 import java.nio.file.Files;
@@ -126,7 +127,7 @@ class MainWindowTest {
     robot.clickOn("#offerKeepWaiting");
     AppDriver.waitFor(5, () -> !bar.isVisible());
     AppDriver.waitFor(TIMEOUT_S + 10, bar::isVisible);
-    robot.clickOn("#offerForceOff");
+    AppDriver.clickConfirming(robot, "#offerForceOff", VmAction.FORCE_OFF);
     AppDriver.waitFor(20, () -> AppDriver.badge(robot).getText().equals("Shut off"));
     assertEquals("Terminated by signal (host-signal)", AppDriver.lastEnd(robot));
     assertFalse(bar.isVisible(), "the offer went with the VM");
@@ -161,7 +162,7 @@ class MainWindowTest {
     // a new run: the old end is shown as the last run's, not as this one's
     startAndWaitForPrompt(robot);
     assertEquals("Last run: Emulator quit by host (host-qmp-quit)", AppDriver.lastEnd(robot));
-    robot.clickOn("Force off");
+    AppDriver.clickConfirming(robot, "#forceOff", VmAction.FORCE_OFF);
     AppDriver.waitFor(20, () -> AppDriver.badge(robot).getText().equals("Shut off"));
   }
 
@@ -175,17 +176,58 @@ class MainWindowTest {
     robot.clickOn("Resume");
     AppDriver.waitFor(10, () -> AppDriver.badge(robot).getText().equals("Running"));
     AppDriver.waitFor(5, () -> message(robot).equals("demo runs again"));
-    robot.clickOn("Reset");
+    AppDriver.clickConfirming(robot, "#reset", VmAction.RESET);
     AppDriver.waitFor(
         10, () -> AppDriver.events(robot).contains("\"reason\":\"host-qmp-system-reset\""));
     AppDriver.waitFor(
         20, () -> AppDriver.consoleText(robot).split("Berth demo guest", -1).length > 2);
-    robot.clickOn("Force off");
+    AppDriver.clickConfirming(robot, "#forceOff", VmAction.FORCE_OFF);
     AppDriver.waitFor(20, () -> AppDriver.badge(robot).getText().equals("Shut off"));
     assertEquals("Terminated by signal (host-signal)", AppDriver.lastEnd(robot));
     assertEquals(1, vm.runs().size());
     List<String> states =
         vm.runs().get(0).segments().stream().map(s -> s.state().label()).distinct().toList();
     assertTrue(states.containsAll(List.of("Running", "Paused", "Stopping")), states.toString());
+  }
+
+  /**
+   * Every action that cuts the power asks, with Cancel as Enter's answer; "Don't ask again" holds
+   * until Preferences asks again.
+   */
+  @Test
+  void powerCutsAskFirstAndPreferencesUndoDontAskAgain(FxRobot robot) throws Exception {
+    startAndWaitForPrompt(robot);
+    for (VmAction a : List.of(VmAction.FORCE_OFF, VmAction.RESET, VmAction.QUIT, VmAction.KILL)) {
+      if (a == VmAction.KILL) {
+        AppDriver.fireMenuItem(robot, "_Kill");
+      } else {
+        robot.clickOn("#" + ActionControls.camel(a));
+      }
+      AppDriver.waitFor(5, () -> robot.lookup(".dialog-pane").tryQuery().isPresent());
+      javafx.scene.control.DialogPane pane =
+          robot.lookup(".dialog-pane").queryAs(javafx.scene.control.DialogPane.class);
+      assertEquals(a.confirm().question("demo"), pane.getHeaderText());
+      robot.type(javafx.scene.input.KeyCode.ENTER);
+      AppDriver.waitFor(5, () -> robot.lookup(".dialog-pane").tryQuery().isEmpty());
+      assertEquals("Running", AppDriver.badge(robot).getText(), a + ": Enter cancelled it");
+    }
+    robot.clickOn("#forceOff");
+    AppDriver.confirm(robot, VmAction.FORCE_OFF, true);
+    AppDriver.waitFor(20, () -> AppDriver.badge(robot).getText().equals("Shut off"));
+    startAndWaitForPrompt(robot);
+    robot.clickOn("#forceOff");
+    AppDriver.waitFor(20, () -> AppDriver.badge(robot).getText().equals("Shut off"));
+
+    AppDriver.fireMenuItem(robot, "_Preferences");
+    AppDriver.waitFor(5, () -> robot.lookup("#confirm-force-off").tryQuery().isPresent());
+    javafx.scene.control.CheckBox asks =
+        robot.lookup("#confirm-force-off").queryAs(javafx.scene.control.CheckBox.class);
+    assertFalse(asks.isSelected(), "Preferences shows the don't-ask-again");
+    robot.clickOn(asks);
+    robot.clickOn("OK");
+    AppDriver.waitFor(5, () -> robot.lookup(".dialog-pane").tryQuery().isEmpty());
+    startAndWaitForPrompt(robot);
+    AppDriver.clickConfirming(robot, "#forceOff", VmAction.FORCE_OFF);
+    AppDriver.waitFor(20, () -> AppDriver.badge(robot).getText().equals("Shut off"));
   }
 }

@@ -91,7 +91,7 @@ class QemuWindowTest {
     robot.clickOn("Power button");
     AppDriver.waitFor(10, () -> AppDriver.events(robot).contains("POWERDOWN"));
     assertEquals("Powering down", AppDriver.badge(robot).getText(), "no acpid: the guest runs on");
-    robot.clickOn("#forceOff");
+    AppDriver.clickConfirming(robot, "#forceOff", dev.berth.vm.VmAction.FORCE_OFF);
     AppDriver.waitFor(30, () -> AppDriver.badge(robot).getText().equals("Shut off"));
     assertEquals("Terminated by signal (host-signal)", AppDriver.lastEnd(robot));
     assertTrue(AppDriver.events(robot).contains("{\"guest\":false,\"reason\":\"host-signal\"}"));
@@ -101,18 +101,8 @@ class QemuWindowTest {
   void killFromTheSignalMenuEndsWithNoEvent(FxRobot robot) throws Exception {
     select(robot, "x86");
     startAndWaitForGuest(robot);
-    // the menu item itself, fired as a click would (Monocle draws no menu popups to click on)
-    javafx.scene.control.MenuBar bar =
-        robot.lookup(".menu-bar").queryAs(javafx.scene.control.MenuBar.class);
-    javafx.scene.control.MenuItem kill =
-        bar.getMenus().stream()
-            .flatMap(m -> m.getItems().stream())
-            .filter(i -> i instanceof javafx.scene.control.Menu m && m.getText().equals("Si_gnal"))
-            .flatMap(m -> ((javafx.scene.control.Menu) m).getItems().stream())
-            .filter(i -> i.getText().startsWith("_Kill"))
-            .findFirst()
-            .orElseThrow();
-    robot.interact(kill::fire);
+    AppDriver.fireMenuItem(robot, "_Kill");
+    AppDriver.confirm(robot, dev.berth.vm.VmAction.KILL, false);
     AppDriver.waitFor(30, () -> AppDriver.badge(robot).getText().equals("Shut off"));
     assertEquals("Killed — no shutdown event", AppDriver.lastEnd(robot));
     assertTrue(!AppDriver.events(robot).contains("SHUTDOWN"), AppDriver.events(robot));
@@ -132,7 +122,7 @@ class QemuWindowTest {
                 .replaceAll(".*pid (\\d+).*", "$1"));
     dev.berth.backend.qemu.ProcessSignals.send(ProcessHandle.of(pid).orElseThrow(), "STOP");
     long t0 = System.nanoTime();
-    robot.clickOn("#forceOff");
+    AppDriver.clickConfirming(robot, "#forceOff", dev.berth.vm.VmAction.FORCE_OFF);
     AppDriver.waitFor(30, () -> AppDriver.badge(robot).getText().equals("Shut off"));
     double waited = (System.nanoTime() - t0) / 1e9;
     assertEquals("Killed — no shutdown event", AppDriver.lastEnd(robot));
