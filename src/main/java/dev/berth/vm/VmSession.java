@@ -85,6 +85,9 @@ public final class VmSession implements VmControls {
   private static final String LAST_RUN = "Last run: ";
   private VmLock runLock;
 
+  /** Polls the lock of this VM while another process runs it; null when none does. */
+  private ScheduledFuture<?> lockWatch;
+
   public VmSession(VmSpec spec, Backends backends, RunHistory history, BerthDirs dirs) {
     this.spec = spec;
     this.backends = backends;
@@ -104,12 +107,17 @@ public final class VmSession implements VmControls {
             });
     this.runs = List.copyOf(history.runs(spec.name()));
     this.capabilities = backends.forSpec(spec).capabilities(spec);
+    lastEnd = lastEndOf(runs);
+  }
+
+  /** "Last run: …" for the newest run with an end, or "". */
+  private static String lastEndOf(List<Run> runs) {
     for (int i = runs.size() - 1; i >= 0; i--) {
       if (runs.get(i).end() != null) {
-        lastEnd = LAST_RUN + runs.get(i).end().words();
-        break;
+        return LAST_RUN + runs.get(i).end().words();
       }
     }
+    return "";
   }
 
   // ---- what observers read -----------------------------------------------------------------
@@ -246,17 +254,57 @@ public final class VmSession implements VmControls {
                   if (lock != null) {
                     lock.close();
                   }
+                  boolean heldElsewhere = lock == null && VmLock.isHeld(dirs, s.name());
                   on(
                       () -> {
                         lifecycle.startFailed();
                         sync();
                         tell(l -> l.message("Cannot start " + s.name() + ": " + e.getMessage()));
                         started.completeExceptionally(e);
+                        if (heldElsewhere) {
+                          watchLockHolder();
+                        }
                       });
                 }
               });
         });
     return started;
+  }
+
+  /**
+   * Another process runs this VM: once it lets go of the VM's lock, "Cannot start" is no longer
+   * true. Say so, with the run history that process wrote.
+   */
+  private void watchLockHolder() {
+    if (lockWatch != null) {
+      return;
+    }
+    lockWatch =
+        TICKS.scheduleWithFixedDelay(
+            () -> {
+              if (!VmLock.isHeld(dirs, name())) {
+                on(this::lockHolderGone);
+              }
+            },
+            1,
+            1,
+            TimeUnit.SECONDS);
+  }
+
+  private void lockHolderGone() {
+    if (lockWatch == null) {
+      return;
+    }
+    lockWatch.cancel(false);
+    lockWatch = null;
+    if (state.isActive()) {
+      return; // started here meanwhile: its own messages stand
+    }
+    runs = List.copyOf(history.runs(name()));
+    lastEnd = lastEndOf(runs);
+    tell(l -> l.runsChanged(runs));
+    tell(l -> l.lastEnd(lastEnd));
+    tell(l -> l.message(name() + " stopped in the other Berth process; it can start here now"));
   }
 
   /**

@@ -34,11 +34,12 @@ class MainWindowTest {
 
   private VmViewModel vm;
   private Stage stage;
+  private BerthDirs dirs;
 
   @Start
   void start(Stage stage) throws Exception {
     Path home = Files.createTempDirectory("berth-gui-test");
-    BerthDirs dirs = new BerthDirs(Map.of(), home);
+    dirs = new BerthDirs(Map.of(), home);
     VmStore store = new VmStore(dirs.config());
     store.ensureFirstRunDefaults();
     VmSpec demo = store.load().specs().get(0);
@@ -226,6 +227,29 @@ class MainWindowTest {
     robot.clickOn(asks);
     robot.clickOn("OK");
     AppDriver.waitFor(5, () -> robot.lookup(".dialog-pane").tryQuery().isEmpty());
+    startAndWaitForPrompt(robot);
+    AppDriver.clickConfirming(robot, "#forceOff", VmAction.FORCE_OFF);
+    AppDriver.waitFor(20, () -> AppDriver.badge(robot).getText().equals("Shut off"));
+  }
+
+  /**
+   * While another process runs the VM, Start says why it cannot; once that process lets go, the
+   * reason goes and Start works.
+   */
+  @Test
+  void cannotStartGoesOnceTheOtherProcessLetsGo(FxRobot robot) throws Exception {
+    // the lock `berth start demo --headless` holds while it runs the VM
+    dev.berth.vm.VmLock other = dev.berth.vm.VmLock.acquire(dirs, "demo");
+    try {
+      robot.clickOn("#start");
+      AppDriver.waitFor(
+          10, () -> message(robot).startsWith("Cannot start demo: demo is already running"));
+      assertEquals("Shut off", AppDriver.badge(robot).getText());
+    } finally {
+      other.close();
+    }
+    AppDriver.waitFor(5, () -> !message(robot).startsWith("Cannot start"));
+    assertEquals("demo stopped in the other Berth process; it can start here now", message(robot));
     startAndWaitForPrompt(robot);
     AppDriver.clickConfirming(robot, "#forceOff", VmAction.FORCE_OFF);
     AppDriver.waitFor(20, () -> AppDriver.badge(robot).getText().equals("Shut off"));
