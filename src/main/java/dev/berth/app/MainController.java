@@ -20,7 +20,6 @@ import javafx.scene.control.ListView;
 import javafx.scene.control.ProgressBar;
 import javafx.scene.layout.HBox;
 import javafx.stage.Stage;
-import javafx.stage.WindowEvent;
 import javafx.util.Duration;
 
 /** The main window: thin; the state lives in {@link VmViewModel}. */
@@ -98,7 +97,7 @@ public final class MainController {
                 }));
     stats.setCycleCount(Timeline.INDEFINITE);
     stats.play();
-    stage.setOnCloseRequest(this::closeRequested);
+    stage.setOnCloseRequest(new AppClose(stage, this::allVms)::requested);
     // Alt+1..5 switch tabs (Ctrl is the guest's: the console sends Ctrl-keys to the guest).
     for (int i = 0; i < tabs.getTabs().size(); i++) {
       int index = i;
@@ -447,43 +446,6 @@ public final class MainController {
   void keepWaiting() {
     if (vm != null) {
       vm.keepWaiting();
-    }
-  }
-
-  /** Closing with VMs running asks what to do with them, as VirtualBox's close dialog does. */
-  private void closeRequested(WindowEvent e) {
-    // QEMU VMs run in their own session: they go on without the app and are reattached later.
-    List<VmViewModel> running = allVms().stream().filter(VmViewModel::diesWithApp).toList();
-    if (running.isEmpty()) {
-      return;
-    }
-    e.consume();
-    Alert alert = new Alert(Alert.AlertType.CONFIRMATION);
-    alert.initOwner(stage);
-    alert.setTitle("VMs are running");
-    alert.setHeaderText(running.size() + " VM(s) still running. What should happen to them?");
-    ButtonType button = new ButtonType("Press power button and wait", ButtonBar.ButtonData.YES);
-    ButtonType quit = new ButtonType("Quit emulators", ButtonBar.ButtonData.NO);
-    alert.getButtonTypes().setAll(button, quit, ButtonType.CANCEL);
-    ButtonType choice = alert.showAndWait().orElse(ButtonType.CANCEL);
-    if (choice == ButtonType.CANCEL) {
-      return;
-    }
-    for (VmViewModel model : running) {
-      if (choice == button) {
-        model.powerButton();
-      } else {
-        model.quit();
-      }
-      model.stateProperty().addListener((o, was, is) -> closeWhenAllStopped());
-    }
-    closeWhenAllStopped();
-  }
-
-  private void closeWhenAllStopped() {
-    if (allVms().stream().noneMatch(VmViewModel::diesWithApp)) {
-      stage.close();
-      Platform.exit();
     }
   }
 }

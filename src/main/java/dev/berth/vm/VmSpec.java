@@ -105,6 +105,15 @@ public record VmSpec(
     @JsonProperty("libvirt")
     LIBVIRT;
 
+    /** The name people read: "bundled core", "QEMU", "libvirt". */
+    public String label() {
+      return switch (this) {
+        case BUNDLED -> "bundled core";
+        case QEMU -> "QEMU";
+        case LIBVIRT -> "libvirt";
+      };
+    }
+
     /** The name in JSON and on the command line. */
     public String id() {
       return name().toLowerCase(java.util.Locale.ROOT);

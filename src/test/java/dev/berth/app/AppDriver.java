@@ -106,6 +106,15 @@ final class AppDriver {
     return text instanceof javafx.scene.text.Text t ? t.getText() : label.getText();
   }
 
+  /** Asks the window to close, as its close box does; a dialog it opens waits for the test. */
+  static void requestClose(javafx.stage.Stage stage) {
+    javafx.application.Platform.runLater(
+        () ->
+            stage.fireEvent(
+                new javafx.stage.WindowEvent(
+                    stage, javafx.stage.WindowEvent.WINDOW_CLOSE_REQUEST)));
+  }
+
   /** Selects {@code vm} in the VM list, as a click on it would. */
   static void select(FxRobot robot, VmViewModel vm) {
     @SuppressWarnings("unchecked")

@@ -254,4 +254,46 @@ class MainWindowTest {
     AppDriver.clickConfirming(robot, "#forceOff", VmAction.FORCE_OFF);
     AppDriver.waitFor(20, () -> AppDriver.badge(robot).getText().equals("Shut off"));
   }
+
+  private static String progress(FxRobot robot) {
+    return robot.lookup(".closing-progress .label").queryAllAs(Label.class).stream()
+        .map(Label::getText)
+        .collect(java.util.stream.Collectors.joining("\n"));
+  }
+
+  /**
+   * Closing names the running VM and what closing does to it; after "press power button and wait"
+   * it shows the VM going down, can be cancelled, and with Force off ends in a closed window.
+   */
+  @Test
+  void closingNamesTheVmAndShowsItGoingDownUntilItIsOff(FxRobot robot) throws Exception {
+    startAndWaitForPrompt(robot);
+    typeInConsole(robot, "button ignore");
+    AppDriver.waitFor(20, () -> AppDriver.consoleText(robot).contains("policy: ignore"));
+    AppDriver.requestClose(stage);
+    AppDriver.waitFor(5, () -> robot.lookup(".dialog-pane").tryQuery().isPresent());
+    javafx.scene.control.DialogPane ask =
+        robot.lookup(".dialog-pane").queryAs(javafx.scene.control.DialogPane.class);
+    assertEquals("demo is still running", ask.getHeaderText());
+    String lines =
+        ask.getContent().lookupAll(".label").stream()
+            .map(n -> ((Label) n).getText())
+            .collect(java.util.stream.Collectors.joining("\n"));
+    assertTrue(lines.contains("demo (the bundled core) stops with Berth"), lines);
+    robot.clickOn(AppClose.POWER_BUTTON);
+    AppDriver.waitFor(10, () -> progress(robot).contains("demo: Powering down"));
+    assertTrue(stage.isShowing(), "the window waits for the guest");
+    robot.clickOn(AppClose.CANCEL_CLOSE);
+    AppDriver.waitFor(5, () -> robot.lookup(".closing-progress").tryQuery().isEmpty());
+    assertTrue(stage.isShowing(), "the close was cancelled");
+    assertEquals("Powering down", AppDriver.badge(robot).getText());
+
+    AppDriver.requestClose(stage);
+    AppDriver.waitFor(5, () -> robot.lookup(".dialog-pane").tryQuery().isPresent());
+    robot.clickOn(AppClose.POWER_BUTTON);
+    AppDriver.waitFor(10, () -> progress(robot).contains("demo: Powering down"));
+    robot.clickOn(AppClose.FORCE_OFF);
+    AppDriver.waitFor(20, () -> !stage.isShowing());
+    assertEquals(dev.berth.vm.VmState.SHUT_OFF, vm.stateProperty().get());
+  }
 }

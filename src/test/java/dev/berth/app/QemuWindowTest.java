@@ -23,6 +23,7 @@ import org.testfx.framework.junit5.Start;
 class QemuWindowTest {
   private VmViewModel vm;
   private BerthApp.Library library;
+  private Stage stage;
 
   @BeforeAll
   static void guest() throws Exception {
@@ -31,6 +32,7 @@ class QemuWindowTest {
 
   @Start
   void start(Stage stage) throws Exception {
+    this.stage = stage;
     BerthDirs dirs = AppDriver.freshDirs("bw");
     VmStore store = new VmStore(dirs.config());
     store.save(X86TestGuest.spec("x86", "pc", "acpid=0"));
@@ -88,6 +90,22 @@ class QemuWindowTest {
   void ignoredButtonThenForceOff(FxRobot robot) throws Exception {
     select(robot, "x86");
     startAndWaitForGuest(robot);
+    // closing says the QEMU VM runs on, and that the next Berth takes it up
+    AppDriver.requestClose(stage);
+    AppDriver.waitFor(5, () -> robot.lookup(".dialog-pane").tryQuery().isPresent());
+    javafx.scene.control.DialogPane ask =
+        robot.lookup(".dialog-pane").queryAs(javafx.scene.control.DialogPane.class);
+    assertEquals("x86 is still running", ask.getHeaderText());
+    assertTrue(
+        ask.getContent().lookupAll(".label").stream()
+            .anyMatch(
+                n ->
+                    ((javafx.scene.control.Label) n)
+                        .getText()
+                        .equals("• x86 keeps running on QEMU; the next Berth takes it up again")));
+    robot.clickOn("Cancel");
+    AppDriver.waitFor(5, () -> robot.lookup(".dialog-pane").tryQuery().isEmpty());
+    assertTrue(stage.isShowing());
     robot.clickOn("Power button");
     AppDriver.waitFor(10, () -> AppDriver.events(robot).contains("POWERDOWN"));
     assertEquals("Powering down", AppDriver.badge(robot).getText(), "no acpid: the guest runs on");
