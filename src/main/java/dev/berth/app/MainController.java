@@ -351,15 +351,38 @@ public final class MainController {
           .showAndWait();
       return;
     }
+    List<java.nio.file.Path> made =
+        dev.berth.vm.VmRemoval.madeFiles(
+            model.spec(),
+            dev.berth.backend.InstalledBackends.all(),
+            library.history(),
+            library.dirs());
     Alert confirm = new Alert(Alert.AlertType.CONFIRMATION);
     confirm.initOwner(stage);
     confirm.setHeaderText("Delete " + model.name() + "?");
-    confirm.setContentText("Its settings are removed. Image files it uses are not touched.");
+    Label what =
+        new Label(
+            "Its settings are removed; image files you chose for it are not touched."
+                + (made.isEmpty()
+                    ? ""
+                    : " Unless you tick the box, its run history and the disk Berth made for it"
+                        + " are kept aside (renamed), so a new VM of this name starts afresh."));
+    what.setWrapText(true);
+    what.setPrefWidth(440);
+    CheckBox alsoData = new CheckBox("Also delete its disk and history");
+    alsoData.setId("deleteData");
+    alsoData.setDisable(made.isEmpty());
+    confirm.getDialogPane().setContent(new javafx.scene.layout.VBox(8, what, alsoData));
     if (confirm.showAndWait().orElse(ButtonType.CANCEL) != ButtonType.OK) {
       return;
     }
     try {
-      library.store().delete(model.name());
+      dev.berth.vm.VmRemoval.delete(
+          library.store(),
+          model.name(),
+          made,
+          alsoData.isSelected(),
+          java.time.Clock.systemDefaultZone());
       synchronized (vms) {
         vms.remove(model);
       }

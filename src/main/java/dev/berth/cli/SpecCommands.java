@@ -13,6 +13,7 @@ import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code berth create}, {@code edit} and {@code delete}: the app's VM dialog, from a terminal. */
@@ -98,6 +99,13 @@ final class SpecCommands {
     @Parameters(paramLabel = "NAME")
     String name;
 
+    @Option(
+        names = "--with-data",
+        description =
+            "also delete its run history and the disk Berth made for it (otherwise they are kept"
+                + " aside, renamed)")
+    boolean withData;
+
     @Override
     public Integer call() throws IOException {
       BerthDirs dirs = VmLookup.dirs();
@@ -105,11 +113,23 @@ final class SpecCommands {
         System.err.println("berth: " + name + " is running: stop it first");
         return 1;
       }
-      if (!new VmStore(dirs.config()).delete(name)) {
+      VmStore store = new VmStore(dirs.config());
+      java.util.Optional<dev.berth.vm.VmSpec> spec =
+          store.load().specs().stream().filter(s -> s.name().equals(name)).findFirst();
+      if (spec.isEmpty()) {
         System.err.println("berth: no VM named '" + name + "'");
         return 1;
       }
-      System.out.println("deleted " + name);
+      java.util.List<java.nio.file.Path> made =
+          dev.berth.vm.VmRemoval.madeFiles(
+              spec.get(),
+              dev.berth.backend.InstalledBackends.all(),
+              new dev.berth.vm.RunHistory(dirs.state()),
+              dirs);
+      String done =
+          dev.berth.vm.VmRemoval.delete(store, name, made, withData, java.time.Clock.systemUTC())
+              .describe();
+      System.out.println("deleted " + name + (done.isEmpty() ? "" : "; " + done));
       return 0;
     }
   }

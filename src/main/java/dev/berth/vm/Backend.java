@@ -34,4 +34,12 @@ public interface Backend {
    * while it runs somewhere. Cleans what such a run left behind.
    */
   java.util.Optional<String> endedUnseen(VmSpec spec, BerthDirs dirs);
+
+  /**
+   * The files this backend made for {@code spec}'s VM and keeps across runs (a data disk it
+   * created), which deleting the VM deletes or keeps aside. Files the spec names are the user's.
+   */
+  default java.util.List<java.nio.file.Path> madeFiles(VmSpec spec, BerthDirs dirs) {
+    return java.util.List.of();
+  }
 }

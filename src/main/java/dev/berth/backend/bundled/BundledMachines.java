@@ -77,13 +77,18 @@ public final class BundledMachines {
     }
   }
 
+  /** Where {@link #ownDisk} keeps {@code vm}'s data disk. */
+  static Path ownDiskPath(String vm, BerthDirs dirs) {
+    return dirs.state().resolve("disks").resolve(vm + ".img");
+  }
+
   /**
    * The VM's own data disk, made from the blank image the first time (a private temp file, then a
    * rename), in the private {@code disks/} directory; a link there is refused.
    */
   static Path ownDisk(String vm, String blank, BerthDirs dirs) throws ImageException {
-    Path disks = dirs.state().resolve("disks");
-    Path disk = disks.resolve(vm + ".img");
+    Path disk = ownDiskPath(vm, dirs);
+    Path disks = disk.getParent();
     try {
       PrivateFiles.directory(dirs.state());
       PrivateFiles.directory(disks);
