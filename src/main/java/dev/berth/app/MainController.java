@@ -291,8 +291,7 @@ public final class MainController {
   }
 
   private dev.berth.vm.SpecValidator validator() {
-    return new dev.berth.vm.SpecValidator(
-        dev.berth.backend.bundled.BundledMachines.bundledGuests());
+    return dev.berth.backend.bundled.BundledMachines.validator();
   }
 
   private List<String> namesExcept(VmViewModel except) {

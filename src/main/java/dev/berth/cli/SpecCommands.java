@@ -2,7 +2,6 @@ package dev.berth.cli;
 
 import dev.berth.backend.bundled.BundledMachines;
 import dev.berth.vm.BerthDirs;
-import dev.berth.vm.SpecValidator;
 import dev.berth.vm.VmSockets;
 import dev.berth.vm.VmSpec;
 import dev.berth.vm.VmStore;
@@ -29,8 +28,7 @@ final class SpecCommands {
       System.err.println("berth: backend: must be bundled or qemu");
       return 1;
     }
-    Map<String, String> errors =
-        new SpecValidator(BundledMachines.bundledGuests()).validate(spec, others);
+    Map<String, String> errors = BundledMachines.validator().validate(spec, others);
     if (!errors.isEmpty()) {
       System.err.println(
           "berth: "

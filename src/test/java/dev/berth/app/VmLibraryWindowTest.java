@@ -93,6 +93,15 @@ class VmLibraryWindowTest {
     robot.interact(() -> memory.setText("9999"));
     assertFalse(
         error(robot, "#memoryError").isEmpty(), "9999 MiB is too much for the bundled core");
+    robot.interact(
+        () -> {
+          memory.setText("64");
+          kernel.setText("bundled:linux");
+        });
+    assertTrue(
+        error(robot, "#memoryError").startsWith("bundled:linux needs at least 65 MiB"),
+        error(robot, "#memoryError"));
+    robot.interact(() -> memory.setText("9999"));
     robot.interact(() -> kernel.setText("/no/such/kernel.elf"));
     assertFalse(error(robot, "#kernelError").isEmpty());
     robot.interact(() -> timeout.setText("2"));

@@ -223,6 +223,11 @@ class VmCommandsTest {
                 "auto")
             .status());
 
+    CliProcess.Result small = run("create", "tiny", "--kernel", "bundled:linux", "--memory", "64");
+    assertEquals(1, small.status());
+    assertEquals(1, small.err().lines().count(), small.err());
+    assertTrue(small.err().contains("bundled:linux needs at least 65 MiB"), small.err());
+
     CliProcess.Result bad =
         run("create", "scratch", "--memory", "99999", "--kernel", "/no/such/file");
     assertEquals(1, bad.status());
