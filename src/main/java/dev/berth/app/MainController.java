@@ -40,6 +40,8 @@ public final class MainController {
   @FXML private ProgressBar waitProgress;
   @FXML private HBox offerBar;
   @FXML private Label offerLabel;
+  @FXML private HBox stallBar;
+  @FXML private Label stallLabel;
   @FXML private HBox stopBar;
   @FXML private Label stopLabel;
   @FXML private javafx.scene.control.Menu machineMenu;
@@ -230,7 +232,10 @@ public final class MainController {
     label.setTooltip(tip);
   }
 
-  /** The status bar's count, and the offer bar once the power-button timeout has passed. */
+  /**
+   * The status bar's count, the offer bar once the power-button timeout has passed, and the bar for
+   * a guest that seems stuck.
+   */
   private void bindWait(VmViewModel model) {
     BooleanBinding waiting = model.waitedSecondsProperty().greaterThanOrEqualTo(0);
     waitBox.visibleProperty().bind(waiting);
@@ -251,6 +256,10 @@ public final class MainController {
                         model.waitedSecondsProperty().get()
                             / (double) model.buttonTimeoutSeconds()),
                 model.waitedSecondsProperty()));
+    BooleanBinding stalled = model.stalledProperty().isNotEmpty();
+    stallBar.visibleProperty().bind(stalled);
+    stallBar.managedProperty().bind(stalled);
+    stallLabel.textProperty().bind(model.stalledProperty());
     // the session ends the wait when the run ends, which hides the bar
     offerBar.visibleProperty().bind(model.waitTimedOutProperty());
     offerBar.managedProperty().bind(model.waitTimedOutProperty());

@@ -39,6 +39,12 @@ public final class VmSession implements VmControls {
 
   static final int AGENT_RECHECK_SECONDS = 30;
 
+  /**
+   * Seconds of no console output with the emulator busy (at least half a host CPU) after which the
+   * guest is said to be stuck. A booting guest prints far more often; an idle one waits in WFI.
+   */
+  static final int STALL_SECONDS = 10;
+
   private static final System.Logger LOG = System.getLogger(VmSession.class.getName());
 
   private static final ExecutorService BLOCKING =
@@ -72,6 +78,9 @@ public final class VmSession implements VmControls {
   private volatile List<Run> runs;
   private volatile Set<Capability> capabilities;
 
+  /** Console bytes the current run has printed; written by the backend's console thread only. */
+  private volatile long consoleBytes;
+
   // the session thread's alone
   private LiveRun liveRun;
   private RunRecorder recorder;
@@ -84,6 +93,10 @@ public final class VmSession implements VmControls {
   private String lastEnd = "";
   private static final String LAST_RUN = "Last run: ";
   private VmLock runLock;
+  private long consoleSeen;
+  private long cpuAtLastOutput;
+  private int quietSeconds;
+  private String stalled = "";
 
   /** Polls the lock of this VM while another process runs it; null when none does. */
   private ScheduledFuture<?> lockWatch;
@@ -425,6 +438,8 @@ public final class VmSession implements VmControls {
                       }
                     }));
     ticks = 0;
+    consoleSeen = -1; // the first tick takes its own measure
+    setStalled("");
     agentAnswers = false;
     if (ticker != null) {
       ticker.cancel(false);
@@ -434,6 +449,7 @@ public final class VmSession implements VmControls {
   }
 
   private void console(byte[] b, int off, int len) {
+    consoleBytes += len; // one writer: the run's console thread
     RunningVm.ConsoleSink sink = consoleSink;
     if (sink != null) {
       sink.write(b, off, len);
@@ -748,12 +764,53 @@ public final class VmSession implements VmControls {
       boolean out = waitTimedOut;
       tell(l -> l.waiting(s, out));
     }
+    checkProgress(v);
     String line = v.sampleStats();
     tell(l -> l.stats(line));
     // the agent starts late in the guest's boot and may stop: ask again now and then
     int every = agentAnswers ? AGENT_RECHECK_SECONDS : AGENT_PROBE_SECONDS;
     if (++ticks % every == 0) {
       probeAgent(v);
+    }
+  }
+
+  /**
+   * A guest that prints nothing for {@link #STALL_SECONDS} while the emulator keeps at least half a
+   * host CPU busy is said to be stuck (a kernel hung early, a loop): "Running" alone would not show
+   * it. Output, a pause or the end of the run clears it.
+   */
+  private void checkProgress(RunningVm v) {
+    long cpu = v.cpuNanos();
+    long printed = consoleBytes;
+    if (cpu < 0) {
+      return;
+    }
+    if (printed != consoleSeen || state != VmState.RUNNING) {
+      consoleSeen = printed;
+      cpuAtLastOutput = cpu;
+      quietSeconds = 0;
+      setStalled("");
+      return;
+    }
+    quietSeconds++;
+    if (quietSeconds >= STALL_SECONDS
+        && cpu - cpuAtLastOutput >= quietSeconds * 500_000_000L
+        && stalled.isEmpty()) {
+      setStalled(
+          name()
+              + " has printed nothing for "
+              + quietSeconds
+              + " s and keeps the CPU busy: the guest may be stuck");
+    }
+  }
+
+  private void setStalled(String words) {
+    if (!words.equals(stalled)) {
+      stalled = words;
+      tell(l -> l.stalled(words));
+      if (!words.isEmpty()) {
+        log("(no progress) " + words);
+      }
     }
   }
 
@@ -834,6 +891,7 @@ public final class VmSession implements VmControls {
     tell(l -> l.message(name() + ": " + words));
     endWait();
     agentAnswers = false;
+    setStalled("");
     tell(l -> l.agent(""));
     tell(l -> l.stats(""));
     sync();
