@@ -10,6 +10,7 @@ import dev.berth.event.RunState;
  */
 public final class Lifecycle {
   private VmState state = VmState.SHUT_OFF;
+  private VmState beforeLoss = VmState.RUNNING;
 
   public VmState state() {
     return state;
@@ -33,6 +34,30 @@ public final class Lifecycle {
           case SHUTDOWN -> VmState.STOPPING;
           default -> VmState.RUNNING;
         };
+  }
+
+  /** The VM's host was lost: the run goes on as far as anyone knows, unseen. */
+  public void unreachable() {
+    if (state.isActive() && state != VmState.UNREACHABLE) {
+      beforeLoss = state;
+      state = VmState.UNREACHABLE;
+    }
+  }
+
+  /**
+   * The host is back and the VM is in {@code now}: a shutdown asked for before the loss is still
+   * under way if the guest still runs.
+   */
+  public void reachable(RunState now) {
+    if (state != VmState.UNREACHABLE) {
+      return;
+    }
+    VmState was = beforeLoss;
+    attached(now);
+    if (state == VmState.RUNNING
+        && (was == VmState.POWERING_DOWN || was == VmState.SHUTTING_DOWN)) {
+      state = was;
+    }
   }
 
   public void started() {

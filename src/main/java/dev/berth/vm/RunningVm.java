@@ -45,6 +45,21 @@ public interface RunningVm {
   /** What this VM's machine and backend can do: the power menu follows it. */
   java.util.Set<Capability> capabilities();
 
+  /**
+   * For a VM on another host: {@code link} hears when the host is lost and when it is back. A VM
+   * that cannot be cut off from Berth (in this process, or QEMU on this machine) tells nothing.
+   */
+  default void watchLink(Link link) {}
+
+  /** News of a VM's host, on a backend thread. */
+  interface Link {
+    /** The host cannot be reached: the VM may run on, unseen. */
+    void lost(String why);
+
+    /** The host is back and the run goes on, in {@code now} (a run that ended ends by exit()). */
+    void regained(RunState now);
+  }
+
   /** Receives serial console output on a backend thread. */
   void setConsoleSink(ConsoleSink sink);
 

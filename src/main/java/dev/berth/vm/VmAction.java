@@ -267,6 +267,9 @@ public enum VmAction {
     if (!state.isActive()) {
       return "it is not running";
     }
+    if (state == VmState.UNREACHABLE) {
+      return "its host cannot be reached";
+    }
     String stateProblem =
         switch (this) {
           case POWER_BUTTON, SHUT_DOWN ->

@@ -3,6 +3,7 @@ package dev.berth.vm;
 import dev.berth.event.MachineEvent;
 import dev.berth.event.MachineExit;
 import dev.berth.event.MachineListener;
+import dev.berth.event.RunState;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -399,6 +400,18 @@ public final class VmSession implements VmControls {
           @Override
           public void onExit(MachineExit exit) {
             on(() -> exited(v, exit));
+          }
+        });
+    v.watchLink(
+        new RunningVm.Link() {
+          @Override
+          public void lost(String why) {
+            on(() -> linkLost(v, why));
+          }
+
+          @Override
+          public void regained(RunState now) {
+            on(() -> linkRegained(v, now));
           }
         });
     beginRun(continuedRun);
@@ -862,6 +875,31 @@ public final class VmSession implements VmControls {
       tell(l -> l.message(name() + " runs again"));
     }
     log(dev.berth.qmp.QmpJson.eventLine(e));
+  }
+
+  private void linkLost(RunningVm v, String why) {
+    if (v != vm || !state.isActive()) {
+      return;
+    }
+    lifecycle.unreachable();
+    sync();
+    log("(host unreachable) " + why);
+    tell(l -> l.message(name() + ": host unreachable: " + why));
+  }
+
+  private void linkRegained(RunningVm v, RunState now) {
+    if (v != vm || state != VmState.UNREACHABLE) {
+      return;
+    }
+    lifecycle.reachable(now);
+    sync();
+    log("(host reachable) " + v.describe() + ": " + now.qapiName());
+    tell(
+        l ->
+            l.message(
+                name()
+                    + ": its host answers again; it is "
+                    + state.label().toLowerCase(java.util.Locale.ROOT)));
   }
 
   private void exited(RunningVm v, MachineExit exit) {

@@ -10,6 +10,8 @@ public enum VmState {
   POWERING_DOWN("Powering down"),
   SHUTTING_DOWN("Shutting down"),
   STOPPING("Stopping"),
+  /** Its host cannot be reached: it may run on, unseen, until the host answers again. */
+  UNREACHABLE("Host unreachable"),
   CRASHED("Crashed");
 
   private final String label;

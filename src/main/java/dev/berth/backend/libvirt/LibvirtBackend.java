@@ -84,13 +84,14 @@ public final class LibvirtBackend implements Backend {
   @Override
   public RunningVm start(VmSpec spec, BerthDirs dirs) throws IOException {
     LibvirtHost host = LibvirtHost.of(spec.connection());
-    LibvirtVm vm = new LibvirtVm(host, spec.name(), RunState.RUNNING);
+    LibvirtVm vm = new LibvirtVm(host, spec.name(), RunState.RUNNING, -1);
     host.withDomain(
         spec.name(),
         dom -> {
           if (host.c().virDomainCreate(dom) < 0) {
             throw new IOException(host.error());
           }
+          vm.started(host.c().virDomainGetID(dom));
           return null;
         });
     return vm;
@@ -104,7 +105,7 @@ public final class LibvirtBackend implements Backend {
     if (state == RunState.SHUTDOWN) {
       return Reattach.none();
     }
-    return Reattach.live(new LibvirtVm(host, spec.name(), state), null);
+    return Reattach.live(new LibvirtVm(host, spec.name(), state, s[2]), null);
   }
 
   @Override

@@ -24,6 +24,8 @@ interface LibvirtC extends Library {
   int STATE_PMSUSPENDED = 7;
 
   // virDomainEventType and the details Berth reads
+  int EVENT_DEFINED = 0;
+  int EVENT_UNDEFINED = 1;
   int EVENT_STARTED = 2;
   int EVENT_SUSPENDED = 3;
   int EVENT_RESUMED = 4;
@@ -46,6 +48,20 @@ interface LibvirtC extends Library {
   int KEYCODE_SET_LINUX = 0;
   int CONNECT_LIST_DOMAINS_ACTIVE = 1;
 
+  // virConnectCloseReason
+  int CLOSE_REASON_ERROR = 0;
+  int CLOSE_REASON_EOF = 1;
+  int CLOSE_REASON_KEEPALIVE = 2;
+  int CLOSE_REASON_CLIENT = 3;
+
+  int CONSOLE_FORCE = 1;
+  int CONSOLE_SAFE = 2;
+
+  /** {@code virConnectCloseFunc}: the connection is gone (reason: {@code CLOSE_REASON_*}). */
+  interface CloseCallback extends Callback {
+    void invoke(Pointer conn, int reason, Pointer opaque);
+  }
+
   /** {@code virConnectDomainEventCallback} for lifecycle events. */
   interface LifecycleCallback extends Callback {
     int invoke(Pointer conn, Pointer dom, int event, int detail, Pointer opaque);
@@ -62,6 +78,32 @@ interface LibvirtC extends Library {
   int virConnectRef(Pointer conn);
 
   int virConnectIsAlive(Pointer conn);
+
+  /** libvirt's version on the host: a round trip to libvirtd, so Berth's heartbeat. */
+  int virConnectGetLibVersion(Pointer conn, com.sun.jna.ptr.LongByReference version);
+
+  int virConnectRegisterCloseCallback(
+      Pointer conn, CloseCallback cb, Pointer opaque, Pointer freecb);
+
+  int virConnectUnregisterCloseCallback(Pointer conn, CloseCallback cb);
+
+  /** A blocking stream (flags 0): recv waits for data, -2 never happens. */
+  Pointer virStreamNew(Pointer conn, int flags);
+
+  /** Bytes read, 0 at the end of the stream, -1 on error. */
+  int virStreamRecv(Pointer stream, byte[] data, long nbytes);
+
+  int virStreamSend(Pointer stream, byte[] data, long nbytes);
+
+  int virStreamAbort(Pointer stream);
+
+  int virStreamFree(Pointer stream);
+
+  /** The domain's serial console on {@code stream}; devName null for the first one. */
+  int virDomainOpenConsole(Pointer dom, String devName, Pointer stream, int flags);
+
+  /** A file descriptor connected to the domain's graphics server (local connections only). */
+  int virDomainOpenGraphicsFD(Pointer dom, int idx, int flags);
 
   int virConnectListAllDomains(Pointer conn, PointerByReference domains, int flags);
 

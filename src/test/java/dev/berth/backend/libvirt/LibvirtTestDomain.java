@@ -17,14 +17,18 @@ public final class LibvirtTestDomain implements AutoCloseable {
     this.name = name;
   }
 
-  /** Defines {@code name} (replacing one a failed run left). */
-  public static LibvirtTestDomain define(String name) throws Exception {
+  /**
+   * Defines {@code name} (replacing one a failed run left).
+   *
+   * @param params kernel parameters for the guest's init: {@code acpid=0}, {@code agent=0}
+   */
+  public static LibvirtTestDomain define(String name, String... params) throws Exception {
     X86TestGuest.ensureBuilt();
     LibvirtHost host = LibvirtHost.of(URI);
     if (host.domainNames().contains(name)) {
       new LibvirtTestDomain(name).close();
     }
-    host.define(xml(name));
+    host.define(xml(name, String.join(" ", params)));
     return new LibvirtTestDomain(name);
   }
 
@@ -32,7 +36,7 @@ public final class LibvirtTestDomain implements AutoCloseable {
     return name;
   }
 
-  static String xml(String name) {
+  static String xml(String name, String params) {
     Path g = X86TestGuest.DIR;
     return "<domain type='qemu'><name>"
         + name
@@ -42,7 +46,9 @@ public final class LibvirtTestDomain implements AutoCloseable {
         + g.resolve("vmlinuz")
         + "</kernel><initrd>"
         + g.resolve("initramfs.cpio.gz")
-        + "</initrd><cmdline>console=ttyS0 quiet panic=-1</cmdline></os>"
+        + "</initrd><cmdline>console=ttyS0 quiet panic=-1 "
+        + params
+        + "</cmdline></os>"
         + "<features><acpi/></features><devices>"
         + "<serial type='pty'><target port='0'/></serial>"
         + "<channel type='unix'><target type='virtio' name='org.qemu.guest_agent.0'/></channel>"

@@ -1,0 +1,137 @@
+package dev.berth.backend.libvirt;
+
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.berth.backend.InstalledBackends;
+import dev.berth.vm.BerthDirs;
+import dev.berth.vm.Run;
+import dev.berth.vm.RunHistory;
+import dev.berth.vm.SessionListener;
+import dev.berth.vm.VmSession;
+import dev.berth.vm.VmSpec;
+import dev.berth.vm.VmState;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A test domain on the local libvirtd with a {@link VmSession} on it, as the app has one: the
+ * states it went through, its log lines, its console, and its history. {@link #close} destroys and
+ * undefines the domain, pass or fail.
+ */
+final class LibvirtRig implements AutoCloseable {
+  final String name;
+  final LibvirtTestDomain domain;
+  final RunHistory history;
+  final VmSession session;
+  final BlockingQueue<VmState> states = new LinkedBlockingQueue<>();
+  final BlockingQueue<String> log = new LinkedBlockingQueue<>();
+  private final ByteArrayOutputStream console = new ByteArrayOutputStream();
+
+  /** Defines {@code name} with the guest's kernel {@code params} and opens a session on it. */
+  LibvirtRig(String name, String... params) throws Exception {
+    this.name = name;
+    Path home = Files.createTempDirectory(Path.of("/tmp"), "lv");
+    Files.createDirectories(home.resolve("run"));
+    BerthDirs dirs = new BerthDirs(Map.of("XDG_RUNTIME_DIR", home.resolve("run").toString()), home);
+    history = new RunHistory(dirs.state());
+    domain = LibvirtTestDomain.define(name, params);
+    session =
+        new VmSession(
+            VmSpec.libvirt(name, LibvirtTestDomain.URI), InstalledBackends.all(), history, dirs);
+    session.setConsoleSink(
+        (b, off, len) -> {
+          synchronized (console) {
+            console.write(b, off, len);
+            console.notifyAll();
+          }
+        });
+    session.addListener(
+        new SessionListener() {
+          @Override
+          public void stateChanged(VmState s) {
+            states.add(s);
+          }
+
+          @Override
+          public void logged(String line) {
+            log.add(line);
+          }
+        });
+  }
+
+  /** Starts the domain and waits until the guest's shell is on its console. */
+  void boot() throws Exception {
+    session.start().get(30, TimeUnit.SECONDS);
+    awaitState(VmState.RUNNING);
+    awaitConsole("x86-guest ready", 60);
+  }
+
+  /** Boots and waits until the guest agent answers (acpid is up before it). */
+  void bootWithAgent() throws Exception {
+    boot();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (!session.vm().probeAgent().answers()) {
+      assertTrue(System.nanoTime() < deadline, "the guest agent never answered");
+      Thread.sleep(250); // each probe is a libvirt agent command; nothing to wait on instead
+    }
+  }
+
+  String console() {
+    synchronized (console) {
+      return console.toString(StandardCharsets.UTF_8);
+    }
+  }
+
+  /** Waits until the console has shown {@code text}; fails with what it showed. */
+  void awaitConsole(String text, int seconds) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    synchronized (console) {
+      while (!console.toString(StandardCharsets.UTF_8).contains(text)) {
+        long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+        if (left <= 0) {
+          throw new AssertionError("the console never showed '" + text + "':\n" + console());
+        }
+        console.wait(left);
+      }
+    }
+  }
+
+  /** Waits for the session to pass through {@code wanted}; fails if it does not in time. */
+  void awaitState(VmState wanted) throws InterruptedException {
+    awaitState(wanted, 60);
+  }
+
+  void awaitState(VmState wanted, int seconds) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    VmState s;
+    do {
+      s = states.poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      assertNotNull(s, "never " + wanted + " within " + seconds + " s; log: " + log);
+    } while (s != wanted);
+  }
+
+  /** The run once it has ended. */
+  Run lastRun() throws Exception {
+    session.exitFuture().get(60, TimeUnit.SECONDS);
+    awaitState(VmState.SHUT_OFF);
+    List<Run> runs = history.runs(name);
+    return runs.get(runs.size() - 1);
+  }
+
+  static List<String> events(Run r) {
+    return r.events().stream().map(e -> e.name() + e.data()).toList();
+  }
+
+  @Override
+  public void close() throws java.io.IOException {
+    domain.close();
+  }
+}
