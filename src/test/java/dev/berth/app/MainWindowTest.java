@@ -163,6 +163,12 @@ class MainWindowTest {
     // a new run: the old end is shown as the last run's, not as this one's
     startAndWaitForPrompt(robot);
     assertEquals("Last run: Emulator quit by host (host-qmp-quit)", AppDriver.lastEnd(robot));
+    // the new boot is set apart from the old run's prompt by a rule
+    String console = AppDriver.consoleText(robot);
+    int rule = console.indexOf(" new run, ");
+    assertTrue(rule > 0, console);
+    assertTrue(console.lastIndexOf("demo$", rule) > 0, "the old prompt is above it");
+    assertTrue(console.indexOf("Berth demo guest", rule) > rule, "the new boot below it");
     AppDriver.clickConfirming(robot, "#forceOff", VmAction.FORCE_OFF);
     AppDriver.waitFor(20, () -> AppDriver.badge(robot).getText().equals("Shut off"));
   }
