@@ -47,6 +47,7 @@ public final class VmViewModel {
   private final IntegerProperty waitedSeconds = new SimpleIntegerProperty(-1);
   private final BooleanProperty waitTimedOut = new SimpleBooleanProperty(false);
   private final StringProperty stats = new SimpleStringProperty("");
+  private final StringProperty stalled = new SimpleStringProperty("");
   private final ObjectProperty<GuestDisplay> framebuffer = new SimpleObjectProperty<>();
   private final ObservableList<String> events = FXCollections.observableArrayList();
   private final StringProperty agent = new SimpleStringProperty("");
@@ -128,6 +129,11 @@ public final class VmViewModel {
     }
 
     @Override
+    public void stalled(String words) {
+      Platform.runLater(() -> stalled.set(words));
+    }
+
+    @Override
     public void unexpectedStop(String words) {
       Platform.runLater(() -> unexpectedStop.accept(words));
     }
@@ -185,6 +191,11 @@ public final class VmViewModel {
   /** True once the guest has not stopped within its power-button timeout. */
   public ReadOnlyBooleanProperty waitTimedOutProperty() {
     return waitTimedOut;
+  }
+
+  /** Why the guest seems stuck (prints nothing, CPU busy), or "" while it makes progress. */
+  public ReadOnlyStringProperty stalledProperty() {
+    return stalled;
   }
 
   /** The display of the current (or last) run, if its machine has one. */
@@ -268,6 +279,11 @@ public final class VmViewModel {
 
   public void forceOff() {
     session.forceOff();
+  }
+
+  /** Restarts the wait after the power button, and with it the timeout. */
+  public void keepWaiting() {
+    session.keepWaiting();
   }
 
   public void sendCtrlAltDel() {

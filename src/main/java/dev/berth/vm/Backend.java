@@ -44,4 +44,12 @@ public interface Backend {
   default VmHost host(String uri) throws IOException {
     throw new IOException(kind() + " VMs have no hosts");
   }
+
+  /**
+   * The files this backend made for {@code spec}'s VM and keeps across runs (a data disk it
+   * created), which deleting the VM deletes or keeps aside. Files the spec names are the user's.
+   */
+  default java.util.List<java.nio.file.Path> madeFiles(VmSpec spec, BerthDirs dirs) {
+    return java.util.List.of();
+  }
 }

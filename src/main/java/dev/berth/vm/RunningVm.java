@@ -141,6 +141,15 @@ public interface RunningVm {
   /** A one-line statistics sample (uptime, speed, host CPU), or "" if the backend has none. */
   String sampleStats();
 
+  /**
+   * The host CPU time the emulator has spent on this VM so far, in nanoseconds, or -1 if the
+   * backend cannot tell. With the console, it tells a busy guest that prints nothing (stuck) from
+   * an idle one.
+   */
+  default long cpuNanos() {
+    return -1;
+  }
+
   /** True if the VM runs outside the Berth process (QEMU) and so outlives the app. */
   default boolean outlivesApp() {
     return capabilities().contains(Capability.OUTLIVES_APP);

@@ -40,6 +40,12 @@ public final class VmSession implements VmControls {
 
   static final int AGENT_RECHECK_SECONDS = 30;
 
+  /**
+   * Seconds of no console output with the emulator busy (at least half a host CPU) after which the
+   * guest is said to be stuck. A booting guest prints far more often; an idle one waits in WFI.
+   */
+  static final int STALL_SECONDS = 10;
+
   private static final System.Logger LOG = System.getLogger(VmSession.class.getName());
 
   private static final ExecutorService BLOCKING =
@@ -73,6 +79,9 @@ public final class VmSession implements VmControls {
   private volatile List<Run> runs;
   private volatile Set<Capability> capabilities;
 
+  /** Console bytes the current run has printed; written by the backend's console thread only. */
+  private volatile long consoleBytes;
+
   // the session thread's alone
   private LiveRun liveRun;
   private RunRecorder recorder;
@@ -85,6 +94,13 @@ public final class VmSession implements VmControls {
   private String lastEnd = "";
   private static final String LAST_RUN = "Last run: ";
   private VmLock runLock;
+  private long consoleSeen;
+  private long cpuAtLastOutput;
+  private int quietSeconds;
+  private String stalled = "";
+
+  /** Polls the lock of this VM while another process runs it; null when none does. */
+  private ScheduledFuture<?> lockWatch;
 
   public VmSession(VmSpec spec, Backends backends, RunHistory history, BerthDirs dirs) {
     this.spec = spec;
@@ -105,12 +121,17 @@ public final class VmSession implements VmControls {
             });
     this.runs = List.copyOf(history.runs(spec.historyKey()));
     this.capabilities = backends.forSpec(spec).capabilities(spec);
+    lastEnd = lastEndOf(runs);
+  }
+
+  /** "Last run: …" for the newest run with an end, or "". */
+  private static String lastEndOf(List<Run> runs) {
     for (int i = runs.size() - 1; i >= 0; i--) {
       if (runs.get(i).end() != null) {
-        lastEnd = LAST_RUN + runs.get(i).end().words();
-        break;
+        return LAST_RUN + runs.get(i).end().words();
       }
     }
+    return "";
   }
 
   // ---- what observers read -----------------------------------------------------------------
@@ -247,17 +268,57 @@ public final class VmSession implements VmControls {
                   if (lock != null) {
                     lock.close();
                   }
+                  boolean heldElsewhere = lock == null && VmLock.isHeld(dirs, s.name());
                   on(
                       () -> {
                         lifecycle.startFailed();
                         sync();
                         tell(l -> l.message("Cannot start " + s.name() + ": " + e.getMessage()));
                         started.completeExceptionally(e);
+                        if (heldElsewhere) {
+                          watchLockHolder();
+                        }
                       });
                 }
               });
         });
     return started;
+  }
+
+  /**
+   * Another process runs this VM: once it lets go of the VM's lock, "Cannot start" is no longer
+   * true. Say so, with the run history that process wrote.
+   */
+  private void watchLockHolder() {
+    if (lockWatch != null) {
+      return;
+    }
+    lockWatch =
+        TICKS.scheduleWithFixedDelay(
+            () -> {
+              if (!VmLock.isHeld(dirs, name())) {
+                on(this::lockHolderGone);
+              }
+            },
+            1,
+            1,
+            TimeUnit.SECONDS);
+  }
+
+  private void lockHolderGone() {
+    if (lockWatch == null) {
+      return;
+    }
+    lockWatch.cancel(false);
+    lockWatch = null;
+    if (state.isActive()) {
+      return; // started here meanwhile: its own messages stand
+    }
+    runs = List.copyOf(history.runs(name()));
+    lastEnd = lastEndOf(runs);
+    tell(l -> l.runsChanged(runs));
+    tell(l -> l.lastEnd(lastEnd));
+    tell(l -> l.message(name() + " stopped in the other Berth process; it can start here now"));
   }
 
   /**
@@ -390,6 +451,8 @@ public final class VmSession implements VmControls {
                       }
                     }));
     ticks = 0;
+    consoleSeen = -1; // the first tick takes its own measure
+    setStalled("");
     agentAnswers = false;
     if (ticker != null) {
       ticker.cancel(false);
@@ -399,6 +462,7 @@ public final class VmSession implements VmControls {
   }
 
   private void console(byte[] b, int off, int len) {
+    consoleBytes += len; // one writer: the run's console thread
     RunningVm.ConsoleSink sink = consoleSink;
     if (sink != null) {
       sink.write(b, off, len);
@@ -662,6 +726,27 @@ public final class VmSession implements VmControls {
     tell(l -> l.waiting(0, false));
   }
 
+  /**
+   * The user chose to keep waiting after the power-button timeout: the count starts again, and the
+   * offer comes back after another timeout if the guest still runs.
+   */
+  public void keepWaiting() {
+    on(
+        () -> {
+          if (waitStartNanos >= 0 && state.isActive()) {
+            beginWait();
+            tell(
+                l ->
+                    l.message(
+                        "Waiting "
+                            + spec.powerButtonTimeoutSeconds()
+                            + " s more for "
+                            + name()
+                            + " to shut down"));
+          }
+        });
+  }
+
   private void endWait() {
     if (waitStartNanos >= 0) {
       waitStartNanos = -1;
@@ -692,12 +777,53 @@ public final class VmSession implements VmControls {
       boolean out = waitTimedOut;
       tell(l -> l.waiting(s, out));
     }
+    checkProgress(v);
     String line = v.sampleStats();
     tell(l -> l.stats(line));
     // the agent starts late in the guest's boot and may stop: ask again now and then
     int every = agentAnswers ? AGENT_RECHECK_SECONDS : AGENT_PROBE_SECONDS;
     if (++ticks % every == 0) {
       probeAgent(v);
+    }
+  }
+
+  /**
+   * A guest that prints nothing for {@link #STALL_SECONDS} while the emulator keeps at least half a
+   * host CPU busy is said to be stuck (a kernel hung early, a loop): "Running" alone would not show
+   * it. Output, a pause or the end of the run clears it.
+   */
+  private void checkProgress(RunningVm v) {
+    long cpu = v.cpuNanos();
+    long printed = consoleBytes;
+    if (cpu < 0) {
+      return;
+    }
+    if (printed != consoleSeen || state != VmState.RUNNING) {
+      consoleSeen = printed;
+      cpuAtLastOutput = cpu;
+      quietSeconds = 0;
+      setStalled("");
+      return;
+    }
+    quietSeconds++;
+    if (quietSeconds >= STALL_SECONDS
+        && cpu - cpuAtLastOutput >= quietSeconds * 500_000_000L
+        && stalled.isEmpty()) {
+      setStalled(
+          name()
+              + " has printed nothing for "
+              + quietSeconds
+              + " s and keeps the CPU busy: the guest may be stuck");
+    }
+  }
+
+  private void setStalled(String words) {
+    if (!words.equals(stalled)) {
+      stalled = words;
+      tell(l -> l.stalled(words));
+      if (!words.isEmpty()) {
+        log("(no progress) " + words);
+      }
     }
   }
 
@@ -803,6 +929,7 @@ public final class VmSession implements VmControls {
     tell(l -> l.message(name() + ": " + words));
     endWait();
     agentAnswers = false;
+    setStalled("");
     tell(l -> l.agent(""));
     tell(l -> l.stats(""));
     sync();

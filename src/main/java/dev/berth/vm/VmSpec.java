@@ -105,6 +105,15 @@ public record VmSpec(
     @JsonProperty("libvirt")
     LIBVIRT;
 
+    /** The name people read: "bundled core", "QEMU", "libvirt". */
+    public String label() {
+      return switch (this) {
+        case BUNDLED -> "bundled core";
+        case QEMU -> "QEMU";
+        case LIBVIRT -> "libvirt";
+      };
+    }
+
     /** The name in JSON and on the command line. */
     public String id() {
       return name().toLowerCase(java.util.Locale.ROOT);
@@ -255,37 +264,31 @@ public record VmSpec(
   }
 
   public VmSpec withName(String newName) {
-    return new VmSpec(
-        newName,
-        backend,
-        memoryMiB,
-        kernel,
-        initrd,
-        append,
-        bios,
-        disks,
-        powerButtonTimeoutSeconds,
-        schemaVersion,
-        arch,
-        machine,
-        cpus,
-        cdrom,
-        accel,
-        connection);
+    return with(newName, backend, powerButtonTimeoutSeconds, arch, machine);
+  }
+
+  public VmSpec withPowerButtonTimeout(int seconds) {
+    return with(name, backend, seconds, arch, machine);
   }
 
   /** This spec for QEMU on {@code arch} with machine type {@code machine} (null: its default). */
   public VmSpec withQemu(String newArch, String newMachine) {
+    return with(name, Backend.QEMU, powerButtonTimeoutSeconds, newArch, newMachine);
+  }
+
+  /** This spec with the fields the withers change. */
+  private VmSpec with(
+      String newName, Backend newBackend, int timeout, String newArch, String newMachine) {
     return new VmSpec(
-        name,
-        Backend.QEMU,
+        newName,
+        newBackend,
         memoryMiB,
         kernel,
         initrd,
         append,
         bios,
         disks,
-        powerButtonTimeoutSeconds,
+        timeout,
         schemaVersion,
         newArch,
         newMachine,

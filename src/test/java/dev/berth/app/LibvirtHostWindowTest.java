@@ -86,6 +86,7 @@ class LibvirtHostWindowTest {
     AppDriver.waitFor(30, () -> AppDriver.badge(robot).getText().equals("Running"));
     AppDriver.waitFor(60, () -> AppDriver.consoleText(robot).contains("x86-guest ready"));
     robot.clickOn("Machine").clickOn("Force off");
+    AppDriver.confirm(robot, dev.berth.vm.VmAction.FORCE_OFF, false); // a power cut asks first
     AppDriver.waitFor(30, () -> AppDriver.badge(robot).getText().equals("Shut off"));
     assertEquals("Terminated by signal (host-signal)", AppDriver.lastEnd(robot));
 

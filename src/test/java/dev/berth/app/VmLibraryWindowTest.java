@@ -28,13 +28,22 @@ import org.testfx.util.WaitForAsyncUtils;
 @ExtendWith(ApplicationExtension.class)
 class VmLibraryWindowTest {
   private Path config;
+  private BerthDirs dirs;
 
   @Start
   void start(Stage stage) throws Exception {
     Path home = Files.createTempDirectory("berth-library-test");
-    BerthDirs dirs = new BerthDirs(Map.of(), home);
+    dirs = new BerthDirs(Map.of(), home);
     config = dirs.config();
     new VmStore(config).ensureFirstRunDefaults();
+    // demo has run once; linux has the data disk Berth makes on its first start
+    try (dev.berth.vm.RunRecorder r = new dev.berth.vm.RunHistory(dirs.state()).startRun("demo")) {
+      r.end(
+          dev.berth.event.MachineExit.shutdown(dev.berth.event.ShutdownCause.GUEST_SHUTDOWN),
+          "Guest powered off (guest-shutdown)");
+    }
+    Files.createDirectories(dirs.state().resolve("disks"));
+    Files.writeString(dirs.state().resolve("disks/linux.img"), "data");
     Files.writeString(config.resolve("vms/broken.json"), "{ \"name\": \"broken\", ");
     BerthApp.open(stage, BerthApp.Library.open(dirs));
   }
@@ -84,6 +93,15 @@ class VmLibraryWindowTest {
     robot.interact(() -> memory.setText("9999"));
     assertFalse(
         error(robot, "#memoryError").isEmpty(), "9999 MiB is too much for the bundled core");
+    robot.interact(
+        () -> {
+          memory.setText("64");
+          kernel.setText("bundled:linux");
+        });
+    assertTrue(
+        error(robot, "#memoryError").startsWith("bundled:linux needs at least 65 MiB"),
+        error(robot, "#memoryError"));
+    robot.interact(() -> memory.setText("9999"));
     robot.interact(() -> kernel.setText("/no/such/kernel.elf"));
     assertFalse(error(robot, "#kernelError").isEmpty());
     robot.interact(() -> timeout.setText("2"));
@@ -108,5 +126,76 @@ class VmLibraryWindowTest {
 
   private static String error(FxRobot robot, String id) {
     return robot.lookup(id).queryAs(Label.class).getText();
+  }
+
+  private void deleteSelected(FxRobot robot, String name, boolean alsoData) throws Exception {
+    @SuppressWarnings("unchecked")
+    ListView<VmViewModel> list = robot.lookup(".vm-list").queryAs(ListView.class);
+    VmViewModel vm =
+        list.getItems().stream().filter(v -> v.name().equals(name)).findFirst().orElseThrow();
+    AppDriver.select(robot, vm);
+    AppDriver.fireMenuItem(robot, "_Delete VM");
+    WaitForAsyncUtils.waitFor(
+        10,
+        TimeUnit.SECONDS,
+        () ->
+            robot
+                .lookup("#deleteData")
+                .tryQuery()
+                .map(n -> n.getScene().getWindow().isShowing())
+                .orElse(false));
+    if (alsoData) {
+      robot.clickOn("#deleteData");
+    }
+    robot.clickOn(
+        (Button)
+            robot.lookup(".dialog-pane").queryAs(DialogPane.class).lookupButton(ButtonType.OK));
+    WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> !list.getItems().contains(vm));
+  }
+
+  /**
+   * Delete can take the disk and history with it; without them they are kept aside, and a new VM of
+   * the same name shows no run of the old one.
+   */
+  @Test
+  void deleteTakesTheDiskAndHistoryOrKeepsThemAside(FxRobot robot) throws Exception {
+    WaitForAsyncUtils.waitFor(
+        10, TimeUnit.SECONDS, () -> robot.lookup(".dialog-pane").tryQuery().isPresent());
+    robot.clickOn(
+        (Button)
+            robot.lookup(".dialog-pane").queryAs(DialogPane.class).lookupButton(ButtonType.OK));
+    Path disk = dirs.state().resolve("disks/linux.img");
+    deleteSelected(robot, "linux", true);
+    assertFalse(Files.exists(config.resolve("vms/linux.json")));
+    assertFalse(Files.exists(disk), "its disk went with it");
+
+    Path history = new dev.berth.vm.RunHistory(dirs.state()).file("demo");
+    assertTrue(Files.exists(history));
+    deleteSelected(robot, "demo", false);
+    assertFalse(Files.exists(history));
+    try (var files = Files.list(history.getParent())) {
+      assertEquals(
+          1,
+          files.filter(p -> p.getFileName().toString().startsWith("demo.jsonl.deleted-")).count());
+    }
+
+    robot.clickOn("VM").clickOn("New VM…");
+    WaitForAsyncUtils.waitFor(
+        10, TimeUnit.SECONDS, () -> robot.lookup(".vm-dialog").tryQuery().isPresent());
+    robot.interact(() -> robot.lookup("#name").queryAs(TextField.class).setText("demo"));
+    robot.clickOn(
+        (Button)
+            robot.lookup(".dialog-pane").queryAs(DialogPane.class).lookupButton(ButtonType.OK));
+    WaitForAsyncUtils.waitFor(
+        10,
+        TimeUnit.SECONDS,
+        () -> robot.lookup(".vm-list").queryAs(ListView.class).getItems().size() == 1);
+    @SuppressWarnings("unchecked")
+    ListView<VmViewModel> list = robot.lookup(".vm-list").queryAs(ListView.class);
+    VmViewModel fresh = list.getItems().get(0);
+    WaitForAsyncUtils.waitForFxEvents();
+    assertEquals("", AppDriver.lastEnd(robot), "the new demo has no last run");
+    assertTrue(fresh.runs().isEmpty(), fresh.runs().toString());
+    assertTrue(Files.exists(config.resolve("vms/demo.json")));
   }
 }

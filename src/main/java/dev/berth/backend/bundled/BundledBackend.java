@@ -56,6 +56,14 @@ public final class BundledBackend implements Backend {
         : java.util.Optional.of(dev.berth.vm.LostRuns.BERTH_GONE);
   }
 
+  /** The data disk Berth made for a bundled guest that has no disk of the user's. */
+  @Override
+  public java.util.List<java.nio.file.Path> madeFiles(VmSpec spec, BerthDirs dirs) {
+    return spec.disks().isEmpty()
+        ? java.util.List.of(BundledMachines.ownDiskPath(spec.name(), dirs))
+        : java.util.List.of();
+  }
+
   /** A bundled VM lives and dies with its process: there is nothing to take up. */
   @Override
   public Reattach reattach(VmSpec spec, BerthDirs dirs) {
