@@ -107,14 +107,19 @@ public final class LoopbackSsh implements AutoCloseable {
 
   @Override
   public void close() {
-    sshd.destroy();
-    try {
-      if (!sshd.waitFor(5, TimeUnit.SECONDS)) {
-        sshd.destroyForcibly().waitFor();
+    // the per-connection sshd processes too: they may outlive the daemon for a moment
+    java.util.List<ProcessHandle> all = new java.util.ArrayList<>(sshd.descendants().toList());
+    all.add(sshd.toHandle());
+    all.forEach(ProcessHandle::destroy);
+    for (ProcessHandle p : all) {
+      try {
+        p.onExit().get(5, TimeUnit.SECONDS);
+      } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        p.destroyForcibly();
+      } catch (InterruptedException e) {
+        p.destroyForcibly();
+        Thread.currentThread().interrupt();
       }
-    } catch (InterruptedException e) {
-      sshd.destroyForcibly();
-      Thread.currentThread().interrupt();
     }
     // per-connection children of sshd end with their sessions; any still here are ended too
     ProcessHandle.allProcesses()

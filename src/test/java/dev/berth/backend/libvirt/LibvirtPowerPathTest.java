@@ -185,4 +185,28 @@ class LibvirtPowerPathTest {
     r.session.kill().get(30, TimeUnit.SECONDS);
     r.lastRun();
   }
+
+  @Test
+  void theGraphicalConsoleComesThroughLibvirtsDescriptor() throws Exception {
+    LibvirtRig r = rig();
+    var shown = new java.util.concurrent.CompletableFuture<dev.berth.display.GuestDisplay>();
+    r.session.addListener(
+        new dev.berth.vm.SessionListener() {
+          @Override
+          public void display(dev.berth.display.GuestDisplay d) {
+            shown.complete(d);
+          }
+        });
+    r.boot();
+    dev.berth.display.GuestDisplay d = shown.get(30, TimeUnit.SECONDS);
+    // the VGA card's text screen, through the VNC server that listens on no port
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (java.util.Arrays.stream(d.screen().pixels()).allMatch(p -> (p & 0xffffff) == 0)) {
+      assertTrue(System.nanoTime() < deadline, "the screen stayed black");
+      Thread.sleep(100); // frames arrive on the RFB reader's own time
+    }
+    assertTrue(d.screen().width() >= 640, "width " + d.screen().width());
+    r.session.kill().get(30, TimeUnit.SECONDS);
+    r.lastRun();
+  }
 }

@@ -62,6 +62,14 @@ class RemoteLibvirtTest {
       System.out.printf(
           "libvirt over ssh, request to state shown: pause %d ms, resume %d ms%n", pause, resume);
 
+      // libvirt hands a graphics descriptor over its local socket only: over ssh the display
+      // says why in one line instead of opening a port
+      String noDisplay =
+          rig.log.stream()
+              .filter(l -> l.contains("(no display) no graphical console"))
+              .findFirst()
+              .orElseThrow(() -> new AssertionError("a display over ssh? " + rig.log));
+      System.out.println("libvirt over ssh: " + noDisplay);
       rig.session.powerButton().get(10, TimeUnit.SECONDS);
       rig.awaitState(VmState.POWERING_DOWN);
       Run run = rig.lastRun();
