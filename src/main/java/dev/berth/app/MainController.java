@@ -509,7 +509,9 @@ public final class MainController {
     alert.initOwner(stage);
     alert.setTitle(action.shortLabel());
     alert.setHeaderText(action.confirm().question(model.name()));
-    Label consequence = new Label(action.confirm().consequence());
+    String caveat = model.session().caveat(action);
+    Label consequence =
+        new Label(action.confirm().consequence() + (caveat.isEmpty() ? "" : "\n\n" + caveat));
     consequence.setWrapText(true);
     consequence.setPrefWidth(420);
     CheckBox dontAsk = new CheckBox("Don't ask again");

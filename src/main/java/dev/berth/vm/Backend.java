@@ -36,6 +36,14 @@ public interface Backend {
   java.util.Optional<String> endedUnseen(VmSpec spec, BerthDirs dirs);
 
   /**
+   * What {@code action} does on this backend beyond what its row says, for the user to read before
+   * ("libvirt marks the domain tainted"); empty if nothing.
+   */
+  default String caveat(VmSpec spec, VmAction action) {
+    return "";
+  }
+
+  /**
    * The host at {@code uri} whose VMs this backend lists, connecting in the background.
    *
    * @throws IOException with one line when this backend has no hosts or cannot reach any (its

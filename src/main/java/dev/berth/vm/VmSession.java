@@ -165,6 +165,11 @@ public final class VmSession implements VmControls {
     return vm;
   }
 
+  /** What the action does on this VM's backend beyond its row's words; "" if nothing. */
+  public String caveat(VmAction action) {
+    return backends.forSpec(spec).caveat(spec, action);
+  }
+
   /** Why the action cannot be used now, or null when it can. */
   public String disabledReason(VmAction action) {
     return action.disabledReason(state, capabilities);
@@ -541,7 +546,12 @@ public final class VmSession implements VmControls {
           CompletableFuture<?> f = report(v.quit(), "Quit");
           lifecycle.stopping();
           sync();
-          tell(l -> l.message("Quitting the emulator (the guest gets no notice)"));
+          String caveat = caveat(VmAction.QUIT);
+          tell(
+              l ->
+                  l.message(
+                      "Quitting the emulator (the guest gets no notice)"
+                          + (caveat.isEmpty() ? "" : ". " + caveat)));
           return f;
         });
   }

@@ -49,6 +49,15 @@ public final class LibvirtBackend implements Backend {
   private static final java.util.Map<String, LibvirtVmHost> WATCHED =
       new java.util.concurrent.ConcurrentHashMap<>();
 
+  /** libvirt's own warning: a command it did not send leaves the domain marked. */
+  @Override
+  public String caveat(VmSpec spec, dev.berth.vm.VmAction action) {
+    return action == dev.berth.vm.VmAction.QUIT
+        ? "The quit goes to QEMU through libvirt's monitor pass-through: libvirt marks the domain"
+            + " tainted (custom-monitor) for as long as it runs."
+        : "";
+  }
+
   static void unwatched(LibvirtVmHost h) {
     WATCHED.remove(h.uri(), h);
   }

@@ -100,6 +100,9 @@ class LibvirtPowerPathTest {
     r.session.quit().get(30, TimeUnit.SECONDS);
     Run run = r.lastRun();
     assertEquals(List.of("SHUTDOWN{guest=false, reason=host-qmp-quit}"), events(run));
+    assertTrue(
+        r.messages.stream().anyMatch(m -> m.contains("tainted (custom-monitor)")),
+        "libvirt's taint warning is said: " + r.messages);
     assertEquals(ShutdownCause.HOST_QMP_QUIT, run.end().cause());
   }
 
@@ -208,5 +211,35 @@ class LibvirtPowerPathTest {
     assertTrue(d.screen().width() >= 640, "width " + d.screen().width());
     r.session.kill().get(30, TimeUnit.SECONDS);
     r.lastRun();
+  }
+
+  @Test
+  void aRunThatEndedWhileNoBerthWatchedEndsWhenTheAppComesBack() throws Exception {
+    LibvirtRig r = rig();
+    // a Berth recorded the run's start and went away; the domain is off now
+    String key = r.session.spec().historyKey();
+    r.history.startRun(key).state(VmState.RUNNING, dev.berth.event.MachineEvent.nowMicros());
+    dev.berth.vm.VmSession back =
+        new dev.berth.vm.VmSession(
+            r.session.spec(),
+            dev.berth.backend.InstalledBackends.all(),
+            r.history,
+            new dev.berth.vm.BerthDirs(
+                java.util.Map.of(), java.nio.file.Files.createTempDirectory("lv")));
+    var ended = new java.util.concurrent.CompletableFuture<String>();
+    back.addListener(
+        new dev.berth.vm.SessionListener() {
+          @Override
+          public void lastEnd(String words) {
+            if (!words.isEmpty()) {
+              ended.complete(words);
+            }
+          }
+        });
+    back.reattach();
+    assertEquals(
+        "Last run: Ended, exit status unknown: libvirt says it is shut off",
+        ended.get(20, TimeUnit.SECONDS).split(" \\(")[0]);
+    assertEquals(MachineExit.Kind.UNKNOWN, r.runs().get(0).end().kind());
   }
 }

@@ -33,6 +33,7 @@ final class LibvirtRig implements AutoCloseable {
   final VmSession session;
   final BlockingQueue<VmState> states = new LinkedBlockingQueue<>();
   final BlockingQueue<String> log = new LinkedBlockingQueue<>();
+  final BlockingQueue<String> messages = new LinkedBlockingQueue<>();
   private final ByteArrayOutputStream console = new ByteArrayOutputStream();
 
   /** Defines {@code name} with the guest's kernel {@code params} and opens a session on it. */
@@ -70,6 +71,11 @@ final class LibvirtRig implements AutoCloseable {
           @Override
           public void logged(String line) {
             log.add(line);
+          }
+
+          @Override
+          public void message(String line) {
+            messages.add(line);
           }
         });
   }
