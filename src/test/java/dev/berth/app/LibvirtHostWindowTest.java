@@ -100,4 +100,63 @@ class LibvirtHostWindowTest {
     assertEquals("SHUTDOWN", runs.get(1).events().get(0).name());
     assertTrue(runs.get(1).end().words().contains("host-signal"), runs.get(1).end().words());
   }
+
+  @Test
+  void connectToHostChecksTheUriAndTheGroupFollowsTheHost(FxRobot robot) throws Exception {
+    hostVm(robot); // the host from hosts.json is up
+    robot.clickOn("VM").clickOn("Connect to host…");
+    AppDriver.waitFor(5, () -> robot.lookup(".connect-form").tryQuery().isPresent());
+    javafx.scene.control.TextField field =
+        robot
+            .lookup(".connect-form .combo-box .text-field")
+            .queryAs(javafx.scene.control.TextField.class);
+    javafx.scene.control.Button connect =
+        robot.lookup(".dialog-pane .button").queryAllAs(javafx.scene.control.Button.class).stream()
+            .filter(b -> b.getText().equals("Connect"))
+            .findFirst()
+            .orElseThrow();
+    robot.interact(() -> field.setText("not a uri"));
+    assertTrue(connect.isDisabled(), "a bad URI cannot be connected to");
+    assertTrue(
+        robot
+            .lookup(".connect-form .field-error")
+            .queryAs(Label.class)
+            .getText()
+            .contains("spaces"));
+    robot.interact(() -> field.setText("test:///default")); // libvirt's own test driver
+    assertTrue(!connect.isDisabled());
+    robot.clickOn(connect);
+    AppDriver.waitFor(
+        30,
+        () ->
+            robot.lookup(".host-title").queryAllAs(Label.class).stream()
+                .anyMatch(l -> l.getText().equals("test:///default")));
+    // libvirt's test driver defines one domain, "test": it shows under its host
+    AppDriver.waitFor(
+        30,
+        () ->
+            robot.lookup(".vm-list").queryAll().stream()
+                .map(n -> (ListView<?>) n)
+                .anyMatch(
+                    l ->
+                        l.getItems().stream()
+                            .anyMatch(o -> o instanceof VmViewModel m && m.name().equals("test"))));
+
+    // the system host lost and regained: the group says so, with libvirt's reason
+    dev.berth.backend.libvirt.LibvirtTestDomain.killLibvirtd();
+    try {
+      AppDriver.waitFor(
+          10,
+          () ->
+              robot.lookup(".host-status").queryAllAs(Label.class).stream()
+                  .anyMatch(l -> l.getText().startsWith("Unreachable: ")));
+    } finally {
+      dev.berth.backend.libvirt.LibvirtTestDomain.ensureLibvirtd();
+    }
+    AppDriver.waitFor(
+        30,
+        () ->
+            robot.lookup(".host-status").queryAllAs(Label.class).stream()
+                .noneMatch(l -> l.getText().startsWith("Unreachable: ")));
+  }
 }

@@ -33,6 +33,16 @@ public final class LibvirtTestDomain implements AutoCloseable {
     return new LibvirtTestDomain(name);
   }
 
+  /** Kills this machine's libvirtd, for tests of a lost host (see {@link #ensureLibvirtd}). */
+  public static void killLibvirtd() throws Exception {
+    Libvirtd.kill();
+  }
+
+  /** Starts libvirtd again if none answers; returns when one does. */
+  public static void ensureLibvirtd() throws Exception {
+    Libvirtd.ensureUp();
+  }
+
   public String name() {
     return name;
   }
