@@ -4,15 +4,15 @@
 #   test  everything the test suite needs too: QEMU for riscv64 and x86_64 (differential tests,
 #         the QEMU backend, VNC consoles), qemu-ga and busybox for the x86 test guest's initramfs,
 #         binutils for the KVM probe's boot sector, dtc, Xvfb/xdotool/ImageMagick for real-window
-#         screenshots, fakeroot for the installers, and libvirt's daemon and client library for
-#         the libvirt backend's tests (started by scripts/libvirtd.sh), and OpenSSH, whose sshd
-#         the remote-host tests start on 127.0.0.1 themselves
+#         screenshots, fakeroot and rpm (rpmbuild) for the installers, libvirt's daemon and
+#         client library for the libvirt backend's tests (started by scripts/libvirtd.sh), and
+#         OpenSSH, whose sshd the remote-host tests start on 127.0.0.1 themselves
 # The README's two commands and .ci/run call this, so the lists cannot drift apart.
 set -eu
 what=${1:-test}
 app="openjdk-17-jdk maven libgtk-3-0"
 test="openjdk-17-jdk-headless maven libgtk-3-0 qemu-system-misc qemu-system-x86 qemu-guest-agent
-  busybox-static cpio binutils device-tree-compiler xvfb xdotool imagemagick fakeroot
+  busybox-static cpio binutils device-tree-compiler xvfb xdotool imagemagick fakeroot rpm
   libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients libvirt0 openssh-server openssh-client"
 # The app takes the packages' recommendations (fonts, themes a desktop user wants); the tests
 # need only what they name.
