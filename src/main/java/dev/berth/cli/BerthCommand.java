@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
       RunCommand.class,
       StartCommand.class,
       PowerCommand.class,
+      SaveCommand.class,
       StatusCommand.class,
       ListCommand.class,
       EventsCommand.class,

@@ -132,6 +132,12 @@ final class QmpControls implements VmControls {
   }
 
   @Override
+  public CompletableFuture<?> saveState() {
+    return CompletableFuture.failedFuture(
+        new IOException("this VM's " + dev.berth.vm.Capability.SAVE_STATE.missing()));
+  }
+
+  @Override
   public CompletableFuture<?> ctrlAltDel() {
     return CompletableFuture.failedFuture(
         new IOException("Ctrl+Alt+Del is the app's: use the Send key menu"));

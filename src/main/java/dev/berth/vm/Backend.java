@@ -36,6 +36,14 @@ public interface Backend {
   java.util.Optional<String> endedUnseen(VmSpec spec, BerthDirs dirs);
 
   /**
+   * Where a saved state of {@code spec}'s VM is, in words ("libvirt's managed save"), if its next
+   * start restores one.
+   */
+  default java.util.Optional<String> savedState(VmSpec spec, BerthDirs dirs) {
+    return java.util.Optional.empty();
+  }
+
+  /**
    * What {@code action} does on this backend beyond what its row says, for the user to read before
    * ("libvirt marks the domain tainted"); empty if nothing.
    */

@@ -20,6 +20,18 @@ public final class Lifecycle {
     state = VmState.STARTING;
   }
 
+  /** A start that restores a saved state. */
+  public void restoring() {
+    state = VmState.RESTORING;
+  }
+
+  /** Saving the VM's state was asked for: the run ends once it is on disk. */
+  public void saving() {
+    if (state.isActive()) {
+      state = VmState.SAVING;
+    }
+  }
+
   /** A start that failed before the VM ran: nothing happened. */
   public void startFailed() {
     state = VmState.SHUT_OFF;
@@ -79,6 +91,9 @@ public final class Lifecycle {
   }
 
   public void onEvent(MachineEvent e) {
+    if (state == VmState.SAVING) {
+      return; // the pause and the stop that saving makes are not the user's: it is saving
+    }
     switch (e.name()) {
       // whoever pressed it (this app, the CLI, any QMP client): the guest has not answered yet
       case MachineEvent.POWERDOWN -> buttonPressed();
@@ -111,6 +126,7 @@ public final class Lifecycle {
       case KILLED -> "Killed — no shutdown event";
       case CRASHED -> "Emulator error: " + exit.detail();
       case UNKNOWN -> "Ended, exit status unknown: " + exit.detail();
+      case SAVED -> "Saved: " + exit.detail();
     };
   }
 }

@@ -127,6 +127,15 @@ public interface RunningVm {
   /** Wake a suspended guest ({@code system_wakeup}). */
   CompletableFuture<Void> wakeUp();
 
+  /**
+   * Writes the machine's whole state to disk and ends the run as {@link MachineExit.Kind#SAVED};
+   * the backend's next start goes on from it.
+   */
+  default CompletableFuture<Void> saveState() {
+    return CompletableFuture.failedFuture(
+        new UnsupportedOperationException(Capability.SAVE_STATE.missing()));
+  }
+
   /** Ctrl+Alt+Del on the guest's keyboard. */
   CompletableFuture<Void> sendCtrlAltDel();
 

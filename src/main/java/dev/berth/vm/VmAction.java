@@ -131,6 +131,15 @@ public enum VmAction {
       Capability.SUSPEND,
       null,
       VmControls::wakeUp),
+  SAVE_STATE(
+      "Sa_ve state",
+      "save",
+      "Shortcut+Shift+V",
+      "Write the VM's whole state to disk and stop it; Start goes on where the guest was",
+      Where.MACHINE,
+      Capability.SAVE_STATE,
+      null,
+      VmControls::saveState),
   CTRL_ALT_DEL(
       "Ctrl+Alt+Del",
       null,
@@ -285,6 +294,10 @@ public enum VmAction {
           case RESUME -> state == VmState.PAUSED ? null : "it is not paused";
           case WAKE_UP -> state == VmState.SUSPENDED ? null : "it is not suspended";
           case CTRL_ALT_DEL -> state == VmState.RUNNING ? null : "it is not running";
+          case SAVE_STATE ->
+              state == VmState.RUNNING || state == VmState.PAUSED
+                  ? null
+                  : state == VmState.SAVING ? "it is saving already" : "it is not running";
           default -> null;
         };
     if (stateProblem != null) {

@@ -251,6 +251,16 @@ public final class VmSession implements VmControls {
                 VmLock lock = null;
                 try {
                   lock = VmLock.acquire(dirs, s.name());
+                  java.util.Optional<String> saved = backends.forSpec(s).savedState(s, dirs);
+                  if (saved.isPresent()) {
+                    on(
+                        () -> {
+                          lifecycle.restoring();
+                          sync();
+                          log("(restoring) " + saved.get());
+                          tell(l -> l.message("Restoring " + s.name() + " from " + saved.get()));
+                        });
+                  }
                   RunningVm v = backends.forSpec(s).start(s, dirs);
                   // a VM in this process holds the lock for its run; one that runs on its own
                   // (QEMU) is found by its live sockets and verified process from now on
@@ -264,6 +274,9 @@ public final class VmSession implements VmControls {
                           runLock = held; // released once the run's end is recorded
                         }
                         adopt(v, null);
+                        if (saved.isPresent()) {
+                          log("(restored) the guest goes on where it was saved");
+                        }
                         lifecycle.started();
                         sync();
                         tell(l -> l.message(name() + " started: " + v.describe()));
@@ -624,6 +637,21 @@ public final class VmSession implements VmControls {
   @Override
   public CompletableFuture<?> wakeUp() {
     return simple(VmAction.WAKE_UP, RunningVm::wakeUp, "Wake up", "Waking up");
+  }
+
+  /** Saving ends the run as the user asked; the next start goes on from the saved state. */
+  @Override
+  public CompletableFuture<?> saveState() {
+    return act(
+        VmAction.SAVE_STATE,
+        v -> {
+          userAsked = true;
+          CompletableFuture<?> f = report(v.saveState(), "Save state");
+          lifecycle.saving();
+          sync();
+          tell(l -> l.message("Saving " + name() + "'s state…"));
+          return f;
+        });
   }
 
   @Override

@@ -49,6 +49,18 @@ public final class LibvirtBackend implements Backend {
   private static final java.util.Map<String, LibvirtVmHost> WATCHED =
       new java.util.concurrent.ConcurrentHashMap<>();
 
+  /** libvirt restores a managed save by itself on the next start. */
+  @Override
+  public Optional<String> savedState(VmSpec spec, BerthDirs dirs) {
+    try {
+      LibvirtHost host = LibvirtHost.of(spec.connection());
+      int has = host.withDomain(spec.name(), dom -> host.c().virDomainHasManagedSaveImage(dom, 0));
+      return has == 1 ? Optional.of(LibvirtVm.MANAGED_SAVE) : Optional.empty();
+    } catch (IOException e) {
+      return Optional.empty(); // the start that follows says what is wrong with the host
+    }
+  }
+
   /** libvirt's own warning: a command it did not send leaves the domain marked. */
   @Override
   public String caveat(VmSpec spec, dev.berth.vm.VmAction action) {
@@ -96,6 +108,7 @@ public final class LibvirtBackend implements Backend {
             Capability.KEYBOARD,
             Capability.SIGNALS,
             Capability.SUSPEND,
+            Capability.SAVE_STATE,
             Capability.OUTLIVES_APP);
     String host = uri == null ? null : URI.create(uri).getHost();
     if (host != null && !host.isEmpty()) {

@@ -36,6 +36,7 @@ interface LibvirtC extends Library {
   int STOPPED_SHUTDOWN = 0;
   int STOPPED_DESTROYED = 1;
   int STOPPED_CRASHED = 2;
+  int STOPPED_SAVED = 4;
   int STOPPED_FAILED = 5;
 
   int EVENT_ID_LIFECYCLE = 0;
@@ -117,7 +118,10 @@ interface LibvirtC extends Library {
 
   Pointer virDomainDefineXML(Pointer conn, String xml);
 
-  int virDomainUndefine(Pointer dom);
+  /** With {@link #UNDEFINE_MANAGED_SAVE}: its saved state goes too. */
+  int virDomainUndefineFlags(Pointer dom, int flags);
+
+  int UNDEFINE_MANAGED_SAVE = 1;
 
   String virDomainGetName(Pointer dom);
 
@@ -126,6 +130,12 @@ interface LibvirtC extends Library {
   int virDomainGetState(Pointer dom, IntByReference state, IntByReference reason, int flags);
 
   int virDomainCreate(Pointer dom);
+
+  /** Saves the domain's state in libvirt's own place; the next virDomainCreate restores it. */
+  int virDomainManagedSave(Pointer dom, int flags);
+
+  /** 1 if the domain has a managed save image, 0 if not, -1 on error. */
+  int virDomainHasManagedSaveImage(Pointer dom, int flags);
 
   int virDomainShutdownFlags(Pointer dom, int flags);
 
@@ -147,6 +157,13 @@ interface LibvirtC extends Library {
   int virDomainRef(Pointer dom);
 
   String virGetLastErrorMessage();
+
+  /** {@code virErrorFunc}: libvirt's report of an error, which by default it prints to stderr. */
+  interface ErrorCallback extends Callback {
+    void invoke(Pointer userData, Pointer error);
+  }
+
+  void virSetErrorFunc(Pointer userData, ErrorCallback handler);
 
   /** {@code libvirt-qemu.so.0}: the QEMU monitor, through libvirt. */
   interface Qemu extends Library {
@@ -185,6 +202,9 @@ interface LibvirtC extends Library {
     return Loaded.get();
   }
 
+  /** Kept reachable for as long as libvirt may call it: for the whole process. */
+  ErrorCallback QUIET = (userData, error) -> {};
+
   /** Both libraries, loaded once per process. */
   final class Loaded {
     private static Loaded instance;
@@ -202,6 +222,8 @@ interface LibvirtC extends Library {
         try {
           LibvirtC c = Native.load("virt", LibvirtC.class);
           Qemu q = Native.load("virt-qemu", Qemu.class);
+          // Berth says what failed itself, in one line; libvirt must not print its own to stderr
+          c.virSetErrorFunc(null, QUIET);
           if (c.virEventRegisterDefaultImpl() < 0) {
             throw new java.io.IOException("libvirt's event loop: " + c.virGetLastErrorMessage());
           }

@@ -511,12 +511,12 @@ final class LibvirtHost {
     c.virDomainFree(dom);
   }
 
-  /** Removes a shut-off domain's definition. */
+  /** Removes a shut-off domain's definition, and its saved state if it has one. */
   void undefine(String name) throws IOException {
     withDomain(
         name,
         dom -> {
-          if (c.virDomainUndefine(dom) < 0) {
+          if (c.virDomainUndefineFlags(dom, LibvirtC.UNDEFINE_MANAGED_SAVE) < 0) {
             throw new IOException(uri + ": cannot undefine " + name + ": " + error());
           }
           return null;

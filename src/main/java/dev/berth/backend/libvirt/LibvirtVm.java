@@ -50,6 +50,8 @@ final class LibvirtVm implements RunningVm {
           MachineEvent.SUSPEND,
           MachineEvent.WAKEUP);
 
+  static final String MANAGED_SAVE = "libvirt's managed save";
+
   /** Linux key codes: KEY_LEFTCTRL, KEY_LEFTALT, KEY_DELETE. */
   private static final int[] CTRL_ALT_DEL = {29, 56, 111};
 
@@ -202,6 +204,10 @@ final class LibvirtVm implements RunningVm {
   /** How the run ended: QEMU's SHUTDOWN cause when it sent one, else libvirt's words. */
   MachineExit exitOf(int event, int detail) {
     ShutdownCause cause = shutdownCause;
+    if (event == LibvirtC.EVENT_STOPPED && detail == LibvirtC.STOPPED_SAVED) {
+      // libvirt ends QEMU itself once the state is out, with a quit that is not the run's end
+      return MachineExit.saved(MANAGED_SAVE + ": Start restores it");
+    }
     if (event == LibvirtC.EVENT_CRASHED
         || detail == LibvirtC.STOPPED_CRASHED
         || detail == LibvirtC.STOPPED_FAILED && cause == null) {
@@ -420,6 +426,12 @@ final class LibvirtVm implements RunningVm {
                             x != null
                                 ? CompletableFuture.<Void>completedFuture(null)
                                 : CompletableFuture.<Void>failedFuture(e)));
+  }
+
+  /** libvirt's managed save: the state goes where libvirt keeps it, and the run ends. */
+  @Override
+  public CompletableFuture<Void> saveState() {
+    return call("save state", dom -> host.c().virDomainManagedSave(dom, 0));
   }
 
   /** libvirt's graceful destroy: SIGTERM only. */

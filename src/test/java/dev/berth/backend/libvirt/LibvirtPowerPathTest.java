@@ -242,4 +242,35 @@ class LibvirtPowerPathTest {
         ended.get(20, TimeUnit.SECONDS).split(" \\(")[0]);
     assertEquals(MachineExit.Kind.UNKNOWN, r.runs().get(0).end().kind());
   }
+
+  @Test
+  void saveStateEndsTheRunAndStartGoesOnWhereTheGuestWas() throws Exception {
+    LibvirtRig r = rig();
+    r.boot();
+    // something only the guest's RAM holds: a shell variable's worth, in tmpfs
+    r.session.type(
+        "echo kept-$((6*7)) > /tmp/mark\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    long t0 = System.nanoTime();
+    r.session.saveState().get(60, TimeUnit.SECONDS);
+    r.awaitState(VmState.SAVING);
+    Run saved = r.lastRun();
+    long saveMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+    assertEquals(MachineExit.Kind.SAVED, saved.end().kind(), saved.end().toString());
+    assertEquals("Saved: libvirt's managed save: Start restores it", saved.end().words());
+    assertTrue(saved.segments().stream().anyMatch(s -> s.state() == VmState.SAVING), "" + saved);
+
+    t0 = System.nanoTime();
+    r.session.start().get(60, TimeUnit.SECONDS);
+    r.awaitState(VmState.RUNNING);
+    long restoreMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+    r.typeUntil("cat /tmp/mark", "kept-42", 20); // only cat prints 42: the guest's RAM came back
+    List<Run> runs = r.runs();
+    assertEquals(VmState.RESTORING, runs.get(1).segments().get(0).state(), "" + runs.get(1));
+    assertTrue(r.log.stream().anyMatch(l -> l.contains("(restored)")), "" + r.log);
+    System.out.printf(
+        "libvirt managed save of the 256 MiB x86 guest: save %d ms, restore to running %d ms%n",
+        saveMillis, restoreMillis);
+    r.session.kill().get(30, TimeUnit.SECONDS);
+    r.lastRun();
+  }
 }

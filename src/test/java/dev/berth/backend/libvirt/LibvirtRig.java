@@ -117,6 +117,30 @@ final class LibvirtRig implements AutoCloseable {
     }
   }
 
+  /**
+   * Types {@code line} until the console shows {@code text}: input sent before the console's stream
+   * is open (just after a start) is lost, as on a real serial line.
+   */
+  void typeUntil(String line, String text, int seconds) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    int seen = console().length();
+    while (true) {
+      session.type((line + "\n").getBytes(StandardCharsets.UTF_8));
+      synchronized (console) {
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        while (!console().substring(seen).contains(text) && System.nanoTime() < until) {
+          console.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(until - System.nanoTime())));
+        }
+        if (console().substring(seen).contains(text)) {
+          return;
+        }
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("the console never showed '" + text + "':\n" + console());
+      }
+    }
+  }
+
   /** Waits for the session to pass through {@code wanted}; fails if it does not in time. */
   void awaitState(VmState wanted) throws InterruptedException {
     awaitState(wanted, 60);
