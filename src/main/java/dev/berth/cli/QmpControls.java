@@ -134,7 +134,9 @@ final class QmpControls implements VmControls {
   @Override
   public CompletableFuture<?> saveState() {
     return CompletableFuture.failedFuture(
-        new IOException("this VM's " + dev.berth.vm.Capability.SAVE_STATE.missing()));
+        new IOException(
+            "saving state from the command line works for libvirt VMs (-c URI) so far;"
+                + " use Save state in the app"));
   }
 
   @Override

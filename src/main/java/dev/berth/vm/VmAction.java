@@ -135,7 +135,8 @@ public enum VmAction {
       "Sa_ve state",
       "save",
       "Shortcut+Shift+V",
-      "Write the VM's whole state to disk and stop it; Start goes on where the guest was",
+      "Write the VM's whole state to disk and stop it; Start goes on where the guest was"
+          + " (libvirt's managed save, QEMU's migration stream)",
       Where.MACHINE,
       Capability.SAVE_STATE,
       null,
