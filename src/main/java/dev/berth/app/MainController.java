@@ -312,7 +312,7 @@ public final class MainController {
     String name = "vm-" + (vms.size() + 1);
     VmSpec initial =
         VmSpec.defaultDemo().withName(name).withPowerButtonTimeout(settings.powerButtonTimeout());
-    VmDialog.show(stage, "New VM", initial, true, validator(), namesExcept(null))
+    VmDialog.show(stage, "New VM", initial, true, false, validator(), namesExcept(null))
         .ifPresent(
             spec -> {
               if (save(spec)) {
@@ -338,7 +338,13 @@ public final class MainController {
       return;
     }
     VmDialog.show(
-            stage, "Edit " + model.name(), model.spec(), false, validator(), namesExcept(model))
+            stage,
+            "Edit " + model.name(),
+            model.spec(),
+            false,
+            model.isActive(),
+            validator(),
+            namesExcept(model))
         .ifPresent(
             spec -> {
               if (save(spec)) {

@@ -302,4 +302,21 @@ class MainWindowTest {
     AppDriver.waitFor(20, () -> !stage.isShowing());
     assertEquals(dev.berth.vm.VmState.SHUT_OFF, vm.stateProperty().get());
   }
+
+  /** Editing a running VM says its changes wait for the next start. */
+  @Test
+  void editingARunningVmSaysWhenChangesApply(FxRobot robot) throws Exception {
+    startAndWaitForPrompt(robot);
+    AppDriver.fireMenuItem(robot, "_Edit VM");
+    AppDriver.waitForDialog(robot);
+    Label note = robot.lookup("#runningNote").queryAs(Label.class);
+    assertTrue(note.isVisible());
+    assertEquals(
+        "demo is running: these changes apply the next time it starts, not to this run.",
+        note.getText());
+    robot.clickOn("Cancel");
+    AppDriver.waitFor(5, () -> robot.lookup(".dialog-pane").tryQuery().isEmpty());
+    AppDriver.clickConfirming(robot, "#forceOff", VmAction.FORCE_OFF);
+    AppDriver.waitFor(20, () -> AppDriver.badge(robot).getText().equals("Shut off"));
+  }
 }
