@@ -85,6 +85,13 @@ public final class MainController {
     vmList.setCellFactory(list -> new VmCell());
     vms.forEach(this::watch);
     vms.forEach(VmViewModel::reattach);
+    LibraryWatcher watcher = LibraryWatcher.start(library, vms, this::watch);
+    if (watcher != null) {
+      // it ends with this window: closed, or its stage given another scene (as tests do)
+      javafx.scene.Scene mine = stage.getScene();
+      stage.showingProperty().addListener((o, was, is) -> closeUnless(is, watcher));
+      stage.sceneProperty().addListener((o, was, is) -> closeUnless(is == mine, watcher));
+    }
     vmList.getSelectionModel().selectedItemProperty().addListener((o, was, is) -> select(is));
     vmList.getSelectionModel().selectFirst();
 
@@ -114,6 +121,12 @@ public final class MainController {
     }
     if (!library.problems().isEmpty()) {
       Platform.runLater(this::reportLoadProblems);
+    }
+  }
+
+  private static void closeUnless(boolean stillMine, LibraryWatcher watcher) {
+    if (!stillMine) {
+      watcher.close();
     }
   }
 

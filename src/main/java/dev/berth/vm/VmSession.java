@@ -102,6 +102,9 @@ public final class VmSession implements VmControls {
   /** Polls the lock of this VM while another process runs it; null when none does. */
   private ScheduledFuture<?> lockWatch;
 
+  /** A reattach is looking for the VM (session thread only). */
+  private boolean reattaching;
+
   public VmSession(VmSpec spec, Backends backends, RunHistory history, BerthDirs dirs) {
     this.spec = spec;
     this.backends = backends;
@@ -328,9 +331,11 @@ public final class VmSession implements VmControls {
   public void reattach() {
     on(
         () -> {
-          if (state.isActive()) {
+          // one look at a time: two would take up the same QEMU twice
+          if (state.isActive() || reattaching) {
             return;
           }
+          reattaching = true;
           VmSpec s = spec;
           BLOCKING.execute(
               () -> {
@@ -338,10 +343,12 @@ public final class VmSession implements VmControls {
                 try {
                   found = backends.forSpec(s).reattach(s, dirs);
                 } catch (IOException e) {
+                  on(() -> reattaching = false);
                   tellLater(
                       l -> l.message("Cannot reattach to " + s.name() + ": " + e.getMessage()));
                   return;
                 }
+                on(() -> reattaching = false);
                 if (found.live() != null) {
                   RunningVm v = found.live();
                   on(

@@ -257,4 +257,27 @@ class VmLibraryWindowTest {
     assertEquals(java.util.List.of(image.toString()), saved.disks());
     assertEquals(iso.toString(), saved.cdrom());
   }
+
+  /** A VM made, edited or deleted from the command line shows in the window without a restart. */
+  @Test
+  void theListFollowsTheCommandLine(FxRobot robot) throws Exception {
+    dismissLoadProblems(robot);
+    @SuppressWarnings("unchecked")
+    ListView<VmViewModel> list = robot.lookup(".vm-list").queryAs(ListView.class);
+    VmStore store = new VmStore(config);
+    // what berth create, edit and delete do to the library
+    store.save(dev.berth.vm.VmSpec.defaultDemo().withName("fromcli"));
+    WaitForAsyncUtils.waitFor(
+        10,
+        TimeUnit.SECONDS,
+        () -> list.getItems().stream().anyMatch(v -> v.name().equals("fromcli")));
+    VmViewModel made =
+        list.getItems().stream().filter(v -> v.name().equals("fromcli")).findFirst().orElseThrow();
+    store.save(made.spec().withPowerButtonTimeout(12));
+    WaitForAsyncUtils.waitFor(
+        10, TimeUnit.SECONDS, () -> made.spec().powerButtonTimeoutSeconds() == 12);
+    store.delete("fromcli");
+    WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> !list.getItems().contains(made));
+    assertEquals(2, list.getItems().size(), "demo and linux stay");
+  }
 }
