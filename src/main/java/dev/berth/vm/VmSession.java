@@ -421,13 +421,15 @@ public final class VmSession implements VmControls {
             on(() -> linkRegained(v, now));
           }
         });
-    beginRun(continuedRun);
+    beginRun(v, continuedRun);
     sync();
     if (!lastEnd.isEmpty() && !lastEnd.startsWith(LAST_RUN)) {
       lastEnd = LAST_RUN + lastEnd; // a new run is under way: the old end is history
       tell(l -> l.lastEnd(lastEnd));
     }
-    log((continuedRun == null ? "(start) " : "(reattached) ") + v.describe());
+    log(
+        (v.recordsItsOwnRun() ? "(taken up) " : continuedRun == null ? "(start) " : "(reattached) ")
+            + v.describe());
     String accel = v.accelerator();
     tell(l -> l.accelerator(accel));
     if (!accel.isEmpty()) {
@@ -944,20 +946,33 @@ public final class VmSession implements VmControls {
       tell(l -> l.unexpectedStop(words));
     }
     userAsked = false;
+    if (v.recordsItsOwnRun()) {
+      watchLockHolder(); // the history as that process wrote it, once it lets go
+    }
   }
 
   /** Starts recording a run, or goes on with {@code continued} after a reattach. */
-  private void beginRun(Integer continued) {
+  private void beginRun(RunningVm v, Integer continued) {
     List<Run> all = new ArrayList<>(runs);
+    if (v.recordsItsOwnRun()) {
+      // the process that runs it writes the history: show its open run, never write one
+      all = new ArrayList<>(history.runs(name()));
+      continued = LostRuns.openRun(all);
+    }
     int number = all.isEmpty() ? 1 : all.get(all.size() - 1).number() + 1;
     long startMicros = MachineEvent.nowMicros();
-    try {
-      recorder =
-          continued == null ? history.startRun(name()) : history.continueRun(name(), continued);
-      number = recorder.run();
-    } catch (IOException e) {
+    if (v.recordsItsOwnRun()) {
       recorder = null;
-      tell(l -> l.message("Run history cannot be written: " + e.getMessage()));
+      number = continued == null ? number : continued;
+    } else {
+      try {
+        recorder =
+            continued == null ? history.startRun(name()) : history.continueRun(name(), continued);
+        number = recorder.run();
+      } catch (IOException e) {
+        recorder = null;
+        tell(l -> l.message("Run history cannot be written: " + e.getMessage()));
+      }
     }
     if (continued != null) {
       for (int i = all.size() - 1; i >= 0; i--) {
