@@ -8,7 +8,6 @@ import dev.berth.vm.BerthDirs;
 import dev.berth.vm.VmStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import javafx.scene.control.Button;
 import javafx.scene.control.ButtonType;
@@ -32,8 +31,7 @@ class VmLibraryWindowTest {
 
   @Start
   void start(Stage stage) throws Exception {
-    Path home = Files.createTempDirectory("berth-library-test");
-    dirs = new BerthDirs(Map.of(), home);
+    dirs = AppDriver.freshDirs("bl");
     config = dirs.config();
     new VmStore(config).ensureFirstRunDefaults();
     // demo has run once; linux has the data disk Berth makes on its first start

@@ -70,7 +70,7 @@ public final class BundledBackend implements Backend {
    */
   @Override
   public Reattach reattach(VmSpec spec, BerthDirs dirs) throws java.io.IOException {
-    if (!dev.berth.vm.VmLock.isHeld(dirs, spec.name())
+    if (!dev.berth.vm.VmLock.isHeldElsewhere(dirs, spec.name())
         || !dev.berth.vm.VmSockets.isLive(dev.berth.vm.VmSockets.qmp(dirs, spec.name()))) {
       return Reattach.none();
     }
