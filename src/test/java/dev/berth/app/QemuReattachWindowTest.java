@@ -100,12 +100,20 @@ class QemuReattachWindowTest {
       elsewhere.recordRun(r.run());
     }
     elsewhere.detach();
-    AppDriver.waitFor(30, () -> later.stateProperty().get() == VmState.RUNNING);
-    assertTrue(later.messageProperty().get().contains("Reattached"), later.messageProperty().get());
-    robot.interact(later::quit);
-    AppDriver.waitFor(30, () -> later.stateProperty().get() == VmState.SHUT_OFF);
-    assertEquals("Emulator quit by host (host-qmp-quit)", later.lastEndProperty().get());
-    robot.interact(vm("live")::quit);
-    AppDriver.waitFor(30, () -> vm("live").stateProperty().get() == VmState.SHUT_OFF);
+    try {
+      AppDriver.waitFor(30, () -> later.stateProperty().get() == VmState.RUNNING);
+      AppDriver.waitFor(5, () -> later.messageProperty().get().startsWith("Reattached to later"));
+      robot.interact(later::quit);
+      AppDriver.waitFor(30, () -> later.stateProperty().get() == VmState.SHUT_OFF);
+      assertEquals("Emulator quit by host (host-qmp-quit)", later.lastEndProperty().get());
+    } finally {
+      // whatever failed, no QEMU outlives the test
+      for (VmViewModel m : java.util.List.of(later, vm("live"))) {
+        if (m.isActive()) {
+          robot.interact(m::quit);
+          AppDriver.waitFor(30, () -> !m.isActive());
+        }
+      }
+    }
   }
 }
