@@ -872,6 +872,10 @@ public final class VmSession implements VmControls {
       recorder.event(e);
     }
     sync();
+    if (e.name().equals(MachineEvent.RESET)) {
+      Object why = e.data().get("reason");
+      tell(l -> l.rebooted(why == null ? "reset" : why.toString()));
+    }
     if (e.name().equals(MachineEvent.RESUME) || e.name().equals(MachineEvent.RESET)) {
       endWait();
     } else if (e.name().equals(MachineEvent.POWERDOWN) && waitStartNanos < 0) {

@@ -187,6 +187,9 @@ class MainWindowTest {
         10, () -> AppDriver.events(robot).contains("\"reason\":\"host-qmp-system-reset\""));
     AppDriver.waitFor(
         20, () -> AppDriver.consoleText(robot).split("Berth demo guest", -1).length > 2);
+    // the reboot is marked in the console
+    AppDriver.waitFor(
+        5, () -> AppDriver.consoleText(robot).contains(" reset (host-qmp-system-reset), "));
     AppDriver.clickConfirming(robot, "#forceOff", VmAction.FORCE_OFF);
     AppDriver.waitFor(20, () -> AppDriver.badge(robot).getText().equals("Shut off"));
     assertEquals("Terminated by signal (host-signal)", AppDriver.lastEnd(robot));
