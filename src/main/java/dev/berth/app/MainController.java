@@ -26,6 +26,7 @@ import javafx.util.Duration;
 public final class MainController {
 
   @FXML private ListView<VmViewModel> vmList;
+  @FXML private javafx.scene.layout.VBox hostGroups;
   @FXML private javafx.scene.control.TabPane tabs;
   @FXML private ConsoleTabController consoleTabController;
   @FXML private DisplayTabController displayTabController;
@@ -54,6 +55,7 @@ public final class MainController {
   private final javafx.collections.ObservableList<VmViewModel> vms =
       javafx.collections.FXCollections.observableArrayList();
   private VmViewModel vm;
+  private HostGroups hosts;
 
   /** The VM the stop bar is about, or null while it is hidden. */
   private VmViewModel stoppedVm;
@@ -62,11 +64,16 @@ public final class MainController {
     return vm;
   }
 
-  /** A snapshot of every VM, for any thread (the signal handler). */
+  /** A snapshot of every VM, Berth's own and the hosts', for any thread (the signal handler). */
   List<VmViewModel> allVms() {
+    List<VmViewModel> all;
     synchronized (vms) {
-      return List.copyOf(vms);
+      all = new java.util.ArrayList<>(vms);
     }
+    if (hosts != null) {
+      all.addAll(hosts.vms());
+    }
+    return List.copyOf(all);
   }
 
   void show(Stage stage, BerthApp.Library library) {
@@ -92,8 +99,30 @@ public final class MainController {
       stage.showingProperty().addListener((o, was, is) -> closeUnless(is, watcher));
       stage.sceneProperty().addListener((o, was, is) -> closeUnless(is == mine, watcher));
     }
-    vmList.getSelectionModel().selectedItemProperty().addListener((o, was, is) -> select(is));
+    vmList
+        .getSelectionModel()
+        .selectedItemProperty()
+        .addListener(
+            (o, was, is) -> {
+              if (is != null && hosts != null) {
+                hosts.clearSelectionExcept(null);
+              }
+              select(is);
+            });
     vmList.getSelectionModel().selectFirst();
+    hosts =
+        new HostGroups(
+            hostGroups,
+            dev.berth.vm.KnownHosts.load(library.config()),
+            dev.berth.backend.InstalledBackends.all(),
+            library.history(),
+            library.dirs(),
+            list -> new VmCell(),
+            this::watch,
+            model -> {
+              vmList.getSelectionModel().clearSelection();
+              select(model);
+            });
 
     Timeline stats =
         new Timeline(
@@ -202,7 +231,11 @@ public final class MainController {
       setText(
           item.name()
               + "  ·  "
-              + (item.spec().backend() == VmSpec.Backend.BUNDLED ? "bundled core" : "QEMU"));
+              + switch (item.spec().backend()) {
+                case BUNDLED -> "bundled core";
+                case QEMU -> "QEMU";
+                case LIBVIRT -> "libvirt";
+              });
       badge
           .textProperty()
           .bind(
@@ -344,10 +377,44 @@ public final class MainController {
             });
   }
 
+  /** VM → Connect to host…: the host is remembered, and its group shows how connecting goes. */
+  @FXML
+  void connectToHost() {
+    ConnectDialog.show(stage)
+        .ifPresent(
+            uri -> {
+              try {
+                hosts.connect(uri);
+              } catch (java.io.IOException | IllegalArgumentException e) {
+                Alert alert =
+                    new Alert(Alert.AlertType.ERROR, "Cannot add " + uri + ": " + e.getMessage());
+                alert.initOwner(stage);
+                alert.showAndWait();
+              }
+            });
+  }
+
+  /** libvirt defines its domains: Berth lists them as they are and edits none of them. */
+  private boolean definedElsewhere(VmViewModel model) {
+    if (model.spec().backend() != VmSpec.Backend.LIBVIRT) {
+      return false;
+    }
+    Alert alert =
+        new Alert(
+            Alert.AlertType.INFORMATION,
+            model.name()
+                + " is defined by libvirt on "
+                + model.spec().connection()
+                + ": change or remove it there (virsh edit, virt-manager).");
+    alert.initOwner(stage);
+    alert.showAndWait();
+    return true;
+  }
+
   @FXML
   void editVm() {
     VmViewModel model = vm;
-    if (model == null) {
+    if (model == null || definedElsewhere(model)) {
       return;
     }
     VmDialog.show(
@@ -370,7 +437,7 @@ public final class MainController {
   @FXML
   void deleteVm() {
     VmViewModel model = vm;
-    if (model == null) {
+    if (model == null || definedElsewhere(model)) {
       return;
     }
     if (model.isActive()) {
@@ -461,7 +528,9 @@ public final class MainController {
     alert.initOwner(stage);
     alert.setTitle(action.shortLabel());
     alert.setHeaderText(action.confirm().question(model.name()));
-    Label consequence = new Label(action.confirm().consequence());
+    String caveat = model.session().caveat(action);
+    Label consequence =
+        new Label(action.confirm().consequence() + (caveat.isEmpty() ? "" : "\n\n" + caveat));
     consequence.setWrapText(true);
     consequence.setPrefWidth(420);
     CheckBox dontAsk = new CheckBox("Don't ask again");

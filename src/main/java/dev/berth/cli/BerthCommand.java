@@ -30,7 +30,7 @@ public final class BerthCommand implements Runnable {
       names = {"-c", "--connect"},
       paramLabel = "URI",
       description =
-          "a libvirt host (qemu:///system, qemu+ssh://user@host/system): list, status and power"
+          "a libvirt host (qemu:///system, qemu+ssh://user@host/system): list, status, power, events and console"
               + " act on its domains")
   void connect(String uri) {
     VmLookup.connect(uri);

@@ -122,7 +122,7 @@ public final class VmSession implements VmControls {
               t.setDaemon(true);
               return t;
             });
-    this.runs = List.copyOf(history.runs(spec.name()));
+    this.runs = List.copyOf(history.runs(spec.historyKey()));
     this.capabilities = backends.forSpec(spec).capabilities(spec);
     lastEnd = lastEndOf(runs);
   }
@@ -166,6 +166,11 @@ public final class VmSession implements VmControls {
   /** The VM of the current (or last) run, or null before the first. */
   public RunningVm vm() {
     return vm;
+  }
+
+  /** What the action does on this VM's backend beyond its row's words; "" if nothing. */
+  public String caveat(VmAction action) {
+    return backends.forSpec(spec).caveat(spec, action);
   }
 
   /** Why the action cannot be used now, or null when it can. */
@@ -317,7 +322,7 @@ public final class VmSession implements VmControls {
     if (state.isActive()) {
       return; // started here meanwhile: its own messages stand
     }
-    runs = List.copyOf(history.runs(name()));
+    runs = List.copyOf(history.runs(spec.historyKey()));
     lastEnd = lastEndOf(runs);
     tell(l -> l.runsChanged(runs));
     tell(l -> l.lastEnd(lastEnd));
@@ -367,8 +372,8 @@ public final class VmSession implements VmControls {
   }
 
   private void recordLostRun(int run, String detail) {
-    LostRuns.end(history, name(), run, detail);
-    runs = List.copyOf(history.runs(name()));
+    LostRuns.end(history, spec.historyKey(), run, detail);
+    runs = List.copyOf(history.runs(spec.historyKey()));
     lastEnd = LAST_RUN + Lifecycle.describe(MachineExit.unknown(detail));
     tell(l -> l.runsChanged(runs));
     tell(l -> l.lastEnd(lastEnd));
@@ -550,7 +555,12 @@ public final class VmSession implements VmControls {
           CompletableFuture<?> f = report(v.quit(), "Quit");
           lifecycle.stopping();
           sync();
-          tell(l -> l.message("Quitting the emulator (the guest gets no notice)"));
+          String caveat = caveat(VmAction.QUIT);
+          tell(
+              l ->
+                  l.message(
+                      "Quitting the emulator (the guest gets no notice)"
+                          + (caveat.isEmpty() ? "" : ". " + caveat)));
           return f;
         });
   }
@@ -960,7 +970,7 @@ public final class VmSession implements VmControls {
     List<Run> all = new ArrayList<>(runs);
     if (v.recordsItsOwnRun()) {
       // the process that runs it writes the history: show its open run, never write one
-      all = new ArrayList<>(history.runs(name()));
+      all = new ArrayList<>(history.runs(spec.historyKey()));
       continued = LostRuns.openRun(all);
     }
     int number = all.isEmpty() ? 1 : all.get(all.size() - 1).number() + 1;
@@ -971,7 +981,9 @@ public final class VmSession implements VmControls {
     } else {
       try {
         recorder =
-            continued == null ? history.startRun(name()) : history.continueRun(name(), continued);
+            continued == null
+                ? history.startRun(spec.historyKey())
+                : history.continueRun(spec.historyKey(), continued);
         number = recorder.run();
       } catch (IOException e) {
         recorder = null;

@@ -174,6 +174,35 @@ public record VmSpec(
         null);
   }
 
+  /**
+   * The name this VM's runs are kept under in the history: its name, or for a libvirt domain its
+   * name tagged with its host (domains of two hosts, or a domain and a VM of Berth's own, may share
+   * a name). Always a valid {@link VmNames} name.
+   */
+  public String historyKey() {
+    if (backend != Backend.LIBVIRT || connection == null) {
+      return name;
+    }
+    String host = hex(sha256(connection), 4);
+    String key = "libvirt-" + host + "-" + name;
+    return key.length() <= VmNames.MAX_LENGTH
+        ? key
+        : "libvirt-" + hex(sha256(connection + "\n" + name), 16);
+  }
+
+  private static byte[] sha256(String s) {
+    try {
+      return java.security.MessageDigest.getInstance("SHA-256")
+          .digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java has SHA-256", e);
+    }
+  }
+
+  private static String hex(byte[] b, int n) {
+    return java.util.HexFormat.of().formatHex(b, 0, n);
+  }
+
   /** The spec of domain {@code name} that libvirt runs at {@code uri}, as Berth lists it. */
   public static VmSpec libvirt(String name, String uri) {
     return new VmSpec(

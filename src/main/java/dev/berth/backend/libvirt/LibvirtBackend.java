@@ -6,6 +6,7 @@ import dev.berth.vm.BerthDirs;
 import dev.berth.vm.Capability;
 import dev.berth.vm.Reattach;
 import dev.berth.vm.RunningVm;
+import dev.berth.vm.VmHost;
 import dev.berth.vm.VmNames;
 import dev.berth.vm.VmSpec;
 import java.io.IOException;
@@ -30,13 +31,41 @@ public final class LibvirtBackend implements Backend {
 
   /** The domains defined at {@code uri}, as specs (names Berth cannot use are left out). */
   public static List<VmSpec> discover(String uri) throws IOException {
+    return specsOf(LibvirtHost.of(uri));
+  }
+
+  static List<VmSpec> specsOf(LibvirtHost host) throws IOException {
     List<VmSpec> specs = new ArrayList<>();
-    for (String name : LibvirtHost.of(uri).domainNames()) {
+    for (String name : host.domainNames()) {
       if (VmNames.isValid(name)) {
-        specs.add(VmSpec.libvirt(name, uri));
+        specs.add(VmSpec.libvirt(name, host.uri()));
       }
     }
+    specs.sort(java.util.Comparator.comparing(VmSpec::name));
     return specs;
+  }
+
+  /** One watcher per host for the whole process, as there is one connection. */
+  private static final java.util.Map<String, LibvirtVmHost> WATCHED =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** libvirt's own warning: a command it did not send leaves the domain marked. */
+  @Override
+  public String caveat(VmSpec spec, dev.berth.vm.VmAction action) {
+    return action == dev.berth.vm.VmAction.QUIT
+        ? "The quit goes to QEMU through libvirt's monitor pass-through: libvirt marks the domain"
+            + " tainted (custom-monitor) for as long as it runs."
+        : "";
+  }
+
+  static void unwatched(LibvirtVmHost h) {
+    WATCHED.remove(h.uri(), h);
+  }
+
+  @Override
+  public VmHost host(String uri) throws IOException {
+    LibvirtHost h = LibvirtHost.watch(uri);
+    return WATCHED.computeIfAbsent(uri, u -> new LibvirtVmHost(h));
   }
 
   /** A domain's state as QEMU names run states, and libvirt's own words with the reason. */
@@ -84,7 +113,8 @@ public final class LibvirtBackend implements Backend {
   @Override
   public RunningVm start(VmSpec spec, BerthDirs dirs) throws IOException {
     LibvirtHost host = LibvirtHost.of(spec.connection());
-    LibvirtVm vm = new LibvirtVm(host, spec.name(), RunState.RUNNING, -1);
+    LibvirtVm vm =
+        new LibvirtVm(host, spec.name(), RunState.RUNNING, -1, new LibvirtRunNote(spec, dirs));
     host.withDomain(
         spec.name(),
         dom -> {
@@ -105,7 +135,8 @@ public final class LibvirtBackend implements Backend {
     if (state == RunState.SHUTDOWN) {
       return Reattach.none();
     }
-    return Reattach.live(new LibvirtVm(host, spec.name(), state, s[2]), null);
+    LibvirtRunNote note = new LibvirtRunNote(spec, dirs);
+    return Reattach.live(new LibvirtVm(host, spec.name(), state, s[2], note), note.runOf(s[2]));
   }
 
   @Override

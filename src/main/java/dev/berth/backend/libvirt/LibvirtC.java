@@ -54,6 +54,7 @@ interface LibvirtC extends Library {
   int CLOSE_REASON_KEEPALIVE = 2;
   int CLOSE_REASON_CLIENT = 3;
 
+  int GRAPHICS_SKIPAUTH = 1;
   int CONSOLE_FORCE = 1;
   int CONSOLE_SAFE = 2;
 

@@ -93,6 +93,7 @@ final class LibvirtHost {
   private Pointer conn;
   private volatile String lost = "not connected yet";
   private volatile boolean retrying;
+  private volatile boolean dropped;
   private long retryMillis = 1000;
 
   private LibvirtHost(String uri, LibvirtC.Loaded lib) {
@@ -317,33 +318,41 @@ final class LibvirtHost {
    * dropped off this thread (libvirt frees the connection when the last call under way returns).
    */
   private void lose(Pointer gone, String why) {
-    swap.writeLock().lock();
-    try {
-      if (conn == null || !conn.equals(gone)) {
-        return;
-      }
-      conn = null;
-      lost = why;
-    } finally {
-      swap.writeLock().unlock();
+    if (!setAside(gone, why)) {
+      return;
     }
     LOG.log(System.Logger.Level.WARNING, uri + ": " + why);
-    Thread retire =
-        new Thread(
-            () -> {
-              c.virConnectUnregisterCloseCallback(gone, closed);
-              c.virConnectClose(gone);
-            },
-            "libvirt-retire");
-    retire.setDaemon(true);
-    retire.start();
+    Thread t = new Thread(() -> retire(gone), "libvirt-retire");
+    t.setDaemon(true);
+    t.start();
     tellLink(why);
     retryLater(1000);
   }
 
+  /** True if {@code gone} was the connection, which is now none. */
+  private boolean setAside(Pointer gone, String why) {
+    swap.writeLock().lock();
+    try {
+      if (conn == null || !conn.equals(gone)) {
+        return false;
+      }
+      conn = null;
+      lost = why;
+      return true;
+    } finally {
+      swap.writeLock().unlock();
+    }
+  }
+
+  /** Drops Berth's reference; a silent host's close may block, so never on a thread that waits. */
+  private void retire(Pointer gone) {
+    c.virConnectUnregisterCloseCallback(gone, closed);
+    c.virConnectClose(gone);
+  }
+
   /** One attempt at a time, each on a thread of its own: opening may hang on a silent host. */
   private synchronized void retryLater(long millis) {
-    if (retrying) {
+    if (retrying || dropped) {
       return;
     }
     retrying = true;
@@ -395,6 +404,28 @@ final class LibvirtHost {
           LOG.log(System.Logger.Level.WARNING, "a libvirt listener failed", e);
         }
       }
+    }
+  }
+
+  /**
+   * Drops the host: no more reconnecting, and the connection goes (its last call under way frees
+   * it). A later {@link #of} or {@link #watch} starts afresh.
+   */
+  void close() {
+    dropped = true;
+    HOSTS.remove(uri, this);
+    Pointer p = current();
+    if (p != null && setAside(p, "the connection was closed")) {
+      retire(p); // here, so the ssh of a remote host has ended when this returns
+      tellLink(lost);
+    }
+  }
+
+  /** Closes the host at {@code uri} if this process has it. */
+  static void drop(String uri) {
+    LibvirtHost h = HOSTS.get(uri);
+    if (h != null) {
+      h.close();
     }
   }
 

@@ -60,6 +60,7 @@ final class LibvirtVm implements RunningVm {
   private final ExecutorService control;
   private final LibvirtHost.DomainListener fromHost = new FromHost();
   private final List<Link> links = new CopyOnWriteArrayList<>();
+  private final LibvirtRunNote note;
   private volatile RunState state;
   private volatile ShutdownCause shutdownCause;
   private volatile RunningVm.ConsoleSink consoleSink;
@@ -69,7 +70,8 @@ final class LibvirtVm implements RunningVm {
   /** libvirt's id of the QEMU process the run is: another id after a loss is another run. */
   private volatile int domainId;
 
-  LibvirtVm(LibvirtHost host, String name, RunState state, int domainId) {
+  LibvirtVm(LibvirtHost host, String name, RunState state, int domainId, LibvirtRunNote note) {
+    this.note = note;
     this.host = host;
     this.name = name;
     this.state = state;
@@ -172,6 +174,15 @@ final class LibvirtVm implements RunningVm {
     state = now;
     links.forEach(l -> l.regained(now));
     openConsole(); // the old stream died with the old connection
+  }
+
+  @Override
+  public void noteRun(int run) {
+    try {
+      note.write(domainId, run);
+    } catch (IOException e) {
+      LOG.log(System.Logger.Level.WARNING, "cannot note the run number of " + name, e);
+    }
   }
 
   /** libvirt started the domain as the QEMU process with this id. */
@@ -290,7 +301,49 @@ final class LibvirtVm implements RunningVm {
 
   @Override
   public CompletableFuture<GuestDisplay> openDisplay() {
-    return CompletableFuture.completedFuture(null);
+    return CompletableFuture.supplyAsync(
+        () -> {
+          try {
+            return display();
+          } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e.getMessage(), e);
+          }
+        },
+        control);
+  }
+
+  /**
+   * The domain's VNC server through libvirt's graphics descriptor (no port opened anywhere), or
+   * null if it has no graphics. libvirt passes descriptors over a local socket only: a remote host
+   * says so in one line.
+   */
+  private GuestDisplay display() throws IOException {
+    String[] why = new String[1];
+    int fd =
+        host.withDomain(
+            name,
+            dom -> {
+              int r = host.c().virDomainOpenGraphicsFD(dom, 0, LibvirtC.GRAPHICS_SKIPAUTH);
+              why[0] = r < 0 ? host.error() : null; // before the next call clears it
+              return r;
+            });
+    if (fd < 0) {
+      if (why[0].toLowerCase(java.util.Locale.ROOT).contains("no graphics")) {
+        return null;
+      }
+      throw new IOException("no graphical console through libvirt: " + why[0]);
+    }
+    FdBridge bridge = FdBridge.open(fd, name);
+    try {
+      dev.berth.rfb.RfbClient rfb =
+          dev.berth.rfb.RfbClient.connect(bridge.socket(), java.time.Duration.ofSeconds(10));
+      exit.whenComplete((x, e) -> rfb.close());
+      rfb.onFailure(failed -> bridge.close());
+      return rfb;
+    } catch (IOException e) {
+      bridge.close();
+      throw e;
+    }
   }
 
   @Override

@@ -100,6 +100,9 @@ class LibvirtPowerPathTest {
     r.session.quit().get(30, TimeUnit.SECONDS);
     Run run = r.lastRun();
     assertEquals(List.of("SHUTDOWN{guest=false, reason=host-qmp-quit}"), events(run));
+    assertTrue(
+        r.messages.stream().anyMatch(m -> m.contains("tainted (custom-monitor)")),
+        "libvirt's taint warning is said: " + r.messages);
     assertEquals(ShutdownCause.HOST_QMP_QUIT, run.end().cause());
   }
 
@@ -107,13 +110,20 @@ class LibvirtPowerPathTest {
   void pauseResumeAndResetAreQemusEvents() throws Exception {
     LibvirtRig r = rig();
     r.bootWithAgent();
-    r.session.pause().get(10, TimeUnit.SECONDS);
+    long t0 = System.nanoTime();
+    r.session.pause();
     r.awaitState(VmState.PAUSED);
-    r.session.resume().get(10, TimeUnit.SECONDS);
+    long pause = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+    t0 = System.nanoTime();
+    r.session.resume();
     r.awaitState(VmState.RUNNING);
+    long resume = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+    System.out.printf(
+        "libvirt on this machine, request to state shown: pause %d ms, resume %d ms%n",
+        pause, resume);
     r.session.reset().get(10, TimeUnit.SECONDS);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (r.history.runs(NAME).get(0).events().stream().noneMatch(e -> e.name().equals("RESET"))) {
+    while (r.runs().get(0).events().stream().noneMatch(e -> e.name().equals("RESET"))) {
       assertTrue(System.nanoTime() < deadline, "no RESET event");
       Thread.sleep(100); // the history file is what is checked
     }
@@ -167,15 +177,69 @@ class LibvirtPowerPathTest {
     r.boot();
     r.session.ctrlAltDel().get(10, TimeUnit.SECONDS);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (r.history.runs(NAME).get(0).events().stream().noneMatch(e -> e.name().equals("RESET"))) {
+    while (r.runs().get(0).events().stream().noneMatch(e -> e.name().equals("RESET"))) {
       assertTrue(System.nanoTime() < deadline, "no RESET after Ctrl+Alt+Del: " + r.log);
       Thread.sleep(100); // the history file is what is checked
     }
     assertEquals(
         "RESET{guest=true, reason=guest-reset}",
-        events(r.history.runs(NAME).get(0)).get(0),
+        events(r.runs().get(0)).get(0),
         "Linux reboots on Ctrl+Alt+Del when nothing handles it");
     r.session.kill().get(30, TimeUnit.SECONDS);
     r.lastRun();
+  }
+
+  @Test
+  void theGraphicalConsoleComesThroughLibvirtsDescriptor() throws Exception {
+    LibvirtRig r = rig();
+    var shown = new java.util.concurrent.CompletableFuture<dev.berth.display.GuestDisplay>();
+    r.session.addListener(
+        new dev.berth.vm.SessionListener() {
+          @Override
+          public void display(dev.berth.display.GuestDisplay d) {
+            shown.complete(d);
+          }
+        });
+    r.boot();
+    dev.berth.display.GuestDisplay d = shown.get(30, TimeUnit.SECONDS);
+    // the VGA card's text screen, through the VNC server that listens on no port
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (java.util.Arrays.stream(d.screen().pixels()).allMatch(p -> (p & 0xffffff) == 0)) {
+      assertTrue(System.nanoTime() < deadline, "the screen stayed black");
+      Thread.sleep(100); // frames arrive on the RFB reader's own time
+    }
+    assertTrue(d.screen().width() >= 640, "width " + d.screen().width());
+    r.session.kill().get(30, TimeUnit.SECONDS);
+    r.lastRun();
+  }
+
+  @Test
+  void aRunThatEndedWhileNoBerthWatchedEndsWhenTheAppComesBack() throws Exception {
+    LibvirtRig r = rig();
+    // a Berth recorded the run's start and went away; the domain is off now
+    String key = r.session.spec().historyKey();
+    r.history.startRun(key).state(VmState.RUNNING, dev.berth.event.MachineEvent.nowMicros());
+    dev.berth.vm.VmSession back =
+        new dev.berth.vm.VmSession(
+            r.session.spec(),
+            dev.berth.backend.InstalledBackends.all(),
+            r.history,
+            new dev.berth.vm.BerthDirs(
+                java.util.Map.of(), java.nio.file.Files.createTempDirectory("lv")));
+    var ended = new java.util.concurrent.CompletableFuture<String>();
+    back.addListener(
+        new dev.berth.vm.SessionListener() {
+          @Override
+          public void lastEnd(String words) {
+            if (!words.isEmpty()) {
+              ended.complete(words);
+            }
+          }
+        });
+    back.reattach();
+    assertEquals(
+        "Last run: Ended, exit status unknown: libvirt says it is shut off",
+        ended.get(20, TimeUnit.SECONDS).split(" \\(")[0]);
+    assertEquals(MachineExit.Kind.UNKNOWN, r.runs().get(0).end().kind());
   }
 }

@@ -33,19 +33,27 @@ final class LibvirtRig implements AutoCloseable {
   final VmSession session;
   final BlockingQueue<VmState> states = new LinkedBlockingQueue<>();
   final BlockingQueue<String> log = new LinkedBlockingQueue<>();
+  final BlockingQueue<String> messages = new LinkedBlockingQueue<>();
   private final ByteArrayOutputStream console = new ByteArrayOutputStream();
 
   /** Defines {@code name} with the guest's kernel {@code params} and opens a session on it. */
   LibvirtRig(String name, String... params) throws Exception {
+    this(name, LibvirtTestDomain.URI, params);
+  }
+
+  /** A rig whose session reaches the local libvirtd through {@code uri} (ssh, say). */
+  static LibvirtRig via(String uri, String name) throws Exception {
+    return new LibvirtRig(name, uri, new String[0]);
+  }
+
+  private LibvirtRig(String name, String uri, String[] params) throws Exception {
     this.name = name;
     Path home = Files.createTempDirectory(Path.of("/tmp"), "lv");
     Files.createDirectories(home.resolve("run"));
     BerthDirs dirs = new BerthDirs(Map.of("XDG_RUNTIME_DIR", home.resolve("run").toString()), home);
     history = new RunHistory(dirs.state());
     domain = LibvirtTestDomain.define(name, params);
-    session =
-        new VmSession(
-            VmSpec.libvirt(name, LibvirtTestDomain.URI), InstalledBackends.all(), history, dirs);
+    session = new VmSession(VmSpec.libvirt(name, uri), InstalledBackends.all(), history, dirs);
     session.setConsoleSink(
         (b, off, len) -> {
           synchronized (console) {
@@ -63,6 +71,11 @@ final class LibvirtRig implements AutoCloseable {
           @Override
           public void logged(String line) {
             log.add(line);
+          }
+
+          @Override
+          public void message(String line) {
+            messages.add(line);
           }
         });
   }
@@ -122,8 +135,13 @@ final class LibvirtRig implements AutoCloseable {
   Run lastRun() throws Exception {
     session.exitFuture().get(60, TimeUnit.SECONDS);
     awaitState(VmState.SHUT_OFF);
-    List<Run> runs = history.runs(name);
+    List<Run> runs = runs();
     return runs.get(runs.size() - 1);
+  }
+
+  /** The domain's runs in the history, under its host-tagged key. */
+  List<Run> runs() {
+    return history.runs(session.spec().historyKey());
   }
 
   static List<String> events(Run r) {

@@ -5,8 +5,9 @@ import java.nio.file.Path;
 
 /**
  * A libvirt domain made from the x86 test guest on the local libvirtd ({@code qemu:///system},
- * started by scripts/libvirtd.sh): ACPI on, a pty serial, the guest agent's channel. Defined fresh,
- * and destroyed and undefined by {@link #close}, pass or fail.
+ * started by scripts/libvirtd.sh): ACPI on, a pty serial, the guest agent's channel, a VGA card
+ * whose VNC server listens nowhere. Defined fresh, and destroyed and undefined by {@link #close},
+ * pass or fail.
  */
 public final class LibvirtTestDomain implements AutoCloseable {
   public static final String URI = "qemu:///system";
@@ -32,6 +33,16 @@ public final class LibvirtTestDomain implements AutoCloseable {
     return new LibvirtTestDomain(name);
   }
 
+  /** Kills this machine's libvirtd, for tests of a lost host (see {@link #ensureLibvirtd}). */
+  public static void killLibvirtd() throws Exception {
+    Libvirtd.kill();
+  }
+
+  /** Starts libvirtd again if none answers; returns when one does. */
+  public static void ensureLibvirtd() throws Exception {
+    Libvirtd.ensureUp();
+  }
+
   public String name() {
     return name;
   }
@@ -52,6 +63,9 @@ public final class LibvirtTestDomain implements AutoCloseable {
         + "<features><acpi/></features><devices>"
         + "<serial type='pty'><target port='0'/></serial>"
         + "<channel type='unix'><target type='virtio' name='org.qemu.guest_agent.0'/></channel>"
+        // VNC with no listener at all: clients come only through libvirt's graphics descriptor
+        + "<graphics type='vnc'><listen type='none'/></graphics>"
+        + "<video><model type='vga'/></video>"
         + "</devices></domain>";
   }
 
