@@ -80,6 +80,7 @@ public final class MainController {
     this.stage = stage;
     this.library = library;
     this.settings = AppSettings.load(library.config());
+    javafx.application.Application.setUserAgentStylesheet(settings.theme().stylesheet());
     synchronized (vms) {
       vms.setAll(library.vms());
     }

@@ -45,6 +45,7 @@ final class VmDialog {
     dialog.setResultConverter(b -> b == ButtonType.OK);
     if (dialog.showAndWait().orElse(false)) {
       controller.applyTo(settings);
+      javafx.application.Application.setUserAgentStylesheet(settings.theme().stylesheet());
     }
   }
 

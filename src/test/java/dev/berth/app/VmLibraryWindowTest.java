@@ -278,4 +278,41 @@ class VmLibraryWindowTest {
     WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> !list.getItems().contains(made));
     assertEquals(2, list.getItems().size(), "demo and linux stay");
   }
+
+  /** Preferences switches the look at once, and the choice is kept. */
+  @Test
+  void preferencesSwitchesTheTheme(FxRobot robot) throws Exception {
+    dismissLoadProblems(robot);
+    try {
+      choose(robot, AppSettings.Theme.DARK);
+      assertEquals(
+          new atlantafx.base.theme.PrimerDark().getUserAgentStylesheet(),
+          javafx.application.Application.getUserAgentStylesheet());
+      assertTrue(
+          Files.readString(config.resolve("settings.json")).contains("\"theme\" : \"dark\""));
+      assertEquals(AppSettings.Theme.DARK, AppSettings.load(config).theme());
+      choose(robot, AppSettings.Theme.CLASSIC);
+      assertEquals(
+          javafx.application.Application.STYLESHEET_MODENA,
+          javafx.application.Application.getUserAgentStylesheet());
+    } finally {
+      // the look is the whole JVM's: the next test class gets the default
+      robot.interact(
+          () ->
+              javafx.application.Application.setUserAgentStylesheet(
+                  javafx.application.Application.STYLESHEET_MODENA));
+    }
+  }
+
+  private static void choose(FxRobot robot, AppSettings.Theme theme) throws Exception {
+    AppDriver.fireMenuItem(robot, "_Preferences");
+    AppDriver.waitForVisible(robot, "#theme");
+    @SuppressWarnings("unchecked")
+    javafx.scene.control.ChoiceBox<AppSettings.Theme> box =
+        robot.lookup("#theme").queryAs(javafx.scene.control.ChoiceBox.class);
+    robot.interact(() -> box.setValue(theme));
+    clickOk(robot);
+    WaitForAsyncUtils.waitFor(
+        10, TimeUnit.SECONDS, () -> robot.lookup("#theme").tryQuery().isEmpty());
+  }
 }
