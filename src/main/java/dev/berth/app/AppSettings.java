@@ -14,9 +14,9 @@ import java.util.EnumSet;
 import java.util.Set;
 
 /**
- * The user's choices: which actions ask first ("don't ask again", undone in Preferences) and the
- * power-button timeout a new VM gets, kept in {@code settings.json} in the config dir. An
- * unreadable file means the defaults; it is never a reason not to start.
+ * The user's choices: which actions ask first ("don't ask again", undone in Preferences), the
+ * power-button timeout a new VM gets and the theme, kept in {@code settings.json} in the config
+ * dir. An unreadable file means the defaults; it is never a reason not to start.
  */
 final class AppSettings {
   private static final System.Logger LOG = System.getLogger(AppSettings.class.getName());
@@ -26,6 +26,33 @@ final class AppSettings {
   private final Path file;
   private final Set<VmAction> notAsked = EnumSet.noneOf(VmAction.class);
   private int powerButtonTimeout = VmSpec.DEFAULT_POWER_BUTTON_TIMEOUT_SECONDS;
+  private Theme theme = Theme.CLASSIC;
+
+  /** The look the user chose: JavaFX's own, or AtlantaFX's Primer in light or dark. */
+  enum Theme {
+    CLASSIC("Classic (JavaFX)"),
+    LIGHT("Light"),
+    DARK("Dark");
+
+    private final String label;
+
+    Theme(String label) {
+      this.label = label;
+    }
+
+    String label() {
+      return label;
+    }
+
+    /** For {@link javafx.application.Application#setUserAgentStylesheet}. */
+    String stylesheet() {
+      return switch (this) {
+        case CLASSIC -> javafx.application.Application.STYLESHEET_MODENA;
+        case LIGHT -> new atlantafx.base.theme.PrimerLight().getUserAgentStylesheet();
+        case DARK -> new atlantafx.base.theme.PrimerDark().getUserAgentStylesheet();
+      };
+    }
+  }
 
   private AppSettings(Path file) {
     this.file = file;
@@ -47,6 +74,11 @@ final class AppSettings {
         // the one choice settings.json held before there were more
         if (!root.path("confirmQuit").asBoolean(true)) {
           s.notAsked.add(VmAction.QUIT);
+        }
+        for (Theme t : Theme.values()) {
+          if (t.name().equalsIgnoreCase(root.path("theme").asText(""))) {
+            s.theme = t;
+          }
         }
         int timeout =
             root.path("powerButtonTimeoutSeconds")
@@ -85,6 +117,15 @@ final class AppSettings {
     save();
   }
 
+  Theme theme() {
+    return theme;
+  }
+
+  void setTheme(Theme chosen) {
+    this.theme = chosen;
+    save();
+  }
+
   private void save() {
     ObjectNode root = JSON.createObjectNode();
     ObjectNode confirm = root.putObject("confirm");
@@ -94,6 +135,7 @@ final class AppSettings {
       }
     }
     root.put("powerButtonTimeoutSeconds", powerButtonTimeout);
+    root.put("theme", theme.name().toLowerCase(java.util.Locale.ROOT));
     try {
       PrivateFiles.directory(file.getParent());
       AtomicFiles.write(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root));

@@ -28,19 +28,21 @@ public final class ConsoleTabController {
               .addListener(
                   (o, was, is) -> {
                     if (!was.isActive() && is.isActive()) {
-                      separate(view);
+                      separate(view, "new run");
                     }
                   });
+          m.setOnRebooted(why -> separate(view, "reset (" + why + ")"));
           return view;
         });
   }
 
   /**
-   * A dim rule with the time between the last run's output and the next one's, so a new boot does
-   * not run on from the old prompt. It goes through the same queue as the guest's output, ahead of
-   * it: the state turns Starting before the backend starts.
+   * A dim rule with {@code what} and the time between one boot's output and the next one's, so a
+   * new boot does not run on from the old prompt. It goes through the same queue as the guest's
+   * output: ahead of a new run's (the state turns Starting before the backend starts); a reset's
+   * may come a few characters into the new boot.
    */
-  private static void separate(TerminalView view) {
+  private static void separate(TerminalView view, String what) {
     TerminalModel m = view.getModel();
     if (m.scrollbackLineCount() == 0 && m.cursorRow() == 0 && m.cursorColumn() == 0) {
       return; // nothing to separate from
@@ -50,7 +52,9 @@ public final class ConsoleTabController {
         (m.cursorColumn() == 0 ? "" : "\r\n")
             + "\033[2m"
             + rule
-            + " new run, "
+            + " "
+            + what
+            + ", "
             + LocalTime.now().withNano(0)
             + " "
             + rule

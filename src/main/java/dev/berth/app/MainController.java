@@ -80,6 +80,7 @@ public final class MainController {
     this.stage = stage;
     this.library = library;
     this.settings = AppSettings.load(library.config());
+    javafx.application.Application.setUserAgentStylesheet(settings.theme().stylesheet());
     synchronized (vms) {
       vms.setAll(library.vms());
     }
@@ -92,6 +93,13 @@ public final class MainController {
     vmList.setCellFactory(list -> new VmCell());
     vms.forEach(this::watch);
     vms.forEach(VmViewModel::reattach);
+    LibraryWatcher watcher = LibraryWatcher.start(library, vms, this::watch);
+    if (watcher != null) {
+      // it ends with this window: closed, or its stage given another scene (as tests do)
+      javafx.scene.Scene mine = stage.getScene();
+      stage.showingProperty().addListener((o, was, is) -> closeUnless(is, watcher));
+      stage.sceneProperty().addListener((o, was, is) -> closeUnless(is == mine, watcher));
+    }
     vmList
         .getSelectionModel()
         .selectedItemProperty()
@@ -143,6 +151,12 @@ public final class MainController {
     }
     if (!library.problems().isEmpty()) {
       Platform.runLater(this::reportLoadProblems);
+    }
+  }
+
+  private static void closeUnless(boolean stillMine, LibraryWatcher watcher) {
+    if (!stillMine) {
+      watcher.close();
     }
   }
 
@@ -345,7 +359,7 @@ public final class MainController {
     String name = "vm-" + (vms.size() + 1);
     VmSpec initial =
         VmSpec.defaultDemo().withName(name).withPowerButtonTimeout(settings.powerButtonTimeout());
-    VmDialog.show(stage, "New VM", initial, true, validator(), namesExcept(null))
+    VmDialog.show(stage, "New VM", initial, true, false, validator(), namesExcept(null))
         .ifPresent(
             spec -> {
               if (save(spec)) {
@@ -405,7 +419,13 @@ public final class MainController {
       return;
     }
     VmDialog.show(
-            stage, "Edit " + model.name(), model.spec(), false, validator(), namesExcept(model))
+            stage,
+            "Edit " + model.name(),
+            model.spec(),
+            false,
+            model.isActive(),
+            validator(),
+            namesExcept(model))
         .ifPresent(
             spec -> {
               if (save(spec)) {

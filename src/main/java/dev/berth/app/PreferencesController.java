@@ -14,13 +14,15 @@ import javafx.scene.control.Tooltip;
 import javafx.scene.layout.VBox;
 
 /**
- * The Preferences form: the power-button timeout new VMs get, and which actions ask first — where a
- * "don't ask again" is undone. The actions listed are the {@link VmAction} rows that ask.
+ * The Preferences form: the power-button timeout new VMs get, the theme, and which actions ask
+ * first — where a "don't ask again" is undone. The actions listed are the {@link VmAction} rows
+ * that ask.
  */
 public final class PreferencesController {
   @FXML private TextField timeout;
   @FXML private Label timeoutError;
   @FXML private VBox confirmations;
+  @FXML private javafx.scene.control.ChoiceBox<AppSettings.Theme> theme;
 
   private final Map<VmAction, CheckBox> asks = new EnumMap<>(VmAction.class);
   private final SimpleBooleanProperty valid = new SimpleBooleanProperty(true);
@@ -37,11 +39,25 @@ public final class PreferencesController {
       }
     }
     timeout.textProperty().addListener((o, was, is) -> validate());
+    theme.getItems().setAll(AppSettings.Theme.values());
+    theme.setConverter(
+        new javafx.util.StringConverter<>() {
+          @Override
+          public String toString(AppSettings.Theme t) {
+            return t == null ? "" : t.label();
+          }
+
+          @Override
+          public AppSettings.Theme fromString(String s) {
+            return null;
+          }
+        });
   }
 
   void setUp(AppSettings settings) {
     timeout.setText(Integer.toString(settings.powerButtonTimeout()));
     asks.forEach((a, box) -> box.setSelected(settings.confirms(a)));
+    theme.setValue(settings.theme());
   }
 
   ReadOnlyBooleanProperty validProperty() {
@@ -63,5 +79,6 @@ public final class PreferencesController {
   void applyTo(AppSettings settings) {
     settings.setPowerButtonTimeout(Integer.parseInt(timeout.getText().trim()));
     asks.forEach((a, box) -> settings.setConfirms(a, box.isSelected()));
+    settings.setTheme(theme.getValue());
   }
 }

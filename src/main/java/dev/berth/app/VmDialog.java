@@ -22,11 +22,12 @@ final class VmDialog {
       String title,
       VmSpec initial,
       boolean nameEditable,
+      boolean running,
       SpecValidator validator,
       Collection<String> otherNames) {
     FXMLLoader loader = load("vm-dialog.fxml");
     VmDialogController controller = loader.getController();
-    controller.setUp(initial, validator, otherNames);
+    controller.setUp(initial, validator, otherNames, running);
     Node form = loader.getRoot();
     form.lookup("#name").setDisable(!nameEditable);
     Dialog<VmSpec> dialog = dialog(owner, title, form, controller.validProperty());
@@ -44,6 +45,7 @@ final class VmDialog {
     dialog.setResultConverter(b -> b == ButtonType.OK);
     if (dialog.showAndWait().orElse(false)) {
       controller.applyTo(settings);
+      javafx.application.Application.setUserAgentStylesheet(settings.theme().stylesheet());
     }
   }
 

@@ -55,6 +55,7 @@ public final class VmViewModel {
   private final StringProperty accelerator = new SimpleStringProperty("");
   private final ObjectProperty<Set<Capability>> capabilities = new SimpleObjectProperty<>(Set.of());
   private Consumer<String> unexpectedStop = s -> {};
+  private Consumer<String> rebooted = s -> {};
 
   public VmViewModel(VmSession session) {
     this.session = session;
@@ -131,6 +132,11 @@ public final class VmViewModel {
     @Override
     public void stalled(String words) {
       Platform.runLater(() -> stalled.set(words));
+    }
+
+    @Override
+    public void rebooted(String why) {
+      Platform.runLater(() -> rebooted.accept(why));
     }
 
     @Override
@@ -235,6 +241,11 @@ public final class VmViewModel {
   /** Called on the FX thread with the words, when a run ends that the user did not end. */
   public void setOnUnexpectedStop(Consumer<String> handler) {
     this.unexpectedStop = handler;
+  }
+
+  /** Called on the FX thread with the reason, when the guest boots again within a run. */
+  public void setOnRebooted(Consumer<String> handler) {
+    this.rebooted = handler;
   }
 
   /** Where console output goes (on a backend thread); earlier output is replayed to it. */

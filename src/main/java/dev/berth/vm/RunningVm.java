@@ -159,6 +159,14 @@ public interface RunningVm {
     return -1;
   }
 
+  /**
+   * True if another Berth process runs the VM and records its run history: this one shows the run
+   * and reads the history once it ends, and never writes it.
+   */
+  default boolean recordsItsOwnRun() {
+    return false;
+  }
+
   /** True if the VM runs outside the Berth process (QEMU) and so outlives the app. */
   default boolean outlivesApp() {
     return capabilities().contains(Capability.OUTLIVES_APP);

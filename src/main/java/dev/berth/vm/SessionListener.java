@@ -55,6 +55,9 @@ public interface SessionListener {
    */
   default void stalled(String words) {}
 
+  /** The guest boots again within the run (a reset; {@code why} is its reason, "guest-reset"). */
+  default void rebooted(String why) {}
+
   /** A run ended that the user did not end (or it crashed). */
   default void unexpectedStop(String words) {}
 }

@@ -45,7 +45,7 @@ public final class VmRemoval {
   public static List<Path> madeFiles(
       VmSpec spec, Backends backends, RunHistory history, BerthDirs dirs) {
     List<Path> made = new ArrayList<>();
-    made.add(history.file(spec.name()));
+    made.add(history.file(spec.historyKey()));
     made.addAll(backends.forSpec(spec).madeFiles(spec, dirs));
     made.removeIf(p -> !Files.exists(p, LinkOption.NOFOLLOW_LINKS));
     return made;

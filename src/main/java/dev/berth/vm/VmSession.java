@@ -102,6 +102,9 @@ public final class VmSession implements VmControls {
   /** Polls the lock of this VM while another process runs it; null when none does. */
   private ScheduledFuture<?> lockWatch;
 
+  /** A reattach is looking for the VM (session thread only). */
+  private boolean reattaching;
+
   public VmSession(VmSpec spec, Backends backends, RunHistory history, BerthDirs dirs) {
     this.spec = spec;
     this.backends = backends;
@@ -332,7 +335,7 @@ public final class VmSession implements VmControls {
     if (state.isActive()) {
       return; // started here meanwhile: its own messages stand
     }
-    runs = List.copyOf(history.runs(name()));
+    runs = List.copyOf(history.runs(spec.historyKey()));
     lastEnd = lastEndOf(runs);
     tell(l -> l.runsChanged(runs));
     tell(l -> l.lastEnd(lastEnd));
@@ -346,9 +349,11 @@ public final class VmSession implements VmControls {
   public void reattach() {
     on(
         () -> {
-          if (state.isActive()) {
+          // one look at a time: two would take up the same QEMU twice
+          if (state.isActive() || reattaching) {
             return;
           }
+          reattaching = true;
           VmSpec s = spec;
           BLOCKING.execute(
               () -> {
@@ -356,10 +361,12 @@ public final class VmSession implements VmControls {
                 try {
                   found = backends.forSpec(s).reattach(s, dirs);
                 } catch (IOException e) {
+                  on(() -> reattaching = false);
                   tellLater(
                       l -> l.message("Cannot reattach to " + s.name() + ": " + e.getMessage()));
                   return;
                 }
+                on(() -> reattaching = false);
                 if (found.live() != null) {
                   RunningVm v = found.live();
                   on(
@@ -432,13 +439,15 @@ public final class VmSession implements VmControls {
             on(() -> linkRegained(v, now));
           }
         });
-    beginRun(continuedRun);
+    beginRun(v, continuedRun);
     sync();
     if (!lastEnd.isEmpty() && !lastEnd.startsWith(LAST_RUN)) {
       lastEnd = LAST_RUN + lastEnd; // a new run is under way: the old end is history
       tell(l -> l.lastEnd(lastEnd));
     }
-    log((continuedRun == null ? "(start) " : "(reattached) ") + v.describe());
+    log(
+        (v.recordsItsOwnRun() ? "(taken up) " : continuedRun == null ? "(start) " : "(reattached) ")
+            + v.describe());
     String accel = v.accelerator();
     tell(l -> l.accelerator(accel));
     if (!accel.isEmpty()) {
@@ -901,6 +910,10 @@ public final class VmSession implements VmControls {
       recorder.event(e);
     }
     sync();
+    if (e.name().equals(MachineEvent.RESET)) {
+      Object why = e.data().get("reason");
+      tell(l -> l.rebooted(why == null ? "reset" : why.toString()));
+    }
     if (e.name().equals(MachineEvent.RESUME) || e.name().equals(MachineEvent.RESET)) {
       endWait();
     } else if (e.name().equals(MachineEvent.POWERDOWN) && waitStartNanos < 0) {
@@ -975,22 +988,35 @@ public final class VmSession implements VmControls {
       tell(l -> l.unexpectedStop(words));
     }
     userAsked = false;
+    if (v.recordsItsOwnRun()) {
+      watchLockHolder(); // the history as that process wrote it, once it lets go
+    }
   }
 
   /** Starts recording a run, or goes on with {@code continued} after a reattach. */
-  private void beginRun(Integer continued) {
+  private void beginRun(RunningVm v, Integer continued) {
     List<Run> all = new ArrayList<>(runs);
+    if (v.recordsItsOwnRun()) {
+      // the process that runs it writes the history: show its open run, never write one
+      all = new ArrayList<>(history.runs(spec.historyKey()));
+      continued = LostRuns.openRun(all);
+    }
     int number = all.isEmpty() ? 1 : all.get(all.size() - 1).number() + 1;
     long startMicros = MachineEvent.nowMicros();
-    try {
-      recorder =
-          continued == null
-              ? history.startRun(spec.historyKey())
-              : history.continueRun(spec.historyKey(), continued);
-      number = recorder.run();
-    } catch (IOException e) {
+    if (v.recordsItsOwnRun()) {
       recorder = null;
-      tell(l -> l.message("Run history cannot be written: " + e.getMessage()));
+      number = continued == null ? number : continued;
+    } else {
+      try {
+        recorder =
+            continued == null
+                ? history.startRun(spec.historyKey())
+                : history.continueRun(spec.historyKey(), continued);
+        number = recorder.run();
+      } catch (IOException e) {
+        recorder = null;
+        tell(l -> l.message("Run history cannot be written: " + e.getMessage()));
+      }
     }
     if (continued != null) {
       for (int i = all.size() - 1; i >= 0; i--) {

@@ -65,7 +65,7 @@ final class AppDriver {
    * {@code dontAsk}.
    */
   static void confirm(FxRobot robot, VmAction action, boolean dontAsk) throws Exception {
-    waitFor(5, () -> robot.lookup(".dialog-pane").tryQuery().isPresent());
+    waitForDialog(robot);
     if (dontAsk) {
       robot.clickOn("Don't ask again");
     }
@@ -76,6 +76,31 @@ final class AppDriver {
             .orElseThrow();
     robot.clickOn(confirm);
     waitFor(5, () -> robot.lookup(".dialog-pane").tryQuery().isEmpty());
+  }
+
+  /** Waits until a dialog is on screen (its window shown, so its buttons can be clicked). */
+  static void waitForDialog(FxRobot robot) throws Exception {
+    waitForVisible(robot, ".dialog-pane .button");
+  }
+
+  /**
+   * Waits until a node {@code query} finds can be clicked: shown, in a window that is showing and
+   * has been sized (a dialog's window has no size for a moment after it shows).
+   */
+  static void waitForVisible(FxRobot robot, String query) throws Exception {
+    waitFor(
+        5,
+        () ->
+            robot.lookup(query).queryAll().stream()
+                .anyMatch(
+                    n -> {
+                      javafx.geometry.Bounds b =
+                          n.getScene() == null ? null : n.localToScreen(n.getBoundsInLocal());
+                      return n.isVisible()
+                          && n.getScene().getWindow().isShowing()
+                          && b != null
+                          && !Double.isNaN(b.getMinY());
+                    }));
   }
 
   /**

@@ -22,6 +22,7 @@ class AppSettingsTest {
     Path config = tmp.resolve("berth");
     AppSettings.load(config).setConfirms(VmAction.KILL, false);
     AppSettings.load(config).setPowerButtonTimeout(12);
+    AppSettings.load(config).setTheme(AppSettings.Theme.DARK);
     assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(config)));
     assertEquals(
         "rw-------",
@@ -32,6 +33,7 @@ class AppSettingsTest {
     assertTrue(back.confirms(VmAction.QUIT));
     assertFalse(back.confirms(VmAction.START), "Start never asks");
     assertEquals(12, back.powerButtonTimeout());
+    assertEquals(AppSettings.Theme.DARK, back.theme());
   }
 
   @Test

@@ -8,10 +8,7 @@ import dev.berth.vm.BerthDirs;
 import dev.berth.vm.VmAction;
 import dev.berth.vm.VmSpec;
 import dev.berth.vm.VmStore;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import javafx.scene.Node;
 import javafx.scene.control.Label;
 import javafx.scene.control.TabPane;
@@ -38,8 +35,8 @@ class MainWindowTest {
 
   @Start
   void start(Stage stage) throws Exception {
-    Path home = Files.createTempDirectory("berth-gui-test");
-    dirs = new BerthDirs(Map.of(), home);
+    // a runtime directory of its own: no other test's VM is found there
+    dirs = AppDriver.freshDirs("bm");
     VmStore store = new VmStore(dirs.config());
     store.ensureFirstRunDefaults();
     VmSpec demo = store.load().specs().get(0);
@@ -96,8 +93,10 @@ class MainWindowTest {
 
   @Test
   void guestIgnoringTheButtonGetsAnOfferBarThatStaysUntilItStops(FxRobot robot) throws Exception {
-    // narrower than the default: the status bar must still show the state and the count whole
-    robot.interact(() -> stage.setWidth(820));
+    // a narrow status bar (as in a narrow window; the stage itself is shared with other tests)
+    // must still show the state and the count whole
+    robot.interact(
+        () -> robot.lookup(".status-bar").queryAs(javafx.scene.layout.HBox.class).setMaxWidth(560));
     startAndWaitForPrompt(robot);
     typeInConsole(robot, "button ignore");
     AppDriver.waitFor(20, () -> AppDriver.consoleText(robot).contains("policy: ignore"));
@@ -188,6 +187,9 @@ class MainWindowTest {
         10, () -> AppDriver.events(robot).contains("\"reason\":\"host-qmp-system-reset\""));
     AppDriver.waitFor(
         20, () -> AppDriver.consoleText(robot).split("Berth demo guest", -1).length > 2);
+    // the reboot is marked in the console
+    AppDriver.waitFor(
+        5, () -> AppDriver.consoleText(robot).contains(" reset (host-qmp-system-reset), "));
     AppDriver.clickConfirming(robot, "#forceOff", VmAction.FORCE_OFF);
     AppDriver.waitFor(20, () -> AppDriver.badge(robot).getText().equals("Shut off"));
     assertEquals("Terminated by signal (host-signal)", AppDriver.lastEnd(robot));
@@ -226,7 +228,7 @@ class MainWindowTest {
     AppDriver.waitFor(20, () -> AppDriver.badge(robot).getText().equals("Shut off"));
 
     AppDriver.fireMenuItem(robot, "_Preferences");
-    AppDriver.waitFor(5, () -> robot.lookup("#confirm-force-off").tryQuery().isPresent());
+    AppDriver.waitForVisible(robot, "#confirm-force-off");
     javafx.scene.control.CheckBox asks =
         robot.lookup("#confirm-force-off").queryAs(javafx.scene.control.CheckBox.class);
     assertFalse(asks.isSelected(), "Preferences shows the don't-ask-again");
@@ -286,9 +288,11 @@ class MainWindowTest {
             .map(n -> ((Label) n).getText())
             .collect(java.util.stream.Collectors.joining("\n"));
     assertTrue(lines.contains("demo (the bundled core) stops with Berth"), lines);
+    AppDriver.waitForVisible(robot, AppClose.POWER_BUTTON);
     robot.clickOn(AppClose.POWER_BUTTON);
     AppDriver.waitFor(10, () -> progress(robot).contains("demo: Powering down"));
     assertTrue(stage.isShowing(), "the window waits for the guest");
+    AppDriver.waitForVisible(robot, AppClose.CANCEL_CLOSE);
     robot.clickOn(AppClose.CANCEL_CLOSE);
     AppDriver.waitFor(5, () -> robot.lookup(".closing-progress").tryQuery().isEmpty());
     assertTrue(stage.isShowing(), "the close was cancelled");
@@ -296,10 +300,30 @@ class MainWindowTest {
 
     AppDriver.requestClose(stage);
     AppDriver.waitFor(5, () -> robot.lookup(".dialog-pane").tryQuery().isPresent());
+    AppDriver.waitForVisible(robot, AppClose.POWER_BUTTON);
     robot.clickOn(AppClose.POWER_BUTTON);
     AppDriver.waitFor(10, () -> progress(robot).contains("demo: Powering down"));
+    AppDriver.waitForVisible(robot, AppClose.FORCE_OFF);
     robot.clickOn(AppClose.FORCE_OFF);
     AppDriver.waitFor(20, () -> !stage.isShowing());
     assertEquals(dev.berth.vm.VmState.SHUT_OFF, vm.stateProperty().get());
+  }
+
+  /** Editing a running VM says its changes wait for the next start. */
+  @Test
+  void editingARunningVmSaysWhenChangesApply(FxRobot robot) throws Exception {
+    startAndWaitForPrompt(robot);
+    AppDriver.fireMenuItem(robot, "_Edit VM");
+    AppDriver.waitForDialog(robot);
+    Label note = robot.lookup("#runningNote").queryAs(Label.class);
+    assertTrue(note.isVisible());
+    assertEquals(
+        "demo is running: these changes apply the next time it starts, not to this run.",
+        note.getText());
+    AppDriver.waitForVisible(robot, "Cancel");
+    robot.clickOn("Cancel");
+    AppDriver.waitFor(5, () -> robot.lookup(".dialog-pane").tryQuery().isEmpty());
+    AppDriver.clickConfirming(robot, "#forceOff", VmAction.FORCE_OFF);
+    AppDriver.waitFor(20, () -> AppDriver.badge(robot).getText().equals("Shut off"));
   }
 }

@@ -103,6 +103,7 @@ class QemuWindowTest {
                     ((javafx.scene.control.Label) n)
                         .getText()
                         .equals("• x86 keeps running on QEMU; the next Berth takes it up again")));
+    AppDriver.waitForVisible(robot, "Cancel");
     robot.clickOn("Cancel");
     AppDriver.waitFor(5, () -> robot.lookup(".dialog-pane").tryQuery().isEmpty());
     assertTrue(stage.isShowing());

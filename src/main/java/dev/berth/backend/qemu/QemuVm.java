@@ -52,8 +52,6 @@ public final class QemuVm implements RunningVm {
   private static final long START_MILLIS = 10_000;
   private static final int REPLAY_BYTES = 64 * 1024;
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>> MAP =
-      new com.fasterxml.jackson.core.type.TypeReference<>() {};
   private static final System.Logger LOG = System.getLogger(QemuVm.class.getName());
   private static final java.time.Duration DISPLAY_CONNECT_TIMEOUT = java.time.Duration.ofSeconds(5);
   private static final java.util.concurrent.Executor DISPLAYS =
@@ -359,7 +357,7 @@ public final class QemuVm implements RunningVm {
       while (true) {
         JsonNode e = monitor.nextEvent(1000);
         if (e != null) {
-          publish(toEvent(e));
+          publish(dev.berth.qmp.QmpJson.toEvent(e));
         }
       }
     } catch (IOException closed) {
@@ -379,17 +377,6 @@ public final class QemuVm implements RunningVm {
       shutdownCause = e.cause();
     }
     listeners.event(e);
-  }
-
-  static MachineEvent toEvent(JsonNode e) {
-    Map<String, Object> data = new LinkedHashMap<>();
-    JsonNode d = e.path("data");
-    if (d.isObject()) {
-      data.putAll(JSON.convertValue(d, MAP));
-    }
-    long micros =
-        e.at("/timestamp/seconds").asLong() * 1_000_000 + e.at("/timestamp/microseconds").asLong();
-    return new MachineEvent(e.path("event").asText("?"), data, micros);
   }
 
   private void finish() {
