@@ -229,14 +229,7 @@ public final class MainController {
         setGraphic(null);
         return;
       }
-      setText(
-          item.name()
-              + "  ·  "
-              + switch (item.spec().backend()) {
-                case BUNDLED -> "bundled core";
-                case QEMU -> "QEMU";
-                case LIBVIRT -> "libvirt";
-              });
+      setText(item.name() + "  ·  " + item.spec().backend().label());
       badge
           .textProperty()
           .bind(
