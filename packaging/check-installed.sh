@@ -34,10 +34,34 @@ t1=$(date +%s%N)
 if [ -z "$win" ]; then echo "the installed GUI showed no window" >&2; kill $app $xvfb; exit 1; fi
 echo "installed GUI: launch to visible window $(( (t1 - t0) / 1000000 )) ms"
 sleep 2
+if [ -f /opt/berth/lib/app/berth.jsa ]; then cds="with its CDS archive"; else cds="WITHOUT a CDS archive"; fi
 mkdir -p docs/screenshots
 import -window root -crop 1200x790+0+0 docs/screenshots/installed.png 2>/dev/null || true
-kill $app $xvfb 2>/dev/null || true
+kill $app 2>/dev/null || true
 wait $app 2>/dev/null || true
+# The app's own word for when its first frame was drawn, counted from the JVM's start.
+for _ in 1 2 3; do
+  HOME=$home BERTH_STARTUP_REPORT=exit timeout 60 /opt/berth/bin/Berth 2>&1 >/dev/null \
+    | sed -n "s/^berth: window painted \(.*\)/installed GUI, $cds: painted \1/p"
+done
+kill $xvfb 2>/dev/null || true
 apt-get remove -y -q berth >/dev/null
 trap - EXIT
 [ ! -e /usr/bin/berth ] && echo "removed cleanly: /usr/bin/berth is gone"
+
+# The .rpm, as far as a Debian machine can check one: its file list, and the launchers of its
+# extracted payload (--version, self-test).
+rpm=$(ls target/packaging/berth-*.rpm 2>/dev/null | head -1 || true)
+if [ -n "$rpm" ]; then
+  echo "installer: $rpm ($(du -h "$rpm" | cut -f1))"
+  files=$(rpm -qlp "$rpm")
+  for f in /opt/berth/bin/Berth /opt/berth/bin/berth /opt/berth/lib/app/berth.jar /opt/berth/lib/berth.classlist; do
+    echo "$files" | grep -qx "$f" || { echo "the .rpm lacks $f" >&2; exit 1; }
+  done
+  payload=$(mktemp -d)
+  rpm2cpio "$rpm" | (cd "$payload" && cpio -idm --quiet)
+  "$payload/opt/berth/bin/berth" --version
+  HOME=$home "$payload/opt/berth/bin/berth" self-test
+  rm -rf "$payload"
+  echo "the .rpm's payload runs: $(echo "$files" | wc -l) files"
+fi

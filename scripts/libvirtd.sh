@@ -21,9 +21,12 @@ cgroup_controllers = [ ]
 namespaces = [ ]
 CONF
     fi
-    pgrep -x virtlogd >/dev/null || virtlogd -d
-    pgrep -x libvirtd >/dev/null || libvirtd -d
+    # The daemons' output goes to /dev/null: with a pipe for it (a JVM's ProcessBuilder) libvirtd
+    # -d never came up. Their logs are in /var/log/libvirt. A daemon is (re)started whenever none
+    # runs, so one killed a moment ago, still on its way out, is replaced too.
     for _ in $(seq 1 600); do
+      pgrep -x virtlogd >/dev/null || virtlogd -d </dev/null >/dev/null 2>&1
+      pgrep -x libvirtd >/dev/null || libvirtd -d </dev/null >/dev/null 2>&1
       virsh -c qemu:///system version >/dev/null 2>&1 && exit 0
       sleep 0.1
     done

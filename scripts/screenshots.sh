@@ -15,6 +15,9 @@ xvfb=$!
 trap 'kill $app $xvfb 2>/dev/null || true; rm -rf "$home"' EXIT
 sleep 1
 
+# Force off asks first; the script answers for it here, as "Don't ask again" would
+mkdir -p "$home/.config/berth"
+printf '{"confirm": {"force-off": false}}\n' > "$home/.config/berth/settings.json"
 t0=$(date +%s%N)
 HOME=$home XDG_CONFIG_HOME= XDG_STATE_HOME= XDG_RUNTIME_DIR= timeout 300 java -Dprism.order=sw -jar target/berth.jar &
 app=$!

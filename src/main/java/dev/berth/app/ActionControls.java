@@ -29,7 +29,7 @@ final class ActionControls {
 
   /**
    * @param current the selected VM, or null
-   * @param run what a click does (the controller confirms destructive actions first)
+   * @param run what a click does (the controller first asks what the action's row says to ask)
    */
   ActionControls(Supplier<VmViewModel> current, Consumer<VmAction> run) {
     this.current = current;

@@ -1,14 +1,21 @@
 package dev.berth.app;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.vm.AtomicFiles;
 import dev.berth.vm.PrivateFiles;
+import dev.berth.vm.SpecValidator;
+import dev.berth.vm.VmAction;
+import dev.berth.vm.VmSpec;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.Set;
 
 /**
- * The user's choices in dialogs ("don't ask again"), kept in {@code settings.json} in the config
+ * The user's choices: which actions ask first ("don't ask again", undone in Preferences), the
+ * power-button timeout a new VM gets and the theme, kept in {@code settings.json} in the config
  * dir. An unreadable file means the defaults; it is never a reason not to start.
  */
 final class AppSettings {
@@ -17,7 +24,35 @@ final class AppSettings {
   private static final int MAX_BYTES = 64 * 1024;
 
   private final Path file;
-  private boolean confirmQuit = true;
+  private final Set<VmAction> notAsked = EnumSet.noneOf(VmAction.class);
+  private int powerButtonTimeout = VmSpec.DEFAULT_POWER_BUTTON_TIMEOUT_SECONDS;
+  private Theme theme = Theme.CLASSIC;
+
+  /** The look the user chose: JavaFX's own, or AtlantaFX's Primer in light or dark. */
+  enum Theme {
+    CLASSIC("Classic (JavaFX)"),
+    LIGHT("Light"),
+    DARK("Dark");
+
+    private final String label;
+
+    Theme(String label) {
+      this.label = label;
+    }
+
+    String label() {
+      return label;
+    }
+
+    /** For {@link javafx.application.Application#setUserAgentStylesheet}. */
+    String stylesheet() {
+      return switch (this) {
+        case CLASSIC -> javafx.application.Application.STYLESHEET_MODENA;
+        case LIGHT -> new atlantafx.base.theme.PrimerLight().getUserAgentStylesheet();
+        case DARK -> new atlantafx.base.theme.PrimerDark().getUserAgentStylesheet();
+      };
+    }
+  }
 
   private AppSettings(Path file) {
     this.file = file;
@@ -29,7 +64,28 @@ final class AppSettings {
       // A regular file only, and a small one: a FIFO planted there must not hang the start.
       byte[] bytes = PrivateFiles.readTail(s.file, MAX_BYTES);
       if (bytes != null) {
-        s.confirmQuit = JSON.readTree(bytes).path("confirmQuit").asBoolean(true);
+        JsonNode root = JSON.readTree(bytes);
+        JsonNode confirm = root.path("confirm");
+        for (VmAction a : VmAction.values()) {
+          if (a.confirm() != null && !confirm.path(a.verb()).asBoolean(true)) {
+            s.notAsked.add(a);
+          }
+        }
+        // the one choice settings.json held before there were more
+        if (!root.path("confirmQuit").asBoolean(true)) {
+          s.notAsked.add(VmAction.QUIT);
+        }
+        for (Theme t : Theme.values()) {
+          if (t.name().equalsIgnoreCase(root.path("theme").asText(""))) {
+            s.theme = t;
+          }
+        }
+        int timeout =
+            root.path("powerButtonTimeoutSeconds")
+                .asInt(VmSpec.DEFAULT_POWER_BUTTON_TIMEOUT_SECONDS);
+        if (SpecValidator.timeoutProblem(timeout) == null) {
+          s.powerButtonTimeout = timeout;
+        }
       }
     } catch (IOException e) {
       LOG.log(System.Logger.Level.WARNING, s.file + ": unreadable, using defaults", e);
@@ -37,18 +93,49 @@ final class AppSettings {
     return s;
   }
 
-  boolean confirmQuit() {
-    return confirmQuit;
+  /** Whether the app asks before {@code action}: its table says it should, and the user agrees. */
+  boolean confirms(VmAction action) {
+    return action.confirm() != null && !notAsked.contains(action);
   }
 
-  void setConfirmQuit(boolean confirm) {
-    this.confirmQuit = confirm;
+  void setConfirms(VmAction action, boolean ask) {
+    if (ask) {
+      notAsked.remove(action);
+    } else {
+      notAsked.add(action);
+    }
+    save();
+  }
+
+  /** The power-button timeout the New VM dialog starts with. */
+  int powerButtonTimeout() {
+    return powerButtonTimeout;
+  }
+
+  void setPowerButtonTimeout(int seconds) {
+    this.powerButtonTimeout = seconds;
+    save();
+  }
+
+  Theme theme() {
+    return theme;
+  }
+
+  void setTheme(Theme chosen) {
+    this.theme = chosen;
     save();
   }
 
   private void save() {
     ObjectNode root = JSON.createObjectNode();
-    root.put("confirmQuit", confirmQuit);
+    ObjectNode confirm = root.putObject("confirm");
+    for (VmAction a : VmAction.values()) {
+      if (a.confirm() != null) {
+        confirm.put(a.verb(), !notAsked.contains(a));
+      }
+    }
+    root.put("powerButtonTimeoutSeconds", powerButtonTimeout);
+    root.put("theme", theme.name().toLowerCase(java.util.Locale.ROOT));
     try {
       PrivateFiles.directory(file.getParent());
       AtomicFiles.write(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root));

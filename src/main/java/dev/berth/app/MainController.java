@@ -20,15 +20,13 @@ import javafx.scene.control.ListView;
 import javafx.scene.control.ProgressBar;
 import javafx.scene.layout.HBox;
 import javafx.stage.Stage;
-import javafx.stage.WindowEvent;
 import javafx.util.Duration;
-import org.controlsfx.control.Notifications;
-import org.controlsfx.control.action.Action;
 
 /** The main window: thin; the state lives in {@link VmViewModel}. */
 public final class MainController {
 
   @FXML private ListView<VmViewModel> vmList;
+  @FXML private javafx.scene.layout.VBox hostGroups;
   @FXML private javafx.scene.control.TabPane tabs;
   @FXML private ConsoleTabController consoleTabController;
   @FXML private DisplayTabController displayTabController;
@@ -41,7 +39,12 @@ public final class MainController {
   @FXML private HBox waitBox;
   @FXML private Label waitLabel;
   @FXML private ProgressBar waitProgress;
-  @FXML private Button waitForceButton;
+  @FXML private HBox offerBar;
+  @FXML private Label offerLabel;
+  @FXML private HBox stallBar;
+  @FXML private Label stallLabel;
+  @FXML private HBox stopBar;
+  @FXML private Label stopLabel;
   @FXML private javafx.scene.control.Menu machineMenu;
   @FXML private javafx.scene.control.ToolBar toolbar;
   private final ActionControls actions = new ActionControls(this::selected, this::perform);
@@ -52,22 +55,32 @@ public final class MainController {
   private final javafx.collections.ObservableList<VmViewModel> vms =
       javafx.collections.FXCollections.observableArrayList();
   private VmViewModel vm;
+  private HostGroups hosts;
+
+  /** The VM the stop bar is about, or null while it is hidden. */
+  private VmViewModel stoppedVm;
 
   private VmViewModel selected() {
     return vm;
   }
 
-  /** A snapshot of every VM, for any thread (the signal handler). */
+  /** A snapshot of every VM, Berth's own and the hosts', for any thread (the signal handler). */
   List<VmViewModel> allVms() {
+    List<VmViewModel> all;
     synchronized (vms) {
-      return List.copyOf(vms);
+      all = new java.util.ArrayList<>(vms);
     }
+    if (hosts != null) {
+      all.addAll(hosts.vms());
+    }
+    return List.copyOf(all);
   }
 
   void show(Stage stage, BerthApp.Library library) {
     this.stage = stage;
     this.library = library;
     this.settings = AppSettings.load(library.config());
+    javafx.application.Application.setUserAgentStylesheet(settings.theme().stylesheet());
     synchronized (vms) {
       vms.setAll(library.vms());
     }
@@ -80,8 +93,37 @@ public final class MainController {
     vmList.setCellFactory(list -> new VmCell());
     vms.forEach(this::watch);
     vms.forEach(VmViewModel::reattach);
-    vmList.getSelectionModel().selectedItemProperty().addListener((o, was, is) -> select(is));
+    LibraryWatcher watcher = LibraryWatcher.start(library, vms, this::watch);
+    if (watcher != null) {
+      // it ends with this window: closed, or its stage given another scene (as tests do)
+      javafx.scene.Scene mine = stage.getScene();
+      stage.showingProperty().addListener((o, was, is) -> closeUnless(is, watcher));
+      stage.sceneProperty().addListener((o, was, is) -> closeUnless(is == mine, watcher));
+    }
+    vmList
+        .getSelectionModel()
+        .selectedItemProperty()
+        .addListener(
+            (o, was, is) -> {
+              if (is != null && hosts != null) {
+                hosts.clearSelectionExcept(null);
+              }
+              select(is);
+            });
     vmList.getSelectionModel().selectFirst();
+    hosts =
+        new HostGroups(
+            hostGroups,
+            dev.berth.vm.KnownHosts.load(library.config()),
+            dev.berth.backend.InstalledBackends.all(),
+            library.history(),
+            library.dirs(),
+            list -> new VmCell(),
+            this::watch,
+            model -> {
+              vmList.getSelectionModel().clearSelection();
+              select(model);
+            });
 
     Timeline stats =
         new Timeline(
@@ -94,7 +136,7 @@ public final class MainController {
                 }));
     stats.setCycleCount(Timeline.INDEFINITE);
     stats.play();
-    stage.setOnCloseRequest(this::closeRequested);
+    stage.setOnCloseRequest(new AppClose(stage, this::allVms)::requested);
     // Alt+1..5 switch tabs (Ctrl is the guest's: the console sends Ctrl-keys to the guest).
     for (int i = 0; i < tabs.getTabs().size(); i++) {
       int index = i;
@@ -109,6 +151,12 @@ public final class MainController {
     }
     if (!library.problems().isEmpty()) {
       Platform.runLater(this::reportLoadProblems);
+    }
+  }
+
+  private static void closeUnless(boolean stillMine, LibraryWatcher watcher) {
+    if (!stillMine) {
+      watcher.close();
     }
   }
 
@@ -133,6 +181,9 @@ public final class MainController {
                 styleBadge(is);
                 actions.refresh();
               }
+              if (model == stoppedVm && is.isActive()) {
+                dismissStop(); // it runs again: its old stop is no news
+              }
             });
     model
         .capabilitiesProperty()
@@ -151,14 +202,6 @@ public final class MainController {
               }
             });
     model.setOnUnexpectedStop(words -> notifyUnexpected(model, words));
-    model
-        .waitTimedOutProperty()
-        .addListener(
-            (o, was, is) -> {
-              if (is) {
-                offerForceOff(model);
-              }
-            });
   }
 
   /** A VM in the list: its name and backend, and its state as a coloured badge. */
@@ -186,10 +229,7 @@ public final class MainController {
         setGraphic(null);
         return;
       }
-      setText(
-          item.name()
-              + "  ·  "
-              + (item.spec().backend() == VmSpec.Backend.BUNDLED ? "bundled core" : "QEMU"));
+      setText(item.name() + "  ·  " + item.spec().backend().label());
       badge
           .textProperty()
           .bind(
@@ -213,6 +253,9 @@ public final class MainController {
     timelineTabController.show(model);
     lastEndLabel.textProperty().bind(model.lastEndProperty());
     messageLabel.textProperty().bind(model.messageProperty());
+    // the status bar may have to cut a long line; its tooltip has it whole
+    bindTooltip(lastEndLabel);
+    bindTooltip(messageLabel);
     stateBadge
         .textProperty()
         .bind(
@@ -223,6 +266,16 @@ public final class MainController {
     actions.refresh();
   }
 
+  private static void bindTooltip(Label label) {
+    javafx.scene.control.Tooltip tip = new javafx.scene.control.Tooltip();
+    tip.textProperty().bind(label.textProperty());
+    label.setTooltip(tip);
+  }
+
+  /**
+   * The status bar's count, the offer bar once the power-button timeout has passed, and the bar for
+   * a guest that seems stuck.
+   */
   private void bindWait(VmViewModel model) {
     BooleanBinding waiting = model.waitedSecondsProperty().greaterThanOrEqualTo(0);
     waitBox.visibleProperty().bind(waiting);
@@ -231,14 +284,8 @@ public final class MainController {
         .textProperty()
         .bind(
             Bindings.createStringBinding(
-                () ->
-                    model.waitTimedOutProperty().get()
-                        ? "The guest has not shut down after "
-                            + model.waitedSecondsProperty().get()
-                            + " s"
-                        : "Waiting for the guest… " + model.waitedSecondsProperty().get() + " s",
-                model.waitedSecondsProperty(),
-                model.waitTimedOutProperty()));
+                () -> "Waiting for the guest… " + model.waitedSecondsProperty().get() + " s",
+                model.waitedSecondsProperty()));
     waitProgress
         .progressProperty()
         .bind(
@@ -249,8 +296,23 @@ public final class MainController {
                         model.waitedSecondsProperty().get()
                             / (double) model.buttonTimeoutSeconds()),
                 model.waitedSecondsProperty()));
-    waitForceButton.visibleProperty().bind(model.waitTimedOutProperty());
-    waitForceButton.managedProperty().bind(model.waitTimedOutProperty());
+    BooleanBinding stalled = model.stalledProperty().isNotEmpty();
+    stallBar.visibleProperty().bind(stalled);
+    stallBar.managedProperty().bind(stalled);
+    stallLabel.textProperty().bind(model.stalledProperty());
+    // the session ends the wait when the run ends, which hides the bar
+    offerBar.visibleProperty().bind(model.waitTimedOutProperty());
+    offerBar.managedProperty().bind(model.waitTimedOutProperty());
+    offerLabel
+        .textProperty()
+        .bind(
+            Bindings.createStringBinding(
+                () ->
+                    model.name()
+                        + " has not responded to the power button for "
+                        + model.waitedSecondsProperty().get()
+                        + " s. The guest may be ignoring it.",
+                model.waitedSecondsProperty()));
   }
 
   private void styleBadge(VmState state) {
@@ -262,33 +324,23 @@ public final class MainController {
     label.getStyleClass().add("state-" + state.name().toLowerCase().replace('_', '-'));
   }
 
+  /** A run that ended unasked, on any VM, shows in the stop bar until dismissed or restarted. */
   private void notifyUnexpected(VmViewModel model, String words) {
-    Notifications.create()
-        .owner(stage)
-        .title(model.name())
-        .text(words)
-        .position(javafx.geometry.Pos.TOP_RIGHT)
-        .hideAfter(Duration.seconds(8))
-        .showInformation();
+    stoppedVm = model;
+    stopLabel.setText(model.name() + " stopped: " + words);
+    stopBar.setVisible(true);
+    stopBar.setManaged(true);
   }
 
-  private void offerForceOff(VmViewModel model) {
-    Notifications.create()
-        .owner(stage)
-        .title(model.name() + " is still running")
-        .text(
-            "The guest did not shut down within "
-                + model.buttonTimeoutSeconds()
-                + " s of the power button. It may be ignoring it.")
-        .action(new Action("Force off", e -> model.forceOff()))
-        .position(javafx.geometry.Pos.TOP_RIGHT)
-        .hideAfter(Duration.seconds(30))
-        .showWarning();
+  @FXML
+  void dismissStop() {
+    stoppedVm = null;
+    stopBar.setVisible(false);
+    stopBar.setManaged(false);
   }
 
   private dev.berth.vm.SpecValidator validator() {
-    return new dev.berth.vm.SpecValidator(
-        dev.berth.backend.bundled.BundledMachines.bundledGuests());
+    return dev.berth.backend.bundled.BundledMachines.validator();
   }
 
   private List<String> namesExcept(VmViewModel except) {
@@ -298,8 +350,9 @@ public final class MainController {
   @FXML
   void newVm() {
     String name = "vm-" + (vms.size() + 1);
-    VmSpec initial = VmSpec.defaultDemo().withName(name);
-    VmDialog.show(stage, "New VM", initial, true, validator(), namesExcept(null))
+    VmSpec initial =
+        VmSpec.defaultDemo().withName(name).withPowerButtonTimeout(settings.powerButtonTimeout());
+    VmDialog.show(stage, "New VM", initial, true, false, validator(), namesExcept(null))
         .ifPresent(
             spec -> {
               if (save(spec)) {
@@ -318,14 +371,54 @@ public final class MainController {
             });
   }
 
+  /** VM → Connect to host…: the host is remembered, and its group shows how connecting goes. */
+  @FXML
+  void connectToHost() {
+    ConnectDialog.show(stage)
+        .ifPresent(
+            uri -> {
+              try {
+                hosts.connect(uri);
+              } catch (java.io.IOException | IllegalArgumentException e) {
+                Alert alert =
+                    new Alert(Alert.AlertType.ERROR, "Cannot add " + uri + ": " + e.getMessage());
+                alert.initOwner(stage);
+                alert.showAndWait();
+              }
+            });
+  }
+
+  /** libvirt defines its domains: Berth lists them as they are and edits none of them. */
+  private boolean definedElsewhere(VmViewModel model) {
+    if (model.spec().backend() != VmSpec.Backend.LIBVIRT) {
+      return false;
+    }
+    Alert alert =
+        new Alert(
+            Alert.AlertType.INFORMATION,
+            model.name()
+                + " is defined by libvirt on "
+                + model.spec().connection()
+                + ": change or remove it there (virsh edit, virt-manager).");
+    alert.initOwner(stage);
+    alert.showAndWait();
+    return true;
+  }
+
   @FXML
   void editVm() {
     VmViewModel model = vm;
-    if (model == null) {
+    if (model == null || definedElsewhere(model)) {
       return;
     }
     VmDialog.show(
-            stage, "Edit " + model.name(), model.spec(), false, validator(), namesExcept(model))
+            stage,
+            "Edit " + model.name(),
+            model.spec(),
+            false,
+            model.isActive(),
+            validator(),
+            namesExcept(model))
         .ifPresent(
             spec -> {
               if (save(spec)) {
@@ -338,7 +431,7 @@ public final class MainController {
   @FXML
   void deleteVm() {
     VmViewModel model = vm;
-    if (model == null) {
+    if (model == null || definedElsewhere(model)) {
       return;
     }
     if (model.isActive()) {
@@ -346,15 +439,38 @@ public final class MainController {
           .showAndWait();
       return;
     }
+    List<java.nio.file.Path> made =
+        dev.berth.vm.VmRemoval.madeFiles(
+            model.spec(),
+            dev.berth.backend.InstalledBackends.all(),
+            library.history(),
+            library.dirs());
     Alert confirm = new Alert(Alert.AlertType.CONFIRMATION);
     confirm.initOwner(stage);
     confirm.setHeaderText("Delete " + model.name() + "?");
-    confirm.setContentText("Its settings are removed. Image files it uses are not touched.");
+    Label what =
+        new Label(
+            "Its settings are removed; image files you chose for it are not touched."
+                + (made.isEmpty()
+                    ? ""
+                    : " Unless you tick the box, its run history and the disk Berth made for it"
+                        + " are kept aside (renamed), so a new VM of this name starts afresh."));
+    what.setWrapText(true);
+    what.setPrefWidth(440);
+    CheckBox alsoData = new CheckBox("Also delete its disk and history");
+    alsoData.setId("deleteData");
+    alsoData.setDisable(made.isEmpty());
+    confirm.getDialogPane().setContent(new javafx.scene.layout.VBox(8, what, alsoData));
     if (confirm.showAndWait().orElse(ButtonType.CANCEL) != ButtonType.OK) {
       return;
     }
     try {
-      library.store().delete(model.name());
+      dev.berth.vm.VmRemoval.delete(
+          library.store(),
+          model.name(),
+          made,
+          alsoData.isSelected(),
+          java.time.Clock.systemDefaultZone());
       synchronized (vms) {
         vms.remove(model);
       }
@@ -384,7 +500,7 @@ public final class MainController {
     if (model == null) {
       return;
     }
-    if (action.destructive() && !confirm(action, model)) {
+    if (!confirm(action, model)) {
       return;
     }
     model.perform(action);
@@ -394,79 +510,55 @@ public final class MainController {
     }
   }
 
-  /** A power cut asks first, unless the user said not to. */
+  /**
+   * An action whose {@link dev.berth.vm.VmAction} row asks first does, unless the user said not to
+   * (Preferences asks again). Cancel is the default: Enter never cuts the power.
+   */
   private boolean confirm(dev.berth.vm.VmAction action, VmViewModel model) {
-    if (!settings.confirmQuit()) {
+    if (!settings.confirms(action)) {
       return true;
     }
     Alert alert = new Alert(Alert.AlertType.WARNING);
     alert.initOwner(stage);
     alert.setTitle(action.shortLabel());
-    alert.setHeaderText("Quit " + model.name() + "'s emulator now?");
+    alert.setHeaderText(action.confirm().question(model.name()));
+    String caveat = model.session().caveat(action);
+    Label consequence =
+        new Label(action.confirm().consequence() + (caveat.isEmpty() ? "" : "\n\n" + caveat));
+    consequence.setWrapText(true);
+    consequence.setPrefWidth(420);
     CheckBox dontAsk = new CheckBox("Don't ask again");
-    alert
-        .getDialogPane()
-        .setContent(
-            new javafx.scene.layout.VBox(
-                8,
-                new Label(
-                    "The guest gets no notice: this is a power cut, and anything it has not\n"
-                        + "written to disk is lost. Use Shut down to let the guest stop cleanly."),
-                dontAsk));
-    ButtonType quitType = new ButtonType(action.shortLabel(), ButtonBar.ButtonData.OK_DONE);
-    alert.getButtonTypes().setAll(quitType, ButtonType.CANCEL);
-    // a power cut is never what Enter does: Cancel is the default
-    ((Button) alert.getDialogPane().lookupButton(quitType)).setDefaultButton(false);
+    dontAsk.setTooltip(new javafx.scene.control.Tooltip("VM → Preferences… makes it ask again"));
+    alert.getDialogPane().setContent(new javafx.scene.layout.VBox(8, consequence, dontAsk));
+    ButtonType doIt = new ButtonType(action.shortLabel(), ButtonBar.ButtonData.OK_DONE);
+    alert.getButtonTypes().setAll(doIt, ButtonType.CANCEL);
+    ((Button) alert.getDialogPane().lookupButton(doIt)).setDefaultButton(false);
     ((Button) alert.getDialogPane().lookupButton(ButtonType.CANCEL)).setDefaultButton(true);
-    if (alert.showAndWait().orElse(ButtonType.CANCEL) != quitType) {
+    if (alert.showAndWait().orElse(ButtonType.CANCEL) != doIt) {
       return false;
     }
     if (dontAsk.isSelected()) {
-      settings.setConfirmQuit(false);
+      settings.setConfirms(action, false);
     }
     return true;
   }
 
-  /** The status bar's "Force off" after the guest ignored the power button. */
+  @FXML
+  void preferences() {
+    VmDialog.showPreferences(stage, settings);
+  }
+
+  /** The offer bar's "Force off" after the guest ignored the power button. */
   @FXML
   void forceOff() {
     perform(dev.berth.vm.VmAction.FORCE_OFF);
   }
 
-  /** Closing with VMs running asks what to do with them, as VirtualBox's close dialog does. */
-  private void closeRequested(WindowEvent e) {
-    // QEMU VMs run in their own session: they go on without the app and are reattached later.
-    List<VmViewModel> running = allVms().stream().filter(VmViewModel::diesWithApp).toList();
-    if (running.isEmpty()) {
-      return;
-    }
-    e.consume();
-    Alert alert = new Alert(Alert.AlertType.CONFIRMATION);
-    alert.initOwner(stage);
-    alert.setTitle("VMs are running");
-    alert.setHeaderText(running.size() + " VM(s) still running. What should happen to them?");
-    ButtonType button = new ButtonType("Press power button and wait", ButtonBar.ButtonData.YES);
-    ButtonType quit = new ButtonType("Quit emulators", ButtonBar.ButtonData.NO);
-    alert.getButtonTypes().setAll(button, quit, ButtonType.CANCEL);
-    ButtonType choice = alert.showAndWait().orElse(ButtonType.CANCEL);
-    if (choice == ButtonType.CANCEL) {
-      return;
-    }
-    for (VmViewModel model : running) {
-      if (choice == button) {
-        model.powerButton();
-      } else {
-        model.quit();
-      }
-      model.stateProperty().addListener((o, was, is) -> closeWhenAllStopped());
-    }
-    closeWhenAllStopped();
-  }
-
-  private void closeWhenAllStopped() {
-    if (allVms().stream().noneMatch(VmViewModel::diesWithApp)) {
-      stage.close();
-      Platform.exit();
+  /** The offer bar's "Keep waiting": the count starts again, and so does the timeout. */
+  @FXML
+  void keepWaiting() {
+    if (vm != null) {
+      vm.keepWaiting();
     }
   }
 }

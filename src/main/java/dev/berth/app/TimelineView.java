@@ -70,6 +70,8 @@ public final class TimelineView extends Region {
       case POWERING_DOWN, SHUTTING_DOWN, STOPPING -> Color.web("#ef6c00");
       case STARTING -> Color.web("#546e7a");
       case CRASHED -> Color.web("#c62828");
+      case SAVING, RESTORING -> Color.web("#1565c0");
+      case UNREACHABLE -> Color.web("#6a1b9a");
       case SHUT_OFF -> Color.web("#9e9e9e");
     };
   }

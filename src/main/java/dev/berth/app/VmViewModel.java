@@ -47,6 +47,7 @@ public final class VmViewModel {
   private final IntegerProperty waitedSeconds = new SimpleIntegerProperty(-1);
   private final BooleanProperty waitTimedOut = new SimpleBooleanProperty(false);
   private final StringProperty stats = new SimpleStringProperty("");
+  private final StringProperty stalled = new SimpleStringProperty("");
   private final ObjectProperty<GuestDisplay> framebuffer = new SimpleObjectProperty<>();
   private final ObservableList<String> events = FXCollections.observableArrayList();
   private final StringProperty agent = new SimpleStringProperty("");
@@ -54,6 +55,7 @@ public final class VmViewModel {
   private final StringProperty accelerator = new SimpleStringProperty("");
   private final ObjectProperty<Set<Capability>> capabilities = new SimpleObjectProperty<>(Set.of());
   private Consumer<String> unexpectedStop = s -> {};
+  private Consumer<String> rebooted = s -> {};
 
   public VmViewModel(VmSession session) {
     this.session = session;
@@ -128,6 +130,16 @@ public final class VmViewModel {
     }
 
     @Override
+    public void stalled(String words) {
+      Platform.runLater(() -> stalled.set(words));
+    }
+
+    @Override
+    public void rebooted(String why) {
+      Platform.runLater(() -> rebooted.accept(why));
+    }
+
+    @Override
     public void unexpectedStop(String words) {
       Platform.runLater(() -> unexpectedStop.accept(words));
     }
@@ -187,6 +199,11 @@ public final class VmViewModel {
     return waitTimedOut;
   }
 
+  /** Why the guest seems stuck (prints nothing, CPU busy), or "" while it makes progress. */
+  public ReadOnlyStringProperty stalledProperty() {
+    return stalled;
+  }
+
   /** The display of the current (or last) run, if its machine has one. */
   public ReadOnlyObjectProperty<GuestDisplay> framebufferProperty() {
     return framebuffer;
@@ -224,6 +241,11 @@ public final class VmViewModel {
   /** Called on the FX thread with the words, when a run ends that the user did not end. */
   public void setOnUnexpectedStop(Consumer<String> handler) {
     this.unexpectedStop = handler;
+  }
+
+  /** Called on the FX thread with the reason, when the guest boots again within a run. */
+  public void setOnRebooted(Consumer<String> handler) {
+    this.rebooted = handler;
   }
 
   /** Where console output goes (on a backend thread); earlier output is replayed to it. */
@@ -268,6 +290,11 @@ public final class VmViewModel {
 
   public void forceOff() {
     session.forceOff();
+  }
+
+  /** Restarts the wait after the power button, and with it the timeout. */
+  public void keepWaiting() {
+    session.keepWaiting();
   }
 
   public void sendCtrlAltDel() {

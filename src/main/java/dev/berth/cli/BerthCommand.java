@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
       RunCommand.class,
       StartCommand.class,
       PowerCommand.class,
+      SaveCommand.class,
       StatusCommand.class,
       ListCommand.class,
       EventsCommand.class,
@@ -30,7 +31,7 @@ public final class BerthCommand implements Runnable {
       names = {"-c", "--connect"},
       paramLabel = "URI",
       description =
-          "a libvirt host (qemu:///system, qemu+ssh://user@host/system): list, status and power"
+          "a libvirt host (qemu:///system, qemu+ssh://user@host/system): list, status, power, events and console"
               + " act on its domains")
   void connect(String uri) {
     VmLookup.connect(uri);

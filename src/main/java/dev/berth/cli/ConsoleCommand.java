@@ -42,6 +42,14 @@ public final class ConsoleCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     BerthDirs dirs = VmLookup.dirs();
+    if (VmLookup.onLibvirt()) {
+      try {
+        return LibvirtCli.console(dirs, name, io);
+      } catch (VmLookup.CliError e) {
+        io.err().println("berth: " + e.getMessage());
+        return 1;
+      }
+    }
     Path socket = VmSockets.serial(dirs, name);
     String busy = qemuConsoleHolder(dirs);
     if (busy != null) {

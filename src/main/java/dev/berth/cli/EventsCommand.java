@@ -33,8 +33,19 @@ public final class EventsCommand implements Callable<Integer> {
   boolean json;
 
   @Override
-  public Integer call() throws IOException {
+  public Integer call() throws IOException, VmLookup.CliError {
     BerthDirs dirs = VmLookup.dirs();
+    if (follow && VmLookup.onLibvirt()) {
+      try {
+        return LibvirtCli.follow(dirs, name, json);
+      } catch (VmLookup.CliError e) {
+        System.err.println("berth: " + e.getMessage());
+        return 1;
+      } catch (Exception e) {
+        System.err.println("berth: " + name + ": " + dev.berth.vm.VmSession.rootMessage(e));
+        return 1;
+      }
+    }
     if (follow) {
       try (QmpClient qmp = new QmpClient(VmSockets.qmp(dirs, name), 5000)) {
         System.err.println("berth: following " + name + "'s events until it stops");
@@ -55,7 +66,9 @@ public final class EventsCommand implements Callable<Integer> {
         return 1;
       }
     }
-    List<Run> runs = new RunHistory(dirs.state()).runs(name);
+    List<Run> runs =
+        new RunHistory(dirs.state())
+            .runs(VmLookup.onLibvirt() ? VmLookup.find(dirs, name).historyKey() : name);
     if (runs.isEmpty()) {
       System.err.println("berth: " + name + " has no recorded runs");
       return 1;
@@ -70,7 +83,7 @@ public final class EventsCommand implements Callable<Integer> {
     return 0;
   }
 
-  private static String text(JsonNode e) {
+  static String text(JsonNode e) {
     long s = e.at("/timestamp/seconds").asLong();
     long us = e.at("/timestamp/microseconds").asLong();
     String when = Instant.ofEpochSecond(s, us * 1000).toString();

@@ -62,6 +62,11 @@ public final class PowerCommand implements Callable<Integer> {
       description = "seconds to wait (default ${DEFAULT-VALUE})")
   int timeout;
 
+  @Option(
+      names = {"-y", "--yes"},
+      description = "do not ask before a power cut (only a terminal is asked)")
+  boolean yes;
+
   @Override
   public Integer call() {
     Optional<VmAction> a = VmAction.byVerb(action);
@@ -73,6 +78,14 @@ public final class PowerCommand implements Callable<Integer> {
     if (bad != null) {
       System.err.println("berth: '" + name + "' is not a VM name: " + bad);
       return 2;
+    }
+    // the app's confirmations, from the same table; scripts (no terminal) are never asked
+    java.io.Console terminal = System.console();
+    if (!yes
+        && terminal != null
+        && !confirmed(a.get(), name, terminal.reader(), terminal.writer())) {
+      System.err.println("berth: nothing done");
+      return 1;
     }
     BerthDirs dirs = VmLookup.dirs();
     if (VmLookup.onLibvirt()) {
@@ -126,6 +139,25 @@ public final class PowerCommand implements Callable<Integer> {
       System.err.println("berth: " + name + ": " + e.getMessage());
       return 1;
     }
+  }
+
+  /**
+   * Asks {@code action}'s question when its row has one; true if there is none or the answer is
+   * yes.
+   */
+  static boolean confirmed(VmAction action, String vm, java.io.Reader in, java.io.PrintWriter out) {
+    if (action.confirm() == null) {
+      return true;
+    }
+    out.print(action.confirm().question(vm) + " " + action.confirm().consequence() + " [y/N] ");
+    out.flush();
+    String answer;
+    try {
+      answer = new java.io.BufferedReader(in).readLine();
+    } catch (IOException e) {
+      return false;
+    }
+    return answer != null && answer.trim().toLowerCase(java.util.Locale.ROOT).matches("y|yes");
   }
 
   /** {@code berth -c URI power NAME ACTION}: libvirt's own call for the action, on its domain. */

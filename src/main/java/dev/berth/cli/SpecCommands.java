@@ -2,7 +2,6 @@ package dev.berth.cli;
 
 import dev.berth.backend.bundled.BundledMachines;
 import dev.berth.vm.BerthDirs;
-import dev.berth.vm.SpecValidator;
 import dev.berth.vm.VmSockets;
 import dev.berth.vm.VmSpec;
 import dev.berth.vm.VmStore;
@@ -13,6 +12,7 @@ import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code berth create}, {@code edit} and {@code delete}: the app's VM dialog, from a terminal. */
@@ -28,8 +28,7 @@ final class SpecCommands {
       System.err.println("berth: backend: must be bundled or qemu");
       return 1;
     }
-    Map<String, String> errors =
-        new SpecValidator(BundledMachines.bundledGuests()).validate(spec, others);
+    Map<String, String> errors = BundledMachines.validator().validate(spec, others);
     if (!errors.isEmpty()) {
       System.err.println(
           "berth: "
@@ -98,6 +97,13 @@ final class SpecCommands {
     @Parameters(paramLabel = "NAME")
     String name;
 
+    @Option(
+        names = "--with-data",
+        description =
+            "also delete its run history and the disk Berth made for it (otherwise they are kept"
+                + " aside, renamed)")
+    boolean withData;
+
     @Override
     public Integer call() throws IOException {
       BerthDirs dirs = VmLookup.dirs();
@@ -105,11 +111,23 @@ final class SpecCommands {
         System.err.println("berth: " + name + " is running: stop it first");
         return 1;
       }
-      if (!new VmStore(dirs.config()).delete(name)) {
+      VmStore store = new VmStore(dirs.config());
+      java.util.Optional<dev.berth.vm.VmSpec> spec =
+          store.load().specs().stream().filter(s -> s.name().equals(name)).findFirst();
+      if (spec.isEmpty()) {
         System.err.println("berth: no VM named '" + name + "'");
         return 1;
       }
-      System.out.println("deleted " + name);
+      java.util.List<java.nio.file.Path> made =
+          dev.berth.vm.VmRemoval.madeFiles(
+              spec.get(),
+              dev.berth.backend.InstalledBackends.all(),
+              new dev.berth.vm.RunHistory(dirs.state()),
+              dirs);
+      String done =
+          dev.berth.vm.VmRemoval.delete(store, name, made, withData, java.time.Clock.systemUTC())
+              .describe();
+      System.out.println("deleted " + name + (done.isEmpty() ? "" : "; " + done));
       return 0;
     }
   }

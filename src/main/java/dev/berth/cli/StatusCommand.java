@@ -75,9 +75,9 @@ public final class StatusCommand implements Callable<Integer> {
     }
     s.put("state", state);
     RunHistory history = new RunHistory(dirs.state());
-    List<Run> runs = history.runs(spec.name());
+    List<Run> runs = history.runs(spec.historyKey());
     if (state.equals("shut off") && settle(dirs, spec, history, runs)) {
-      runs = history.runs(spec.name());
+      runs = history.runs(spec.historyKey());
     }
     for (int i = runs.size() - 1; i >= 0; i--) {
       if (runs.get(i).end() != null) {
@@ -100,7 +100,7 @@ public final class StatusCommand implements Callable<Integer> {
     }
     java.util.Optional<String> detail =
         InstalledBackends.all().forSpec(spec).endedUnseen(spec, dirs);
-    detail.ifPresent(d -> LostRuns.end(history, spec.name(), open, d));
+    detail.ifPresent(d -> LostRuns.end(history, spec.historyKey(), open, d));
     return detail.isPresent();
   }
 

@@ -13,12 +13,19 @@ public record MachineExit(Kind kind, ShutdownCause cause, int code, String detai
     FAILURE,
     KILLED,
     CRASHED,
-    UNKNOWN
+    UNKNOWN,
+    /** The machine's whole state went to disk: the next start goes on where it was. */
+    SAVED
   }
 
   /** A run whose end nobody saw: {@code detail} says what is known. */
   public static MachineExit unknown(String detail) {
     return new MachineExit(Kind.UNKNOWN, null, 0, detail);
+  }
+
+  /** A run that ended by saving its state; {@code detail} says where it went. */
+  public static MachineExit saved(String detail) {
+    return new MachineExit(Kind.SAVED, null, 0, detail);
   }
 
   public static MachineExit shutdown(ShutdownCause cause) {
@@ -43,7 +50,7 @@ public record MachineExit(Kind kind, ShutdownCause cause, int code, String detai
    */
   public int exitStatus() {
     return switch (kind) {
-      case SHUTDOWN -> 0;
+      case SHUTDOWN, SAVED -> 0;
       case FAILURE -> code;
       case KILLED -> 137;
       case CRASHED, UNKNOWN -> 1;
@@ -58,6 +65,7 @@ public record MachineExit(Kind kind, ShutdownCause cause, int code, String detai
       case KILLED -> "killed, no shutdown event";
       case CRASHED -> "emulator error: " + detail;
       case UNKNOWN -> "ended, status unknown: " + detail;
+      case SAVED -> "saved: " + detail;
     };
   }
 }

@@ -23,6 +23,21 @@ public final class QmpJson {
     return root;
   }
 
+  /** An event as QMP sent it, back as a {@link MachineEvent}. */
+  public static MachineEvent toEvent(com.fasterxml.jackson.databind.JsonNode e) {
+    java.util.Map<String, Object> data = new java.util.LinkedHashMap<>();
+    com.fasterxml.jackson.databind.JsonNode d = e.path("data");
+    if (d.isObject()) {
+      data.putAll(MAPPER.convertValue(d, MAP));
+    }
+    long micros =
+        e.at("/timestamp/seconds").asLong() * 1_000_000 + e.at("/timestamp/microseconds").asLong();
+    return new MachineEvent(e.path("event").asText("?"), data, micros);
+  }
+
+  private static final com.fasterxml.jackson.core.type.TypeReference<java.util.Map<String, Object>>
+      MAP = new com.fasterxml.jackson.core.type.TypeReference<>() {};
+
   public static String eventLine(MachineEvent e) {
     try {
       return MAPPER.writeValueAsString(event(e));

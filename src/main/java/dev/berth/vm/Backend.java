@@ -34,4 +34,38 @@ public interface Backend {
    * while it runs somewhere. Cleans what such a run left behind.
    */
   java.util.Optional<String> endedUnseen(VmSpec spec, BerthDirs dirs);
+
+  /**
+   * Where a saved state of {@code spec}'s VM is, in words ("libvirt's managed save"), if its next
+   * start restores one.
+   */
+  default java.util.Optional<String> savedState(VmSpec spec, BerthDirs dirs) {
+    return java.util.Optional.empty();
+  }
+
+  /**
+   * What {@code action} does on this backend beyond what its row says, for the user to read before
+   * ("libvirt marks the domain tainted"); empty if nothing.
+   */
+  default String caveat(VmSpec spec, VmAction action) {
+    return "";
+  }
+
+  /**
+   * The host at {@code uri} whose VMs this backend lists, connecting in the background.
+   *
+   * @throws IOException with one line when this backend has no hosts or cannot reach any (its
+   *     library is missing)
+   */
+  default VmHost host(String uri) throws IOException {
+    throw new IOException(kind() + " VMs have no hosts");
+  }
+
+  /**
+   * The files this backend made for {@code spec}'s VM and keeps across runs (a data disk it
+   * created), which deleting the VM deletes or keeps aside. Files the spec names are the user's.
+   */
+  default java.util.List<java.nio.file.Path> madeFiles(VmSpec spec, BerthDirs dirs) {
+    return java.util.List.of();
+  }
 }

@@ -14,6 +14,15 @@ public final class Backends {
     }
   }
 
+  /** The host at a libvirt {@code uri}, watched in the background; see {@link VmHost}. */
+  public VmHost host(String uri) throws java.io.IOException {
+    Backend b = byKind.get(VmSpec.Backend.LIBVIRT);
+    if (b == null) {
+      throw new java.io.IOException("this Berth has no libvirt backend");
+    }
+    return b.host(uri);
+  }
+
   /** The backend that runs {@code spec}. */
   public Backend forSpec(VmSpec spec) {
     Backend b = byKind.get(spec.backend());

@@ -77,4 +77,9 @@ public final class DirectControls implements VmControls {
   public CompletableFuture<?> ctrlAltDel() {
     return vm.sendCtrlAltDel();
   }
+
+  @Override
+  public CompletableFuture<?> saveState() {
+    return vm.saveState();
+  }
 }

@@ -10,6 +10,7 @@ import dev.berth.event.RunState;
  */
 public final class Lifecycle {
   private VmState state = VmState.SHUT_OFF;
+  private VmState beforeLoss = VmState.RUNNING;
 
   public VmState state() {
     return state;
@@ -17,6 +18,18 @@ public final class Lifecycle {
 
   public void starting() {
     state = VmState.STARTING;
+  }
+
+  /** A start that restores a saved state. */
+  public void restoring() {
+    state = VmState.RESTORING;
+  }
+
+  /** Saving the VM's state was asked for: the run ends once it is on disk. */
+  public void saving() {
+    if (state.isActive()) {
+      state = VmState.SAVING;
+    }
   }
 
   /** A start that failed before the VM ran: nothing happened. */
@@ -33,6 +46,30 @@ public final class Lifecycle {
           case SHUTDOWN -> VmState.STOPPING;
           default -> VmState.RUNNING;
         };
+  }
+
+  /** The VM's host was lost: the run goes on as far as anyone knows, unseen. */
+  public void unreachable() {
+    if (state.isActive() && state != VmState.UNREACHABLE) {
+      beforeLoss = state;
+      state = VmState.UNREACHABLE;
+    }
+  }
+
+  /**
+   * The host is back and the VM is in {@code now}: a shutdown asked for before the loss is still
+   * under way if the guest still runs.
+   */
+  public void reachable(RunState now) {
+    if (state != VmState.UNREACHABLE) {
+      return;
+    }
+    VmState was = beforeLoss;
+    attached(now);
+    if (state == VmState.RUNNING
+        && (was == VmState.POWERING_DOWN || was == VmState.SHUTTING_DOWN)) {
+      state = was;
+    }
   }
 
   public void started() {
@@ -54,6 +91,9 @@ public final class Lifecycle {
   }
 
   public void onEvent(MachineEvent e) {
+    if (state == VmState.SAVING) {
+      return; // the pause and the stop that saving makes are not the user's: it is saving
+    }
     switch (e.name()) {
       // whoever pressed it (this app, the CLI, any QMP client): the guest has not answered yet
       case MachineEvent.POWERDOWN -> buttonPressed();
@@ -86,6 +126,7 @@ public final class Lifecycle {
       case KILLED -> "Killed — no shutdown event";
       case CRASHED -> "Emulator error: " + exit.detail();
       case UNKNOWN -> "Ended, exit status unknown: " + exit.detail();
+      case SAVED -> "Saved: " + exit.detail();
     };
   }
 }

@@ -45,6 +45,21 @@ public interface RunningVm {
   /** What this VM's machine and backend can do: the power menu follows it. */
   java.util.Set<Capability> capabilities();
 
+  /**
+   * For a VM on another host: {@code link} hears when the host is lost and when it is back. A VM
+   * that cannot be cut off from Berth (in this process, or QEMU on this machine) tells nothing.
+   */
+  default void watchLink(Link link) {}
+
+  /** News of a VM's host, on a backend thread. */
+  interface Link {
+    /** The host cannot be reached: the VM may run on, unseen. */
+    void lost(String why);
+
+    /** The host is back and the run goes on, in {@code now} (a run that ended ends by exit()). */
+    void regained(RunState now);
+  }
+
   /** Receives serial console output on a backend thread. */
   void setConsoleSink(ConsoleSink sink);
 
@@ -112,6 +127,15 @@ public interface RunningVm {
   /** Wake a suspended guest ({@code system_wakeup}). */
   CompletableFuture<Void> wakeUp();
 
+  /**
+   * Writes the machine's whole state to disk and ends the run as {@link MachineExit.Kind#SAVED};
+   * the backend's next start goes on from it.
+   */
+  default CompletableFuture<Void> saveState() {
+    return CompletableFuture.failedFuture(
+        new UnsupportedOperationException(Capability.SAVE_STATE.missing()));
+  }
+
   /** Ctrl+Alt+Del on the guest's keyboard. */
   CompletableFuture<Void> sendCtrlAltDel();
 
@@ -125,6 +149,23 @@ public interface RunningVm {
 
   /** A one-line statistics sample (uptime, speed, host CPU), or "" if the backend has none. */
   String sampleStats();
+
+  /**
+   * The host CPU time the emulator has spent on this VM so far, in nanoseconds, or -1 if the
+   * backend cannot tell. With the console, it tells a busy guest that prints nothing (stuck) from
+   * an idle one.
+   */
+  default long cpuNanos() {
+    return -1;
+  }
+
+  /**
+   * True if another Berth process runs the VM and records its run history: this one shows the run
+   * and reads the history once it ends, and never writes it.
+   */
+  default boolean recordsItsOwnRun() {
+    return false;
+  }
 
   /** True if the VM runs outside the Berth process (QEMU) and so outlives the app. */
   default boolean outlivesApp() {

@@ -49,6 +49,15 @@ public interface SessionListener {
   /** What the VM (running, or as its spec says) can do; the actions follow it. */
   default void capabilities(Set<Capability> can) {}
 
+  /**
+   * The guest seems stuck: it has printed nothing for a while and keeps its CPU busy ("" once it
+   * prints again, pauses or stops).
+   */
+  default void stalled(String words) {}
+
+  /** The guest boots again within the run (a reset; {@code why} is its reason, "guest-reset"). */
+  default void rebooted(String why) {}
+
   /** A run ended that the user did not end (or it crashed). */
   default void unexpectedStop(String words) {}
 }

@@ -49,12 +49,28 @@ public final class SpecValidator {
   public static final int MAX_POWER_BUTTON_TIMEOUT = 60;
 
   private final Set<String> bundledGuests;
+  private final Map<String, GuestMinimum> minimums;
+
+  /**
+   * The least memory a bundled guest boots with, and why, for a one-line error.
+   *
+   * @param why what happens below it
+   */
+  public record GuestMinimum(int mib, String why) {}
 
   /**
    * @param bundledGuests the guests shipped inside Berth that {@code bundled:<guest>} may name
    */
   public SpecValidator(Set<String> bundledGuests) {
+    this(bundledGuests, Map.of());
+  }
+
+  /**
+   * @param minimums the least memory of the bundled guests that need more than the core's minimum
+   */
+  public SpecValidator(Set<String> bundledGuests, Map<String, GuestMinimum> minimums) {
     this.bundledGuests = Collections.unmodifiableSet(new TreeSet<>(bundledGuests));
+    this.minimums = Map.copyOf(minimums);
   }
 
   /**
@@ -68,6 +84,15 @@ public final class SpecValidator {
       problems.put(BACKEND, "Choose a backend");
     } else {
       put(problems, MEMORY, memoryProblem(spec.backend(), spec.memoryMiB()));
+      // Map.copyOf's get refuses null: a spec that names no bundled guest has no minimum
+      GuestMinimum min =
+          spec.backend() == VmSpec.Backend.BUNDLED && spec.bundledGuest() != null
+              ? minimums.get(spec.bundledGuest())
+              : null;
+      if (min != null && spec.memoryMiB() < min.mib()) {
+        problems.putIfAbsent(
+            MEMORY, spec.kernel() + " needs at least " + min.mib() + " MiB (" + min.why() + ")");
+      }
     }
     boolean qemu = spec.backend() == VmSpec.Backend.QEMU;
     if (spec.kernel() == null && qemu && (!spec.disks().isEmpty() || spec.cdrom() != null)) {
@@ -100,19 +125,22 @@ public final class SpecValidator {
       put(problems, BIOS, fileProblem(spec.bios()));
     }
     put(problems, DISKS, disksProblem(spec.disks()));
-    int timeout = spec.powerButtonTimeoutSeconds();
-    if (timeout < MIN_POWER_BUTTON_TIMEOUT || timeout > MAX_POWER_BUTTON_TIMEOUT) {
-      problems.put(
-          POWER_BUTTON_TIMEOUT,
-          "Use "
-              + MIN_POWER_BUTTON_TIMEOUT
-              + " to "
-              + MAX_POWER_BUTTON_TIMEOUT
-              + " seconds (not "
-              + timeout
-              + ")");
-    }
+    put(problems, POWER_BUTTON_TIMEOUT, timeoutProblem(spec.powerButtonTimeoutSeconds()));
     return Collections.unmodifiableMap(problems);
+  }
+
+  /** What is wrong with a power-button timeout of {@code seconds}, or null. */
+  public static String timeoutProblem(int seconds) {
+    if (seconds >= MIN_POWER_BUTTON_TIMEOUT && seconds <= MAX_POWER_BUTTON_TIMEOUT) {
+      return null;
+    }
+    return "Use "
+        + MIN_POWER_BUTTON_TIMEOUT
+        + " to "
+        + MAX_POWER_BUTTON_TIMEOUT
+        + " seconds (not "
+        + seconds
+        + ")";
   }
 
   private static String archProblem(VmSpec spec) {

@@ -8,8 +8,9 @@ import java.util.function.Function;
 
 /**
  * The power menu, defined once: each action's label, shortcut, tooltip, CLI verb, when it is
- * enabled (from the VM's state and capabilities) and what it calls. The app's menu bar, toolbar and
- * the VM list's right-click menu are built from this table, and so are {@code berth power}'s verbs.
+ * enabled (from the VM's state and capabilities), whether it asks first, and what it calls. The
+ * app's menu bar, toolbar and the VM list's right-click menu are built from this table, and so are
+ * {@code berth power}'s verbs.
  */
 public enum VmAction {
   START(
@@ -19,7 +20,7 @@ public enum VmAction {
       "Boot the VM",
       Where.MACHINE,
       null,
-      false,
+      null,
       VmControls::start),
   POWER_BUTTON(
       "Power _button (ACPI)",
@@ -28,7 +29,7 @@ public enum VmAction {
       "Press the emulated ACPI power button: the guest decides what to do",
       Where.MACHINE,
       Capability.POWER_BUTTON,
-      false,
+      null,
       VmControls::powerButton),
   SHUT_DOWN(
       "Shut _down",
@@ -38,7 +39,7 @@ public enum VmAction {
           + " button",
       Where.MACHINE,
       null,
-      false,
+      null,
       VmControls::shutDown),
   QUIT(
       "_Quit emulator…",
@@ -47,7 +48,8 @@ public enum VmAction {
       "Stop the emulator at once: a power cut for the guest, unsaved data is lost (host-qmp-quit)",
       Where.MACHINE,
       null,
-      true,
+      Confirm.powerCut(
+          "Quit %s's emulator now?", "The emulator stops at once and the guest gets no notice"),
       VmControls::quit),
   FORCE_OFF(
       "_Force off",
@@ -58,7 +60,9 @@ public enum VmAction {
           + " s, like libvirt's destroy",
       Where.MACHINE,
       Capability.SIGNALS,
-      false,
+      Confirm.powerCut(
+          "Force %s off now?",
+          "The emulator is terminated (and killed after " + ForceOff.KILL_AFTER_SECONDS + " s)"),
       VmControls::forceOff),
   INTERRUPT(
       "_Interrupt (SIGINT, as Ctrl+C on the emulator's terminal)",
@@ -67,7 +71,7 @@ public enum VmAction {
       "SIGINT: the emulator shuts down with cause host-signal",
       Where.SIGNALS,
       Capability.SIGINT,
-      false,
+      Confirm.powerCut("Send SIGINT to %s's emulator now?", "The emulator shuts down at once"),
       VmControls::interrupt),
   TERMINATE(
       "_Terminate (SIGTERM, no escalation)",
@@ -76,7 +80,7 @@ public enum VmAction {
       "SIGTERM: the emulator shuts down with cause host-signal",
       Where.SIGNALS,
       Capability.SIGNALS,
-      false,
+      Confirm.powerCut("Send SIGTERM to %s's emulator now?", "The emulator shuts down at once"),
       VmControls::terminate),
   KILL(
       "_Kill (SIGKILL: no shutdown event)",
@@ -85,7 +89,8 @@ public enum VmAction {
       "SIGKILL: the emulator is gone at once, with no shutdown event",
       Where.SIGNALS,
       Capability.SIGNALS,
-      false,
+      Confirm.powerCut(
+          "Kill %s's emulator now?", "SIGKILL ends the emulator at once, with no shutdown event"),
       VmControls::kill),
   RESET(
       "_Reset",
@@ -94,7 +99,10 @@ public enum VmAction {
       "Reset the machine: the guest reboots without shutting down (host-qmp-system-reset)",
       Where.MACHINE,
       null,
-      false,
+      new Confirm(
+          "Reset %s now?",
+          "The machine restarts at once, without shutting down: anything the guest has not"
+              + " written to disk is lost."),
       VmControls::reset),
   PAUSE(
       "P_ause",
@@ -103,7 +111,7 @@ public enum VmAction {
       "Stop the guest's CPU; the guest does not notice (STOP)",
       Where.MACHINE,
       null,
-      false,
+      null,
       VmControls::pause),
   RESUME(
       "Res_ume",
@@ -112,7 +120,7 @@ public enum VmAction {
       "Continue the guest's CPU (RESUME)",
       Where.MACHINE,
       null,
-      false,
+      null,
       VmControls::resume),
   WAKE_UP(
       "_Wake up",
@@ -121,8 +129,18 @@ public enum VmAction {
       "Wake a suspended (S3) guest (WAKEUP)",
       Where.MACHINE,
       Capability.SUSPEND,
-      false,
+      null,
       VmControls::wakeUp),
+  SAVE_STATE(
+      "Sa_ve state",
+      "save",
+      "Shortcut+Shift+V",
+      "Write the VM's whole state to disk and stop it; Start goes on where the guest was"
+          + " (libvirt's managed save, QEMU's migration stream)",
+      Where.MACHINE,
+      Capability.SAVE_STATE,
+      null,
+      VmControls::saveState),
   CTRL_ALT_DEL(
       "Ctrl+Alt+Del",
       null,
@@ -130,7 +148,7 @@ public enum VmAction {
       "Press Ctrl+Alt+Del on the guest's keyboard",
       Where.SEND_KEY,
       Capability.KEYBOARD,
-      false,
+      null,
       VmControls::ctrlAltDel);
 
   /** Where the action sits in the menus. */
@@ -146,7 +164,7 @@ public enum VmAction {
   private final String tooltip;
   private final Where where;
   private final Capability needs;
-  private final boolean destructive;
+  private final Confirm confirm;
   private final Function<VmControls, CompletableFuture<?>> call;
 
   VmAction(
@@ -156,7 +174,7 @@ public enum VmAction {
       String tooltip,
       Where where,
       Capability needs,
-      boolean destructive,
+      Confirm confirm,
       Function<VmControls, CompletableFuture<?>> call) {
     this.label = label;
     this.verb = verb;
@@ -164,7 +182,7 @@ public enum VmAction {
     this.tooltip = tooltip;
     this.where = where;
     this.needs = needs;
-    this.destructive = destructive;
+    this.confirm = confirm;
     this.call = call;
   }
 
@@ -198,9 +216,33 @@ public enum VmAction {
     return where;
   }
 
-  /** True for a power cut, which the app confirms first. */
-  public boolean destructive() {
-    return destructive;
+  /**
+   * What the app (unless told not to) and {@code berth power} on a terminal ask before doing it, or
+   * null for an action that needs no confirmation: the ones that lose what the guest has not
+   * written to disk.
+   */
+  public Confirm confirm() {
+    return confirm;
+  }
+
+  /**
+   * The question before an action that cuts the guest's power, and what it does to the guest.
+   *
+   * @param question with {@code %s} for the VM's name
+   */
+  public record Confirm(String question, String consequence) {
+    /** {@code what}, then what a power cut means for the guest. */
+    static Confirm powerCut(String question, String what) {
+      return new Confirm(
+          question,
+          what
+              + ": a power cut for the guest, and anything it has not written to disk is lost."
+              + " Shut down lets the guest stop cleanly.");
+    }
+
+    public String question(String vm) {
+      return String.format(Locale.ROOT, question, vm);
+    }
   }
 
   /** True for the ways to end the run at once, after which the VM's sockets close. */
@@ -235,6 +277,9 @@ public enum VmAction {
     if (!state.isActive()) {
       return "it is not running";
     }
+    if (state == VmState.UNREACHABLE) {
+      return "its host cannot be reached";
+    }
     String stateProblem =
         switch (this) {
           case POWER_BUTTON, SHUT_DOWN ->
@@ -250,6 +295,10 @@ public enum VmAction {
           case RESUME -> state == VmState.PAUSED ? null : "it is not paused";
           case WAKE_UP -> state == VmState.SUSPENDED ? null : "it is not suspended";
           case CTRL_ALT_DEL -> state == VmState.RUNNING ? null : "it is not running";
+          case SAVE_STATE ->
+              state == VmState.RUNNING || state == VmState.PAUSED
+                  ? null
+                  : state == VmState.SAVING ? "it is saving already" : "it is not running";
           default -> null;
         };
     if (stateProblem != null) {

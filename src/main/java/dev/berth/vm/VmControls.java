@@ -33,4 +33,7 @@ public interface VmControls {
   CompletableFuture<?> wakeUp();
 
   CompletableFuture<?> ctrlAltDel();
+
+  /** Writes the running VM's state to disk and ends the run; the next start restores it. */
+  CompletableFuture<?> saveState();
 }

@@ -18,6 +18,8 @@ import java.util.Set;
  * killed Berth leaves nothing stale behind.
  */
 public final class VmLock implements AutoCloseable {
+  private static final String ELSEWHERE = "another Berth process started it";
+
   private final FileChannel channel;
   private final FileLock lock;
 
@@ -44,7 +46,7 @@ public final class VmLock implements AutoCloseable {
       FileLock l = ch.tryLock();
       if (l == null) {
         ch.close();
-        throw new IOException(vm + " is already running (another Berth process started it)");
+        throw new IOException(vm + " is already running (" + ELSEWHERE + ")");
       }
       return new VmLock(ch, l);
     } catch (OverlappingFileLockException e) {
@@ -63,6 +65,19 @@ public final class VmLock implements AutoCloseable {
       return false;
     } catch (IOException e) {
       return e.getMessage() != null && e.getMessage().contains("already running");
+    }
+  }
+
+  /**
+   * True if another process holds the VM's lock: it runs there. A VM this process runs (another
+   * session of it) is not.
+   */
+  public static boolean isHeldElsewhere(BerthDirs dirs, String vm) {
+    try {
+      acquire(dirs, vm).close();
+      return false;
+    } catch (IOException e) {
+      return e.getMessage() != null && e.getMessage().contains(ELSEWHERE);
     }
   }
 

@@ -3,6 +3,7 @@ package dev.berth.vm;
 import dev.berth.event.MachineEvent;
 import dev.berth.event.MachineExit;
 import dev.berth.event.MachineListener;
+import dev.berth.event.RunState;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -39,6 +40,12 @@ public final class VmSession implements VmControls {
 
   static final int AGENT_RECHECK_SECONDS = 30;
 
+  /**
+   * Seconds of no console output with the emulator busy (at least half a host CPU) after which the
+   * guest is said to be stuck. A booting guest prints far more often; an idle one waits in WFI.
+   */
+  static final int STALL_SECONDS = 10;
+
   private static final System.Logger LOG = System.getLogger(VmSession.class.getName());
 
   private static final ExecutorService BLOCKING =
@@ -72,6 +79,9 @@ public final class VmSession implements VmControls {
   private volatile List<Run> runs;
   private volatile Set<Capability> capabilities;
 
+  /** Console bytes the current run has printed; written by the backend's console thread only. */
+  private volatile long consoleBytes;
+
   // the session thread's alone
   private LiveRun liveRun;
   private RunRecorder recorder;
@@ -84,6 +94,16 @@ public final class VmSession implements VmControls {
   private String lastEnd = "";
   private static final String LAST_RUN = "Last run: ";
   private VmLock runLock;
+  private long consoleSeen;
+  private long cpuAtLastOutput;
+  private int quietSeconds;
+  private String stalled = "";
+
+  /** Polls the lock of this VM while another process runs it; null when none does. */
+  private ScheduledFuture<?> lockWatch;
+
+  /** A reattach is looking for the VM (session thread only). */
+  private boolean reattaching;
 
   public VmSession(VmSpec spec, Backends backends, RunHistory history, BerthDirs dirs) {
     this.spec = spec;
@@ -102,14 +122,19 @@ public final class VmSession implements VmControls {
               t.setDaemon(true);
               return t;
             });
-    this.runs = List.copyOf(history.runs(spec.name()));
+    this.runs = List.copyOf(history.runs(spec.historyKey()));
     this.capabilities = backends.forSpec(spec).capabilities(spec);
+    lastEnd = lastEndOf(runs);
+  }
+
+  /** "Last run: …" for the newest run with an end, or "". */
+  private static String lastEndOf(List<Run> runs) {
     for (int i = runs.size() - 1; i >= 0; i--) {
       if (runs.get(i).end() != null) {
-        lastEnd = LAST_RUN + runs.get(i).end().words();
-        break;
+        return LAST_RUN + runs.get(i).end().words();
       }
     }
+    return "";
   }
 
   // ---- what observers read -----------------------------------------------------------------
@@ -141,6 +166,11 @@ public final class VmSession implements VmControls {
   /** The VM of the current (or last) run, or null before the first. */
   public RunningVm vm() {
     return vm;
+  }
+
+  /** What the action does on this VM's backend beyond its row's words; "" if nothing. */
+  public String caveat(VmAction action) {
+    return backends.forSpec(spec).caveat(spec, action);
   }
 
   /** Why the action cannot be used now, or null when it can. */
@@ -224,6 +254,16 @@ public final class VmSession implements VmControls {
                 VmLock lock = null;
                 try {
                   lock = VmLock.acquire(dirs, s.name());
+                  java.util.Optional<String> saved = backends.forSpec(s).savedState(s, dirs);
+                  if (saved.isPresent()) {
+                    on(
+                        () -> {
+                          lifecycle.restoring();
+                          sync();
+                          log("(restoring) " + saved.get());
+                          tell(l -> l.message("Restoring " + s.name() + " from " + saved.get()));
+                        });
+                  }
                   RunningVm v = backends.forSpec(s).start(s, dirs);
                   // a VM in this process holds the lock for its run; one that runs on its own
                   // (QEMU) is found by its live sockets and verified process from now on
@@ -237,6 +277,9 @@ public final class VmSession implements VmControls {
                           runLock = held; // released once the run's end is recorded
                         }
                         adopt(v, null);
+                        if (saved.isPresent()) {
+                          log("(restored) the guest goes on where it was saved");
+                        }
                         lifecycle.started();
                         sync();
                         tell(l -> l.message(name() + " started: " + v.describe()));
@@ -246,17 +289,57 @@ public final class VmSession implements VmControls {
                   if (lock != null) {
                     lock.close();
                   }
+                  boolean heldElsewhere = lock == null && VmLock.isHeld(dirs, s.name());
                   on(
                       () -> {
                         lifecycle.startFailed();
                         sync();
                         tell(l -> l.message("Cannot start " + s.name() + ": " + e.getMessage()));
                         started.completeExceptionally(e);
+                        if (heldElsewhere) {
+                          watchLockHolder();
+                        }
                       });
                 }
               });
         });
     return started;
+  }
+
+  /**
+   * Another process runs this VM: once it lets go of the VM's lock, "Cannot start" is no longer
+   * true. Say so, with the run history that process wrote.
+   */
+  private void watchLockHolder() {
+    if (lockWatch != null) {
+      return;
+    }
+    lockWatch =
+        TICKS.scheduleWithFixedDelay(
+            () -> {
+              if (!VmLock.isHeld(dirs, name())) {
+                on(this::lockHolderGone);
+              }
+            },
+            1,
+            1,
+            TimeUnit.SECONDS);
+  }
+
+  private void lockHolderGone() {
+    if (lockWatch == null) {
+      return;
+    }
+    lockWatch.cancel(false);
+    lockWatch = null;
+    if (state.isActive()) {
+      return; // started here meanwhile: its own messages stand
+    }
+    runs = List.copyOf(history.runs(spec.historyKey()));
+    lastEnd = lastEndOf(runs);
+    tell(l -> l.runsChanged(runs));
+    tell(l -> l.lastEnd(lastEnd));
+    tell(l -> l.message(name() + " stopped in the other Berth process; it can start here now"));
   }
 
   /**
@@ -266,9 +349,11 @@ public final class VmSession implements VmControls {
   public void reattach() {
     on(
         () -> {
-          if (state.isActive()) {
+          // one look at a time: two would take up the same QEMU twice
+          if (state.isActive() || reattaching) {
             return;
           }
+          reattaching = true;
           VmSpec s = spec;
           BLOCKING.execute(
               () -> {
@@ -276,10 +361,12 @@ public final class VmSession implements VmControls {
                 try {
                   found = backends.forSpec(s).reattach(s, dirs);
                 } catch (IOException e) {
+                  on(() -> reattaching = false);
                   tellLater(
                       l -> l.message("Cannot reattach to " + s.name() + ": " + e.getMessage()));
                   return;
                 }
+                on(() -> reattaching = false);
                 if (found.live() != null) {
                   RunningVm v = found.live();
                   on(
@@ -298,8 +385,8 @@ public final class VmSession implements VmControls {
   }
 
   private void recordLostRun(int run, String detail) {
-    LostRuns.end(history, name(), run, detail);
-    runs = List.copyOf(history.runs(name()));
+    LostRuns.end(history, spec.historyKey(), run, detail);
+    runs = List.copyOf(history.runs(spec.historyKey()));
     lastEnd = LAST_RUN + Lifecycle.describe(MachineExit.unknown(detail));
     tell(l -> l.runsChanged(runs));
     tell(l -> l.lastEnd(lastEnd));
@@ -340,13 +427,27 @@ public final class VmSession implements VmControls {
             on(() -> exited(v, exit));
           }
         });
-    beginRun(continuedRun);
+    v.watchLink(
+        new RunningVm.Link() {
+          @Override
+          public void lost(String why) {
+            on(() -> linkLost(v, why));
+          }
+
+          @Override
+          public void regained(RunState now) {
+            on(() -> linkRegained(v, now));
+          }
+        });
+    beginRun(v, continuedRun);
     sync();
     if (!lastEnd.isEmpty() && !lastEnd.startsWith(LAST_RUN)) {
       lastEnd = LAST_RUN + lastEnd; // a new run is under way: the old end is history
       tell(l -> l.lastEnd(lastEnd));
     }
-    log((continuedRun == null ? "(start) " : "(reattached) ") + v.describe());
+    log(
+        (v.recordsItsOwnRun() ? "(taken up) " : continuedRun == null ? "(start) " : "(reattached) ")
+            + v.describe());
     String accel = v.accelerator();
     tell(l -> l.accelerator(accel));
     if (!accel.isEmpty()) {
@@ -377,6 +478,8 @@ public final class VmSession implements VmControls {
                       }
                     }));
     ticks = 0;
+    consoleSeen = -1; // the first tick takes its own measure
+    setStalled("");
     agentAnswers = false;
     if (ticker != null) {
       ticker.cancel(false);
@@ -386,6 +489,7 @@ public final class VmSession implements VmControls {
   }
 
   private void console(byte[] b, int off, int len) {
+    consoleBytes += len; // one writer: the run's console thread
     RunningVm.ConsoleSink sink = consoleSink;
     if (sink != null) {
       sink.write(b, off, len);
@@ -464,7 +568,12 @@ public final class VmSession implements VmControls {
           CompletableFuture<?> f = report(v.quit(), "Quit");
           lifecycle.stopping();
           sync();
-          tell(l -> l.message("Quitting the emulator (the guest gets no notice)"));
+          String caveat = caveat(VmAction.QUIT);
+          tell(
+              l ->
+                  l.message(
+                      "Quitting the emulator (the guest gets no notice)"
+                          + (caveat.isEmpty() ? "" : ". " + caveat)));
           return f;
         });
   }
@@ -537,6 +646,21 @@ public final class VmSession implements VmControls {
   @Override
   public CompletableFuture<?> wakeUp() {
     return simple(VmAction.WAKE_UP, RunningVm::wakeUp, "Wake up", "Waking up");
+  }
+
+  /** Saving ends the run as the user asked; the next start goes on from the saved state. */
+  @Override
+  public CompletableFuture<?> saveState() {
+    return act(
+        VmAction.SAVE_STATE,
+        v -> {
+          userAsked = true;
+          CompletableFuture<?> f = report(v.saveState(), "Save state");
+          lifecycle.saving();
+          sync();
+          tell(l -> l.message("Saving " + name() + "'s state…"));
+          return f;
+        });
   }
 
   @Override
@@ -649,6 +773,27 @@ public final class VmSession implements VmControls {
     tell(l -> l.waiting(0, false));
   }
 
+  /**
+   * The user chose to keep waiting after the power-button timeout: the count starts again, and the
+   * offer comes back after another timeout if the guest still runs.
+   */
+  public void keepWaiting() {
+    on(
+        () -> {
+          if (waitStartNanos >= 0 && state.isActive()) {
+            beginWait();
+            tell(
+                l ->
+                    l.message(
+                        "Waiting "
+                            + spec.powerButtonTimeoutSeconds()
+                            + " s more for "
+                            + name()
+                            + " to shut down"));
+          }
+        });
+  }
+
   private void endWait() {
     if (waitStartNanos >= 0) {
       waitStartNanos = -1;
@@ -679,12 +824,53 @@ public final class VmSession implements VmControls {
       boolean out = waitTimedOut;
       tell(l -> l.waiting(s, out));
     }
+    checkProgress(v);
     String line = v.sampleStats();
     tell(l -> l.stats(line));
     // the agent starts late in the guest's boot and may stop: ask again now and then
     int every = agentAnswers ? AGENT_RECHECK_SECONDS : AGENT_PROBE_SECONDS;
     if (++ticks % every == 0) {
       probeAgent(v);
+    }
+  }
+
+  /**
+   * A guest that prints nothing for {@link #STALL_SECONDS} while the emulator keeps at least half a
+   * host CPU busy is said to be stuck (a kernel hung early, a loop): "Running" alone would not show
+   * it. Output, a pause or the end of the run clears it.
+   */
+  private void checkProgress(RunningVm v) {
+    long cpu = v.cpuNanos();
+    long printed = consoleBytes;
+    if (cpu < 0) {
+      return;
+    }
+    if (printed != consoleSeen || state != VmState.RUNNING) {
+      consoleSeen = printed;
+      cpuAtLastOutput = cpu;
+      quietSeconds = 0;
+      setStalled("");
+      return;
+    }
+    quietSeconds++;
+    if (quietSeconds >= STALL_SECONDS
+        && cpu - cpuAtLastOutput >= quietSeconds * 500_000_000L
+        && stalled.isEmpty()) {
+      setStalled(
+          name()
+              + " has printed nothing for "
+              + quietSeconds
+              + " s and keeps the CPU busy: the guest may be stuck");
+    }
+  }
+
+  private void setStalled(String words) {
+    if (!words.equals(stalled)) {
+      stalled = words;
+      tell(l -> l.stalled(words));
+      if (!words.isEmpty()) {
+        log("(no progress) " + words);
+      }
     }
   }
 
@@ -724,6 +910,10 @@ public final class VmSession implements VmControls {
       recorder.event(e);
     }
     sync();
+    if (e.name().equals(MachineEvent.RESET)) {
+      Object why = e.data().get("reason");
+      tell(l -> l.rebooted(why == null ? "reset" : why.toString()));
+    }
     if (e.name().equals(MachineEvent.RESUME) || e.name().equals(MachineEvent.RESET)) {
       endWait();
     } else if (e.name().equals(MachineEvent.POWERDOWN) && waitStartNanos < 0) {
@@ -736,6 +926,31 @@ public final class VmSession implements VmControls {
       tell(l -> l.message(name() + " runs again"));
     }
     log(dev.berth.qmp.QmpJson.eventLine(e));
+  }
+
+  private void linkLost(RunningVm v, String why) {
+    if (v != vm || !state.isActive()) {
+      return;
+    }
+    lifecycle.unreachable();
+    sync();
+    log("(host unreachable) " + why);
+    tell(l -> l.message(name() + ": host unreachable: " + why));
+  }
+
+  private void linkRegained(RunningVm v, RunState now) {
+    if (v != vm || state != VmState.UNREACHABLE) {
+      return;
+    }
+    lifecycle.reachable(now);
+    sync();
+    log("(host reachable) " + v.describe() + ": " + now.qapiName());
+    tell(
+        l ->
+            l.message(
+                name()
+                    + ": its host answers again; it is "
+                    + state.label().toLowerCase(java.util.Locale.ROOT)));
   }
 
   private void exited(RunningVm v, MachineExit exit) {
@@ -765,6 +980,7 @@ public final class VmSession implements VmControls {
     tell(l -> l.message(name() + ": " + words));
     endWait();
     agentAnswers = false;
+    setStalled("");
     tell(l -> l.agent(""));
     tell(l -> l.stats(""));
     sync();
@@ -772,20 +988,35 @@ public final class VmSession implements VmControls {
       tell(l -> l.unexpectedStop(words));
     }
     userAsked = false;
+    if (v.recordsItsOwnRun()) {
+      watchLockHolder(); // the history as that process wrote it, once it lets go
+    }
   }
 
   /** Starts recording a run, or goes on with {@code continued} after a reattach. */
-  private void beginRun(Integer continued) {
+  private void beginRun(RunningVm v, Integer continued) {
     List<Run> all = new ArrayList<>(runs);
+    if (v.recordsItsOwnRun()) {
+      // the process that runs it writes the history: show its open run, never write one
+      all = new ArrayList<>(history.runs(spec.historyKey()));
+      continued = LostRuns.openRun(all);
+    }
     int number = all.isEmpty() ? 1 : all.get(all.size() - 1).number() + 1;
     long startMicros = MachineEvent.nowMicros();
-    try {
-      recorder =
-          continued == null ? history.startRun(name()) : history.continueRun(name(), continued);
-      number = recorder.run();
-    } catch (IOException e) {
+    if (v.recordsItsOwnRun()) {
       recorder = null;
-      tell(l -> l.message("Run history cannot be written: " + e.getMessage()));
+      number = continued == null ? number : continued;
+    } else {
+      try {
+        recorder =
+            continued == null
+                ? history.startRun(spec.historyKey())
+                : history.continueRun(spec.historyKey(), continued);
+        number = recorder.run();
+      } catch (IOException e) {
+        recorder = null;
+        tell(l -> l.message("Run history cannot be written: " + e.getMessage()));
+      }
     }
     if (continued != null) {
       for (int i = all.size() - 1; i >= 0; i--) {

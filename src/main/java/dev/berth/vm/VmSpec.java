@@ -105,6 +105,15 @@ public record VmSpec(
     @JsonProperty("libvirt")
     LIBVIRT;
 
+    /** The name people read: "bundled core", "QEMU", "libvirt". */
+    public String label() {
+      return switch (this) {
+        case BUNDLED -> "bundled core";
+        case QEMU -> "QEMU";
+        case LIBVIRT -> "libvirt";
+      };
+    }
+
     /** The name in JSON and on the command line. */
     public String id() {
       return name().toLowerCase(java.util.Locale.ROOT);
@@ -163,6 +172,35 @@ public record VmSpec(
         cdrom,
         Accel.AUTO,
         null);
+  }
+
+  /**
+   * The name this VM's runs are kept under in the history: its name, or for a libvirt domain its
+   * name tagged with its host (domains of two hosts, or a domain and a VM of Berth's own, may share
+   * a name). Always a valid {@link VmNames} name.
+   */
+  public String historyKey() {
+    if (backend != Backend.LIBVIRT || connection == null) {
+      return name;
+    }
+    String host = hex(sha256(connection), 4);
+    String key = "libvirt-" + host + "-" + name;
+    return key.length() <= VmNames.MAX_LENGTH
+        ? key
+        : "libvirt-" + hex(sha256(connection + "\n" + name), 16);
+  }
+
+  private static byte[] sha256(String s) {
+    try {
+      return java.security.MessageDigest.getInstance("SHA-256")
+          .digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java has SHA-256", e);
+    }
+  }
+
+  private static String hex(byte[] b, int n) {
+    return java.util.HexFormat.of().formatHex(b, 0, n);
   }
 
   /** The spec of domain {@code name} that libvirt runs at {@code uri}, as Berth lists it. */
@@ -226,37 +264,31 @@ public record VmSpec(
   }
 
   public VmSpec withName(String newName) {
-    return new VmSpec(
-        newName,
-        backend,
-        memoryMiB,
-        kernel,
-        initrd,
-        append,
-        bios,
-        disks,
-        powerButtonTimeoutSeconds,
-        schemaVersion,
-        arch,
-        machine,
-        cpus,
-        cdrom,
-        accel,
-        connection);
+    return with(newName, backend, powerButtonTimeoutSeconds, arch, machine);
+  }
+
+  public VmSpec withPowerButtonTimeout(int seconds) {
+    return with(name, backend, seconds, arch, machine);
   }
 
   /** This spec for QEMU on {@code arch} with machine type {@code machine} (null: its default). */
   public VmSpec withQemu(String newArch, String newMachine) {
+    return with(name, Backend.QEMU, powerButtonTimeoutSeconds, newArch, newMachine);
+  }
+
+  /** This spec with the fields the withers change. */
+  private VmSpec with(
+      String newName, Backend newBackend, int timeout, String newArch, String newMachine) {
     return new VmSpec(
-        name,
-        Backend.QEMU,
+        newName,
+        newBackend,
         memoryMiB,
         kernel,
         initrd,
         append,
         bios,
         disks,
-        powerButtonTimeoutSeconds,
+        timeout,
         schemaVersion,
         newArch,
         newMachine,

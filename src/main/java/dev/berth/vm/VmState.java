@@ -10,6 +10,12 @@ public enum VmState {
   POWERING_DOWN("Powering down"),
   SHUTTING_DOWN("Shutting down"),
   STOPPING("Stopping"),
+  /** Its state is being written to disk; the run ends as saved. */
+  SAVING("Saving state"),
+  /** Starting from a saved state: the guest goes on where it was. */
+  RESTORING("Restoring"),
+  /** Its host cannot be reached: it may run on, unseen, until the host answers again. */
+  UNREACHABLE("Host unreachable"),
   CRASHED("Crashed");
 
   private final String label;

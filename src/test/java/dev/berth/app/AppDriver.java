@@ -3,12 +3,14 @@ package dev.berth.app;
 import dev.berth.app.terminal.TerminalModel;
 import dev.berth.app.terminal.TerminalView;
 import dev.berth.vm.BerthDirs;
+import dev.berth.vm.VmAction;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import javafx.scene.control.Button;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListView;
 import org.testfx.api.FxRobot;
@@ -47,15 +49,95 @@ final class AppDriver {
   }
 
   /** Quit emulator from the toolbar, ticking "Don't ask again" and confirming. */
-  static void quitConfirming(FxRobot robot) {
+  static void quitConfirming(FxRobot robot) throws Exception {
     robot.clickOn("Quit emulator");
-    robot.clickOn("Don't ask again");
-    javafx.scene.control.Button confirm =
-        robot.lookup(".dialog-pane .button").queryAllAs(javafx.scene.control.Button.class).stream()
-            .filter(b -> b.getText().equals("Quit emulator"))
+    confirm(robot, VmAction.QUIT, true);
+  }
+
+  /** Clicks {@code button}, then the confirmation's button for {@code action}. */
+  static void clickConfirming(FxRobot robot, String button, VmAction action) throws Exception {
+    robot.clickOn(button);
+    confirm(robot, action, false);
+  }
+
+  /**
+   * Answers the question {@code action} asks with its own button, ticking "Don't ask again" if
+   * {@code dontAsk}.
+   */
+  static void confirm(FxRobot robot, VmAction action, boolean dontAsk) throws Exception {
+    waitForDialog(robot);
+    if (dontAsk) {
+      robot.clickOn("Don't ask again");
+    }
+    Button confirm =
+        robot.lookup(".dialog-pane .button").queryAllAs(Button.class).stream()
+            .filter(b -> b.getText().equals(action.shortLabel()))
             .findFirst()
             .orElseThrow();
     robot.clickOn(confirm);
+    waitFor(5, () -> robot.lookup(".dialog-pane").tryQuery().isEmpty());
+  }
+
+  /** Waits until a dialog is on screen (its window shown, so its buttons can be clicked). */
+  static void waitForDialog(FxRobot robot) throws Exception {
+    waitForVisible(robot, ".dialog-pane .button");
+  }
+
+  /**
+   * Waits until a node {@code query} finds can be clicked: shown, in a window that is showing and
+   * has been sized (a dialog's window has no size for a moment after it shows).
+   */
+  static void waitForVisible(FxRobot robot, String query) throws Exception {
+    waitFor(
+        5,
+        () ->
+            robot.lookup(query).queryAll().stream()
+                .anyMatch(
+                    n -> {
+                      javafx.geometry.Bounds b =
+                          n.getScene() == null ? null : n.localToScreen(n.getBoundsInLocal());
+                      return n.isVisible()
+                          && n.getScene().getWindow().isShowing()
+                          && b != null
+                          && !Double.isNaN(b.getMinY());
+                    }));
+  }
+
+  /**
+   * Fires the Machine menu's item whose label starts with {@code label} (Monocle draws no menu
+   * popups to click on), later on the FX thread: a confirmation it opens waits for the test.
+   */
+  static void fireMenuItem(FxRobot robot, String label) {
+    javafx.scene.control.MenuBar bar =
+        robot.lookup(".menu-bar").queryAs(javafx.scene.control.MenuBar.class);
+    javafx.scene.control.MenuItem item =
+        bar.getMenus().stream()
+            .flatMap(m -> m.getItems().stream())
+            .flatMap(
+                i ->
+                    i instanceof javafx.scene.control.Menu sub
+                        ? java.util.stream.Stream.concat(
+                            java.util.stream.Stream.of(i), sub.getItems().stream())
+                        : java.util.stream.Stream.of(i))
+            .filter(i -> i.getText() != null && i.getText().startsWith(label))
+            .findFirst()
+            .orElseThrow();
+    javafx.application.Platform.runLater(item::fire);
+  }
+
+  /** The text a label shows on screen: its text, or less and an ellipsis when cut short. */
+  static String shownText(javafx.scene.control.Labeled label) {
+    javafx.scene.Node text = label.lookup(".text");
+    return text instanceof javafx.scene.text.Text t ? t.getText() : label.getText();
+  }
+
+  /** Asks the window to close, as its close box does; a dialog it opens waits for the test. */
+  static void requestClose(javafx.stage.Stage stage) {
+    javafx.application.Platform.runLater(
+        () ->
+            stage.fireEvent(
+                new javafx.stage.WindowEvent(
+                    stage, javafx.stage.WindowEvent.WINDOW_CLOSE_REQUEST)));
   }
 
   /** Selects {@code vm} in the VM list, as a click on it would. */

@@ -40,13 +40,22 @@ class FramebufferViewTest {
   private RfbClient client;
   private QemuVgaGuest guest;
 
+  /**
+   * A window of the test's own: TestFX's shared primary stage keeps the size and place an earlier
+   * test class gave it, and this test maps pointer positions.
+   */
   @Start
-  void start(Stage stage) {
-    this.stage = stage;
+  void start(Stage primary) {
+    this.stage = new Stage();
   }
 
   @AfterEach
-  void stop() {
+  void stop() throws Exception {
+    fx(
+        () -> {
+          stage.close();
+          return null;
+        });
     if (client != null) {
       client.close();
     }

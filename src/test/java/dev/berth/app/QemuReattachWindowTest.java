@@ -27,14 +27,16 @@ import org.testfx.framework.junit5.Start;
 @ExtendWith(ApplicationExtension.class)
 class QemuReattachWindowTest {
   private BerthApp.Library library;
+  private BerthDirs dirs;
   private long pid;
 
   @Start
   void start(Stage stage) throws Exception {
     X86TestGuest.ensureBuilt();
-    BerthDirs dirs = AppDriver.freshDirs("ba");
+    dirs = AppDriver.freshDirs("ba");
     VmStore store = new VmStore(dirs.config());
     store.save(X86TestGuest.spec("live", "pc", ""));
+    store.save(X86TestGuest.spec("later", "pc", ""));
     store.save(X86TestGuest.spec("gone", "pc", ""));
     RunHistory history = new RunHistory(dirs.state());
     // an earlier Berth started "live" and went away, leaving QEMU running
@@ -80,5 +82,38 @@ class QemuReattachWindowTest {
     assertEquals(VmState.SHUT_OFF, gone.stateProperty().get());
     assertEquals(1, gone.runs().size());
     assertEquals(dev.berth.event.MachineExit.Kind.UNKNOWN, gone.runs().get(0).end().kind());
+  }
+
+  /**
+   * A QEMU VM started from the command line while the window is open (berth start) is taken up at
+   * once: state, events, power.
+   */
+  @Test
+  void aVmStartedElsewhereWhileTheWindowIsOpenIsTakenUp(FxRobot robot) throws Exception {
+    VmViewModel later = vm("later");
+    AppDriver.waitFor(30, () -> vm("live").stateProperty().get() == VmState.RUNNING);
+    assertEquals(VmState.SHUT_OFF, later.stateProperty().get());
+    // what berth start does for a QEMU VM: launch it detached and note the history run
+    QemuVm elsewhere = QemuVm.launch(X86TestGuest.spec("later", "pc", ""), dirs);
+    try (RunRecorder r = new RunHistory(dirs.state()).startRun("later")) {
+      r.state(VmState.RUNNING, System.currentTimeMillis() * 1000);
+      elsewhere.recordRun(r.run());
+    }
+    elsewhere.detach();
+    try {
+      AppDriver.waitFor(30, () -> later.stateProperty().get() == VmState.RUNNING);
+      AppDriver.waitFor(5, () -> later.messageProperty().get().startsWith("Reattached to later"));
+      robot.interact(later::quit);
+      AppDriver.waitFor(30, () -> later.stateProperty().get() == VmState.SHUT_OFF);
+      assertEquals("Emulator quit by host (host-qmp-quit)", later.lastEndProperty().get());
+    } finally {
+      // whatever failed, no QEMU outlives the test
+      for (VmViewModel m : java.util.List.of(later, vm("live"))) {
+        if (m.isActive()) {
+          robot.interact(m::quit);
+          AppDriver.waitFor(30, () -> !m.isActive());
+        }
+      }
+    }
   }
 }

@@ -23,6 +23,7 @@ import org.testfx.framework.junit5.Start;
 class QemuWindowTest {
   private VmViewModel vm;
   private BerthApp.Library library;
+  private Stage stage;
 
   @BeforeAll
   static void guest() throws Exception {
@@ -31,6 +32,7 @@ class QemuWindowTest {
 
   @Start
   void start(Stage stage) throws Exception {
+    this.stage = stage;
     BerthDirs dirs = AppDriver.freshDirs("bw");
     VmStore store = new VmStore(dirs.config());
     store.save(X86TestGuest.spec("x86", "pc", "acpid=0"));
@@ -88,10 +90,27 @@ class QemuWindowTest {
   void ignoredButtonThenForceOff(FxRobot robot) throws Exception {
     select(robot, "x86");
     startAndWaitForGuest(robot);
+    // closing says the QEMU VM runs on, and that the next Berth takes it up
+    AppDriver.requestClose(stage);
+    AppDriver.waitFor(5, () -> robot.lookup(".dialog-pane").tryQuery().isPresent());
+    javafx.scene.control.DialogPane ask =
+        robot.lookup(".dialog-pane").queryAs(javafx.scene.control.DialogPane.class);
+    assertEquals("x86 is still running", ask.getHeaderText());
+    assertTrue(
+        ask.getContent().lookupAll(".label").stream()
+            .anyMatch(
+                n ->
+                    ((javafx.scene.control.Label) n)
+                        .getText()
+                        .equals("• x86 keeps running on QEMU; the next Berth takes it up again")));
+    AppDriver.waitForVisible(robot, "Cancel");
+    robot.clickOn("Cancel");
+    AppDriver.waitFor(5, () -> robot.lookup(".dialog-pane").tryQuery().isEmpty());
+    assertTrue(stage.isShowing());
     robot.clickOn("Power button");
     AppDriver.waitFor(10, () -> AppDriver.events(robot).contains("POWERDOWN"));
     assertEquals("Powering down", AppDriver.badge(robot).getText(), "no acpid: the guest runs on");
-    robot.clickOn("#forceOff");
+    AppDriver.clickConfirming(robot, "#forceOff", dev.berth.vm.VmAction.FORCE_OFF);
     AppDriver.waitFor(30, () -> AppDriver.badge(robot).getText().equals("Shut off"));
     assertEquals("Terminated by signal (host-signal)", AppDriver.lastEnd(robot));
     assertTrue(AppDriver.events(robot).contains("{\"guest\":false,\"reason\":\"host-signal\"}"));
@@ -101,18 +120,8 @@ class QemuWindowTest {
   void killFromTheSignalMenuEndsWithNoEvent(FxRobot robot) throws Exception {
     select(robot, "x86");
     startAndWaitForGuest(robot);
-    // the menu item itself, fired as a click would (Monocle draws no menu popups to click on)
-    javafx.scene.control.MenuBar bar =
-        robot.lookup(".menu-bar").queryAs(javafx.scene.control.MenuBar.class);
-    javafx.scene.control.MenuItem kill =
-        bar.getMenus().stream()
-            .flatMap(m -> m.getItems().stream())
-            .filter(i -> i instanceof javafx.scene.control.Menu m && m.getText().equals("Si_gnal"))
-            .flatMap(m -> ((javafx.scene.control.Menu) m).getItems().stream())
-            .filter(i -> i.getText().startsWith("_Kill"))
-            .findFirst()
-            .orElseThrow();
-    robot.interact(kill::fire);
+    AppDriver.fireMenuItem(robot, "_Kill");
+    AppDriver.confirm(robot, dev.berth.vm.VmAction.KILL, false);
     AppDriver.waitFor(30, () -> AppDriver.badge(robot).getText().equals("Shut off"));
     assertEquals("Killed — no shutdown event", AppDriver.lastEnd(robot));
     assertTrue(!AppDriver.events(robot).contains("SHUTDOWN"), AppDriver.events(robot));
@@ -132,7 +141,7 @@ class QemuWindowTest {
                 .replaceAll(".*pid (\\d+).*", "$1"));
     dev.berth.backend.qemu.ProcessSignals.send(ProcessHandle.of(pid).orElseThrow(), "STOP");
     long t0 = System.nanoTime();
-    robot.clickOn("#forceOff");
+    AppDriver.clickConfirming(robot, "#forceOff", dev.berth.vm.VmAction.FORCE_OFF);
     AppDriver.waitFor(30, () -> AppDriver.badge(robot).getText().equals("Shut off"));
     double waited = (System.nanoTime() - t0) / 1e9;
     assertEquals("Killed — no shutdown event", AppDriver.lastEnd(robot));

@@ -223,6 +223,11 @@ class VmCommandsTest {
                 "auto")
             .status());
 
+    CliProcess.Result small = run("create", "tiny", "--kernel", "bundled:linux", "--memory", "64");
+    assertEquals(1, small.status());
+    assertEquals(1, small.err().lines().count(), small.err());
+    assertTrue(small.err().contains("bundled:linux needs at least 65 MiB"), small.err());
+
     CliProcess.Result bad =
         run("create", "scratch", "--memory", "99999", "--kernel", "/no/such/file");
     assertEquals(1, bad.status());
@@ -252,7 +257,15 @@ class VmCommandsTest {
     assertTrue(!java.nio.file.Files.readString(json).contains("data.img"), "disk removed");
 
     assertTrue(run("list").out().contains("scratch"));
-    assertEquals(0, run("delete", "scratch").status());
+    // a disk Berth made for it goes with --with-data (the user's data.img stays)
+    Path own = home.resolve(".local/state/berth/disks/scratch.img");
+    java.nio.file.Files.createDirectories(own.getParent());
+    java.nio.file.Files.write(own, new byte[512]);
+    CliProcess.Result deleted = run("delete", "scratch", "--with-data");
+    assertEquals(0, deleted.status(), deleted.err());
+    assertTrue(deleted.out().startsWith("deleted scratch; deleted "), deleted.out());
+    assertTrue(!java.nio.file.Files.exists(own));
+    assertTrue(java.nio.file.Files.exists(disk));
     assertEquals(1, run("delete", "scratch").status());
     assertTrue(!java.nio.file.Files.exists(json));
   }

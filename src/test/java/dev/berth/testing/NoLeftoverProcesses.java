@@ -23,7 +23,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * through the service file and {@code junit-platform.properties}.
  */
 public final class NoLeftoverProcesses implements AfterAllCallback {
-  static final String MARKER = "BERTH_TEST_RUN";
+  public static final String MARKER = "BERTH_TEST_RUN";
 
   @Override
   public void afterAll(ExtensionContext context) throws Exception {

@@ -91,6 +91,22 @@ class SpecValidatorTest {
     return VmSpec.of("x", VmSpec.Backend.QEMU, "/bin/sh").withQemu("x86_64", machine);
   }
 
+  @Test
+  void aBundledGuestsOwnMinimumIsOneLineWithItsReason() {
+    SpecValidator withLinux =
+        new SpecValidator(
+            Set.of("linux"), Map.of("linux", new SpecValidator.GuestMinimum(65, "it hangs")));
+    VmSpec linux = VmSpec.defaultLinux();
+    VmSpec small =
+        with(linux, "x", VmSpec.Backend.BUNDLED, 64, linux.kernel(), null, null, List.of(), 30);
+    assertEquals(
+        "bundled:linux needs at least 65 MiB (it hangs)",
+        withLinux.validate(small, List.of()).get(SpecValidator.MEMORY));
+    VmSpec enough =
+        with(linux, "x", VmSpec.Backend.BUNDLED, 65, linux.kernel(), null, null, List.of(), 30);
+    assertFalse(withLinux.validate(enough, List.of()).containsKey(SpecValidator.MEMORY));
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"pc", "q35", "pc-i440fx-7.2", "pc-q35-4.0.1", "pc-q35-10.1"})
   void acceptsQemusMachineTypes(String machine) {

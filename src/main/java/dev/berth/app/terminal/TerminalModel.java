@@ -100,7 +100,10 @@ public final class TerminalModel {
     resetState();
   }
 
-  /** Change the screen size. Lines are not re-wrapped; rows leaving the top go to scrollback. */
+  /**
+   * Change the screen size. On the main screen a new width re-wraps the scrollback and the screen
+   * (nothing is cut off for good); rows leaving the top go to scrollback.
+   */
   public void resize(int columns, int newRows) {
     columns = Math.max(1, columns);
     newRows = Math.max(1, newRows);
@@ -108,8 +111,13 @@ public final class TerminalModel {
       return;
     }
     if (columns != cols) {
-      for (TerminalLine line : main) {
-        line.resize(columns, CellStyle.PLAIN);
+      if (alternate) {
+        // a full-screen program redraws at the new size; the main screen waits for it to end
+        for (TerminalLine line : main) {
+          line.resize(columns, CellStyle.PLAIN);
+        }
+      } else {
+        reflowMain(columns);
       }
       for (TerminalLine line : alt) {
         line.resize(columns, CellStyle.PLAIN);
@@ -174,6 +182,94 @@ public final class TerminalModel {
     main = lines;
     screen = main;
     cy = Math.max(0, y);
+  }
+
+  /**
+   * Re-wraps the scrollback and the main screen to {@code columns}: the rows of a line that wrapped
+   * are one line again, cut anew, so narrowing and widening lose nothing. The cursor stays on its
+   * character; rows below it that are blank are dropped, as a shrinking screen does.
+   */
+  private void reflowMain(int columns) {
+    int used = cy + 1;
+    for (int r = rows - 1; r > cy; r--) {
+      if (!isBlank(main[r])) {
+        used = r + 1;
+        break;
+      }
+    }
+    java.util.List<TerminalLine> old = new java.util.ArrayList<>(scrollback.size() + used);
+    for (int i = 0; i < scrollback.size(); i++) {
+      old.add(scrollback.get(i));
+    }
+    old.addAll(Arrays.asList(main).subList(0, used));
+    int cursorRow = scrollback.size() + cy;
+    // with a wrap pending, the cursor is past the last column: the next character starts a row
+    int cursorCol = cx + (wrapPending ? 1 : 0);
+    java.util.List<TerminalLine> out = new java.util.ArrayList<>(old.size());
+    int newRow = 0;
+    int newCol = 0;
+    for (int i = 0; i < old.size(); ) {
+      int j = i; // rows i..j are one line: all but the last wrapped
+      while (j < old.size() - 1 && old.get(j).wrapped) {
+        j++;
+      }
+      int length = 0;
+      int cursorAt = -1;
+      for (int k = i; k <= j; k++) {
+        if (k == cursorRow) {
+          cursorAt = length + cursorCol;
+        }
+        length += k < j ? old.get(k).length() : usedLength(old.get(k));
+      }
+      int need = Math.max(1, (length + columns - 1) / columns);
+      if (cursorAt >= 0) {
+        need = Math.max(need, cursorAt / columns + 1);
+      }
+      int first = out.size();
+      for (int n = 0; n < need; n++) {
+        TerminalLine line = new TerminalLine(columns, CellStyle.PLAIN);
+        line.wrapped = n < need - 1;
+        out.add(line);
+      }
+      int pos = 0;
+      for (int k = i; k <= j; k++) {
+        TerminalLine src = old.get(k);
+        int width = k < j ? src.length() : usedLength(src);
+        for (int c = 0; c < width; c++, pos++) {
+          TerminalLine dst = out.get(first + pos / columns);
+          dst.codepoints[pos % columns] = src.codepoints[c];
+          dst.styles[pos % columns] = src.styles[c];
+        }
+      }
+      if (cursorAt >= 0) {
+        newRow = first + cursorAt / columns;
+        newCol = cursorAt % columns;
+      }
+      i = j + 1;
+    }
+    int screenStart = Math.min(Math.max(0, out.size() - rows), newRow);
+    scrollback.clear();
+    for (int k = 0; k < screenStart; k++) {
+      scrollback.push(out.get(k));
+    }
+    TerminalLine[] lines = new TerminalLine[rows];
+    for (int r = 0; r < rows; r++) {
+      int k = screenStart + r;
+      lines[r] = k < out.size() ? out.get(k) : new TerminalLine(columns, CellStyle.PLAIN);
+    }
+    main = lines;
+    screen = main;
+    cx = newCol;
+    cy = newRow - screenStart;
+  }
+
+  /** Columns up to the last cell anything was written to (text or a coloured blank). */
+  private static int usedLength(TerminalLine line) {
+    int n = line.length();
+    while (n > 0 && line.codepoints[n - 1] == 0 && line.styles[n - 1] == CellStyle.PLAIN) {
+      n--;
+    }
+    return n;
   }
 
   private TerminalLine[] resizeSimple(TerminalLine[] lines, int newRows) {

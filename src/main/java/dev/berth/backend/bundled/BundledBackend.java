@@ -56,9 +56,24 @@ public final class BundledBackend implements Backend {
         : java.util.Optional.of(dev.berth.vm.LostRuns.BERTH_GONE);
   }
 
-  /** A bundled VM lives and dies with its process: there is nothing to take up. */
+  /** The data disk Berth made for a bundled guest that has no disk of the user's. */
   @Override
-  public Reattach reattach(VmSpec spec, BerthDirs dirs) {
-    return Reattach.none();
+  public java.util.List<java.nio.file.Path> madeFiles(VmSpec spec, BerthDirs dirs) {
+    return spec.disks().isEmpty()
+        ? java.util.List.of(BundledMachines.ownDiskPath(spec.name(), dirs))
+        : java.util.List.of();
+  }
+
+  /**
+   * A bundled VM lives and dies with its process: one that another Berth process runs (it holds the
+   * VM's lock and serves QMP) is taken up through its sockets, with that process's open run.
+   */
+  @Override
+  public Reattach reattach(VmSpec spec, BerthDirs dirs) throws java.io.IOException {
+    if (!dev.berth.vm.VmLock.isHeldElsewhere(dirs, spec.name())
+        || !dev.berth.vm.VmSockets.isLive(dev.berth.vm.VmSockets.qmp(dirs, spec.name()))) {
+      return Reattach.none();
+    }
+    return Reattach.live(ElsewhereVm.attach(spec, dirs), null);
   }
 }

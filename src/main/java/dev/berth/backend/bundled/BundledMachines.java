@@ -36,10 +36,29 @@ public final class BundledMachines {
               "/guests/linux/initramfs.cpio.gz",
               "/guests/linux/fw_jump.bin",
               "console=ttyS0",
-              "/guests/linux/data.img.gz"));
+              "/guests/linux/data.img.gz",
+              // Found by booting every size: OpenSBI's fw_jump copies the device tree to 34 MiB
+              // into RAM, past the end of RAM at 34 MiB or less, and into the initrd (placed
+              // halfway into RAM, as QEMU does) from 58 to 64 MiB; 36-56 and 65 up boot.
+              new dev.berth.vm.SpecValidator.GuestMinimum(
+                  65,
+                  "with less, the firmware's copy of the device tree overwrites the initramfs or"
+                      + " lies outside RAM, and the guest hangs after the OpenSBI banner")));
 
   public static Set<String> bundledGuests() {
     return GUESTS.keySet();
+  }
+
+  /** The validator for specs on this machine: the bundled guests and what each needs. */
+  public static dev.berth.vm.SpecValidator validator() {
+    Map<String, dev.berth.vm.SpecValidator.GuestMinimum> minimums = new java.util.HashMap<>();
+    GUESTS.forEach(
+        (name, guest) -> {
+          if (guest.minimum() != null) {
+            minimums.put(name, guest.minimum());
+          }
+        });
+    return new dev.berth.vm.SpecValidator(GUESTS.keySet(), minimums);
   }
 
   /**
@@ -77,13 +96,18 @@ public final class BundledMachines {
     }
   }
 
+  /** Where {@link #ownDisk} keeps {@code vm}'s data disk. */
+  static Path ownDiskPath(String vm, BerthDirs dirs) {
+    return dirs.state().resolve("disks").resolve(vm + ".img");
+  }
+
   /**
    * The VM's own data disk, made from the blank image the first time (a private temp file, then a
    * rename), in the private {@code disks/} directory; a link there is refused.
    */
   static Path ownDisk(String vm, String blank, BerthDirs dirs) throws ImageException {
-    Path disks = dirs.state().resolve("disks");
-    Path disk = disks.resolve(vm + ".img");
+    Path disk = ownDiskPath(vm, dirs);
+    Path disks = disk.getParent();
     try {
       PrivateFiles.directory(dirs.state());
       PrivateFiles.directory(disks);

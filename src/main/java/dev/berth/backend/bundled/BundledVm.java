@@ -269,6 +269,11 @@ public final class BundledVm implements RunningVm {
   }
 
   @Override
+  public long cpuNanos() {
+    return machine.hostCpuNanos();
+  }
+
+  @Override
   public AgentStatus probeAgent() {
     return agent.probe();
   }

@@ -6,6 +6,7 @@ import dev.berth.vm.BerthDirs;
 import dev.berth.vm.Capability;
 import dev.berth.vm.Reattach;
 import dev.berth.vm.RunningVm;
+import dev.berth.vm.VmHost;
 import dev.berth.vm.VmNames;
 import dev.berth.vm.VmSpec;
 import java.io.IOException;
@@ -30,13 +31,53 @@ public final class LibvirtBackend implements Backend {
 
   /** The domains defined at {@code uri}, as specs (names Berth cannot use are left out). */
   public static List<VmSpec> discover(String uri) throws IOException {
+    return specsOf(LibvirtHost.of(uri));
+  }
+
+  static List<VmSpec> specsOf(LibvirtHost host) throws IOException {
     List<VmSpec> specs = new ArrayList<>();
-    for (String name : LibvirtHost.of(uri).domainNames()) {
+    for (String name : host.domainNames()) {
       if (VmNames.isValid(name)) {
-        specs.add(VmSpec.libvirt(name, uri));
+        specs.add(VmSpec.libvirt(name, host.uri()));
       }
     }
+    specs.sort(java.util.Comparator.comparing(VmSpec::name));
     return specs;
+  }
+
+  /** One watcher per host for the whole process, as there is one connection. */
+  private static final java.util.Map<String, LibvirtVmHost> WATCHED =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** libvirt restores a managed save by itself on the next start. */
+  @Override
+  public Optional<String> savedState(VmSpec spec, BerthDirs dirs) {
+    try {
+      LibvirtHost host = LibvirtHost.of(spec.connection());
+      int has = host.withDomain(spec.name(), dom -> host.c().virDomainHasManagedSaveImage(dom, 0));
+      return has == 1 ? Optional.of(LibvirtVm.MANAGED_SAVE) : Optional.empty();
+    } catch (IOException e) {
+      return Optional.empty(); // the start that follows says what is wrong with the host
+    }
+  }
+
+  /** libvirt's own warning: a command it did not send leaves the domain marked. */
+  @Override
+  public String caveat(VmSpec spec, dev.berth.vm.VmAction action) {
+    return action == dev.berth.vm.VmAction.QUIT
+        ? "The quit goes to QEMU through libvirt's monitor pass-through: libvirt marks the domain"
+            + " tainted (custom-monitor) for as long as it runs."
+        : "";
+  }
+
+  static void unwatched(LibvirtVmHost h) {
+    WATCHED.remove(h.uri(), h);
+  }
+
+  @Override
+  public VmHost host(String uri) throws IOException {
+    LibvirtHost h = LibvirtHost.watch(uri);
+    return WATCHED.computeIfAbsent(uri, u -> new LibvirtVmHost(h));
   }
 
   /** A domain's state as QEMU names run states, and libvirt's own words with the reason. */
@@ -67,6 +108,7 @@ public final class LibvirtBackend implements Backend {
             Capability.KEYBOARD,
             Capability.SIGNALS,
             Capability.SUSPEND,
+            Capability.SAVE_STATE,
             Capability.OUTLIVES_APP);
     String host = uri == null ? null : URI.create(uri).getHost();
     if (host != null && !host.isEmpty()) {
@@ -84,13 +126,15 @@ public final class LibvirtBackend implements Backend {
   @Override
   public RunningVm start(VmSpec spec, BerthDirs dirs) throws IOException {
     LibvirtHost host = LibvirtHost.of(spec.connection());
-    LibvirtVm vm = new LibvirtVm(host, spec.name(), RunState.RUNNING);
+    LibvirtVm vm =
+        new LibvirtVm(host, spec.name(), RunState.RUNNING, -1, new LibvirtRunNote(spec, dirs));
     host.withDomain(
         spec.name(),
         dom -> {
           if (host.c().virDomainCreate(dom) < 0) {
             throw new IOException(host.error());
           }
+          vm.started(host.c().virDomainGetID(dom));
           return null;
         });
     return vm;
@@ -104,7 +148,8 @@ public final class LibvirtBackend implements Backend {
     if (state == RunState.SHUTDOWN) {
       return Reattach.none();
     }
-    return Reattach.live(new LibvirtVm(host, spec.name(), state), null);
+    LibvirtRunNote note = new LibvirtRunNote(spec, dirs);
+    return Reattach.live(new LibvirtVm(host, spec.name(), state, s[2], note), note.runOf(s[2]));
   }
 
   @Override

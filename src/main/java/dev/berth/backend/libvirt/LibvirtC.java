@@ -24,6 +24,8 @@ interface LibvirtC extends Library {
   int STATE_PMSUSPENDED = 7;
 
   // virDomainEventType and the details Berth reads
+  int EVENT_DEFINED = 0;
+  int EVENT_UNDEFINED = 1;
   int EVENT_STARTED = 2;
   int EVENT_SUSPENDED = 3;
   int EVENT_RESUMED = 4;
@@ -34,6 +36,7 @@ interface LibvirtC extends Library {
   int STOPPED_SHUTDOWN = 0;
   int STOPPED_DESTROYED = 1;
   int STOPPED_CRASHED = 2;
+  int STOPPED_SAVED = 4;
   int STOPPED_FAILED = 5;
 
   int EVENT_ID_LIFECYCLE = 0;
@@ -45,6 +48,21 @@ interface LibvirtC extends Library {
   int DESTROY_GRACEFUL = 1;
   int KEYCODE_SET_LINUX = 0;
   int CONNECT_LIST_DOMAINS_ACTIVE = 1;
+
+  // virConnectCloseReason
+  int CLOSE_REASON_ERROR = 0;
+  int CLOSE_REASON_EOF = 1;
+  int CLOSE_REASON_KEEPALIVE = 2;
+  int CLOSE_REASON_CLIENT = 3;
+
+  int GRAPHICS_SKIPAUTH = 1;
+  int CONSOLE_FORCE = 1;
+  int CONSOLE_SAFE = 2;
+
+  /** {@code virConnectCloseFunc}: the connection is gone (reason: {@code CLOSE_REASON_*}). */
+  interface CloseCallback extends Callback {
+    void invoke(Pointer conn, int reason, Pointer opaque);
+  }
 
   /** {@code virConnectDomainEventCallback} for lifecycle events. */
   interface LifecycleCallback extends Callback {
@@ -63,6 +81,32 @@ interface LibvirtC extends Library {
 
   int virConnectIsAlive(Pointer conn);
 
+  /** libvirt's version on the host: a round trip to libvirtd, so Berth's heartbeat. */
+  int virConnectGetLibVersion(Pointer conn, com.sun.jna.ptr.LongByReference version);
+
+  int virConnectRegisterCloseCallback(
+      Pointer conn, CloseCallback cb, Pointer opaque, Pointer freecb);
+
+  int virConnectUnregisterCloseCallback(Pointer conn, CloseCallback cb);
+
+  /** A blocking stream (flags 0): recv waits for data, -2 never happens. */
+  Pointer virStreamNew(Pointer conn, int flags);
+
+  /** Bytes read, 0 at the end of the stream, -1 on error. */
+  int virStreamRecv(Pointer stream, byte[] data, long nbytes);
+
+  int virStreamSend(Pointer stream, byte[] data, long nbytes);
+
+  int virStreamAbort(Pointer stream);
+
+  int virStreamFree(Pointer stream);
+
+  /** The domain's serial console on {@code stream}; devName null for the first one. */
+  int virDomainOpenConsole(Pointer dom, String devName, Pointer stream, int flags);
+
+  /** A file descriptor connected to the domain's graphics server (local connections only). */
+  int virDomainOpenGraphicsFD(Pointer dom, int idx, int flags);
+
   int virConnectListAllDomains(Pointer conn, PointerByReference domains, int flags);
 
   int virConnectDomainEventRegisterAny(
@@ -74,7 +118,10 @@ interface LibvirtC extends Library {
 
   Pointer virDomainDefineXML(Pointer conn, String xml);
 
-  int virDomainUndefine(Pointer dom);
+  /** With {@link #UNDEFINE_MANAGED_SAVE}: its saved state goes too. */
+  int virDomainUndefineFlags(Pointer dom, int flags);
+
+  int UNDEFINE_MANAGED_SAVE = 1;
 
   String virDomainGetName(Pointer dom);
 
@@ -83,6 +130,12 @@ interface LibvirtC extends Library {
   int virDomainGetState(Pointer dom, IntByReference state, IntByReference reason, int flags);
 
   int virDomainCreate(Pointer dom);
+
+  /** Saves the domain's state in libvirt's own place; the next virDomainCreate restores it. */
+  int virDomainManagedSave(Pointer dom, int flags);
+
+  /** 1 if the domain has a managed save image, 0 if not, -1 on error. */
+  int virDomainHasManagedSaveImage(Pointer dom, int flags);
 
   int virDomainShutdownFlags(Pointer dom, int flags);
 
@@ -104,6 +157,13 @@ interface LibvirtC extends Library {
   int virDomainRef(Pointer dom);
 
   String virGetLastErrorMessage();
+
+  /** {@code virErrorFunc}: libvirt's report of an error, which by default it prints to stderr. */
+  interface ErrorCallback extends Callback {
+    void invoke(Pointer userData, Pointer error);
+  }
+
+  void virSetErrorFunc(Pointer userData, ErrorCallback handler);
 
   /** {@code libvirt-qemu.so.0}: the QEMU monitor, through libvirt. */
   interface Qemu extends Library {
@@ -142,6 +202,9 @@ interface LibvirtC extends Library {
     return Loaded.get();
   }
 
+  /** Kept reachable for as long as libvirt may call it: for the whole process. */
+  ErrorCallback QUIET = (userData, error) -> {};
+
   /** Both libraries, loaded once per process. */
   final class Loaded {
     private static Loaded instance;
@@ -159,6 +222,8 @@ interface LibvirtC extends Library {
         try {
           LibvirtC c = Native.load("virt", LibvirtC.class);
           Qemu q = Native.load("virt-qemu", Qemu.class);
+          // Berth says what failed itself, in one line; libvirt must not print its own to stderr
+          c.virSetErrorFunc(null, QUIET);
           if (c.virEventRegisterDefaultImpl() < 0) {
             throw new java.io.IOException("libvirt's event loop: " + c.virGetLastErrorMessage());
           }

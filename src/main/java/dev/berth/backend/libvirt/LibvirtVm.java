@@ -1,5 +1,7 @@
 package dev.berth.backend.libvirt;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.jna.Native;
@@ -18,9 +20,11 @@ import dev.berth.vm.RunningVm;
 import dev.berth.vm.ShutdownPath;
 import java.io.IOException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -46,6 +50,8 @@ final class LibvirtVm implements RunningVm {
           MachineEvent.SUSPEND,
           MachineEvent.WAKEUP);
 
+  static final String MANAGED_SAVE = "libvirt's managed save";
+
   /** Linux key codes: KEY_LEFTCTRL, KEY_LEFTALT, KEY_DELETE. */
   private static final int[] CTRL_ALT_DEL = {29, 56, 111};
 
@@ -55,13 +61,23 @@ final class LibvirtVm implements RunningVm {
   private final CompletableFuture<MachineExit> exit = new CompletableFuture<>();
   private final ExecutorService control;
   private final LibvirtHost.DomainListener fromHost = new FromHost();
+  private final List<Link> links = new CopyOnWriteArrayList<>();
+  private final LibvirtRunNote note;
   private volatile RunState state;
   private volatile ShutdownCause shutdownCause;
+  private volatile RunningVm.ConsoleSink consoleSink;
+  private volatile LibvirtConsole console;
+  private volatile boolean forceConsole;
 
-  LibvirtVm(LibvirtHost host, String name, RunState state) {
+  /** libvirt's id of the QEMU process the run is: another id after a loss is another run. */
+  private volatile int domainId;
+
+  LibvirtVm(LibvirtHost host, String name, RunState state, int domainId, LibvirtRunNote note) {
+    this.note = note;
     this.host = host;
     this.name = name;
     this.state = state;
+    this.domainId = domainId;
     this.control =
         Executors.newSingleThreadExecutor(
             r -> {
@@ -117,11 +133,81 @@ final class LibvirtVm implements RunningVm {
         finish(exitOf(event, detail));
       }
     }
+
+    @Override
+    public void link(String why) {
+      if (exit.isDone()) {
+        return;
+      }
+      if (why != null) {
+        links.forEach(l -> l.lost(why));
+        return;
+      }
+      try {
+        control.execute(LibvirtVm.this::regained);
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        // the run ended meanwhile
+      }
+    }
+  }
+
+  /**
+   * The host is back: the events of the gap are lost, so libvirt's state says how things stand. A
+   * domain now off, or running as another QEMU, ended unseen.
+   */
+  private void regained() {
+    int[] s;
+    try {
+      s = host.state(name);
+    } catch (IOException e) {
+      finish(MachineExit.unknown("it is gone from " + host.uri() + ": " + e.getMessage()));
+      return;
+    }
+    RunState now = runState(s[0]);
+    if (now == RunState.SHUTDOWN || (domainId >= 0 && s[2] != domainId)) {
+      finish(
+          MachineExit.unknown(
+              "it ended while "
+                  + host.uri()
+                  + " could not be reached; libvirt says it is "
+                  + LibvirtWords.state(s[0], s[1])));
+      return;
+    }
+    state = now;
+    links.forEach(l -> l.regained(now));
+    openConsole(); // the old stream died with the old connection
+  }
+
+  @Override
+  public void noteRun(int run) {
+    try {
+      note.write(domainId, run);
+    } catch (IOException e) {
+      LOG.log(System.Logger.Level.WARNING, "cannot note the run number of " + name, e);
+    }
+  }
+
+  /** libvirt started the domain as the QEMU process with this id. */
+  void started(int id) {
+    domainId = id;
+  }
+
+  @Override
+  public void watchLink(Link link) {
+    links.add(link);
+    String why = host.lost();
+    if (why != null) {
+      link.lost(why);
+    }
   }
 
   /** How the run ended: QEMU's SHUTDOWN cause when it sent one, else libvirt's words. */
   MachineExit exitOf(int event, int detail) {
     ShutdownCause cause = shutdownCause;
+    if (event == LibvirtC.EVENT_STOPPED && detail == LibvirtC.STOPPED_SAVED) {
+      // libvirt ends QEMU itself once the state is out, with a quit that is not the run's end
+      return MachineExit.saved(MANAGED_SAVE + ": Start restores it");
+    }
     if (event == LibvirtC.EVENT_CRASHED
         || detail == LibvirtC.STOPPED_CRASHED
         || detail == LibvirtC.STOPPED_FAILED && cause == null) {
@@ -142,6 +228,10 @@ final class LibvirtVm implements RunningVm {
     }
     state = RunState.SHUTDOWN;
     host.unlisten(name, fromHost);
+    LibvirtConsole c = console;
+    if (c != null) {
+      c.close();
+    }
     control.shutdown();
     listeners.exit(end);
     exit.complete(end);
@@ -187,14 +277,79 @@ final class LibvirtVm implements RunningVm {
     listeners.add(listener);
   }
 
+  /** Events flow from the host's connection already; the console stream opens now. */
   @Override
   public void begin() {
-    // libvirt's events flow from the host's connection already; nothing to start
+    openConsole();
+  }
+
+  /** Opens the console stream off the caller's thread; a failure is said on the console. */
+  private void openConsole() {
+    RunningVm.ConsoleSink sink = consoleSink;
+    if (sink == null || exit.isDone()) {
+      return;
+    }
+    CompletableFuture.runAsync(
+        () -> {
+          try {
+            LibvirtConsole old = console;
+            if (old != null) {
+              old.close();
+            }
+            console = LibvirtConsole.open(host, name, forceConsole, sink);
+          } catch (IOException e) {
+            byte[] note = ("\r\n[berth: " + e.getMessage() + "]\r\n").getBytes(UTF_8);
+            sink.write(note, 0, note.length);
+          }
+        },
+        control);
   }
 
   @Override
   public CompletableFuture<GuestDisplay> openDisplay() {
-    return CompletableFuture.completedFuture(null);
+    return CompletableFuture.supplyAsync(
+        () -> {
+          try {
+            return display();
+          } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e.getMessage(), e);
+          }
+        },
+        control);
+  }
+
+  /**
+   * The domain's VNC server through libvirt's graphics descriptor (no port opened anywhere), or
+   * null if it has no graphics. libvirt passes descriptors over a local socket only: a remote host
+   * says so in one line.
+   */
+  private GuestDisplay display() throws IOException {
+    String[] why = new String[1];
+    int fd =
+        host.withDomain(
+            name,
+            dom -> {
+              int r = host.c().virDomainOpenGraphicsFD(dom, 0, LibvirtC.GRAPHICS_SKIPAUTH);
+              why[0] = r < 0 ? host.error() : null; // before the next call clears it
+              return r;
+            });
+    if (fd < 0) {
+      if (why[0].toLowerCase(java.util.Locale.ROOT).contains("no graphics")) {
+        return null;
+      }
+      throw new IOException("no graphical console through libvirt: " + why[0]);
+    }
+    FdBridge bridge = FdBridge.open(fd, name);
+    try {
+      dev.berth.rfb.RfbClient rfb =
+          dev.berth.rfb.RfbClient.connect(bridge.socket(), java.time.Duration.ofSeconds(10));
+      exit.whenComplete((x, e) -> rfb.close());
+      rfb.onFailure(failed -> bridge.close());
+      return rfb;
+    } catch (IOException e) {
+      bridge.close();
+      throw e;
+    }
   }
 
   @Override
@@ -204,12 +359,20 @@ final class LibvirtVm implements RunningVm {
 
   @Override
   public void setConsoleSink(ConsoleSink sink) {
-    // the serial console through libvirt's stream is not wired yet
+    consoleSink = sink;
+  }
+
+  /** Take the console from another client that holds it ({@code virsh console --force}). */
+  void forceConsole(boolean force) {
+    forceConsole = force;
   }
 
   @Override
   public void type(byte[] bytes) {
-    // no console stream yet: typed bytes have nowhere to go
+    LibvirtConsole c = console;
+    if (c != null) {
+      c.send(bytes);
+    }
   }
 
   @Override
@@ -263,6 +426,12 @@ final class LibvirtVm implements RunningVm {
                             x != null
                                 ? CompletableFuture.<Void>completedFuture(null)
                                 : CompletableFuture.<Void>failedFuture(e)));
+  }
+
+  /** libvirt's managed save: the state goes where libvirt keeps it, and the run ends. */
+  @Override
+  public CompletableFuture<Void> saveState() {
+    return call("save state", dom -> host.c().virDomainManagedSave(dom, 0));
   }
 
   /** libvirt's graceful destroy: SIGTERM only. */

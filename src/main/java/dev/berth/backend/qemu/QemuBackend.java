@@ -36,6 +36,18 @@ public final class QemuBackend implements Backend {
     return QemuVm.capabilitiesOf(spec);
   }
 
+  /** A saved state is the VM's, made by Berth: deleting the VM deletes it (or keeps it aside). */
+  @Override
+  public java.util.List<java.nio.file.Path> madeFiles(VmSpec spec, BerthDirs dirs) {
+    QemuSavedState saved = new QemuSavedState(dirs, spec.name());
+    return saved.exists() ? java.util.List.of(saved.file()) : java.util.List.of();
+  }
+
+  @Override
+  public Optional<String> savedState(VmSpec spec, BerthDirs dirs) {
+    return new QemuSavedState(dirs, spec.name()).describe();
+  }
+
   @Override
   public RunningVm start(VmSpec spec, BerthDirs dirs) throws IOException {
     return QemuVm.launch(spec, dirs);

@@ -52,8 +52,6 @@ public final class QemuVm implements RunningVm {
   private static final long START_MILLIS = 10_000;
   private static final int REPLAY_BYTES = 64 * 1024;
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>> MAP =
-      new com.fasterxml.jackson.core.type.TypeReference<>() {};
   private static final System.Logger LOG = System.getLogger(QemuVm.class.getName());
   private static final java.time.Duration DISPLAY_CONNECT_TIMEOUT = java.time.Duration.ofSeconds(5);
   private static final java.util.concurrent.Executor DISPLAYS =
@@ -83,6 +81,10 @@ public final class QemuVm implements RunningVm {
   private volatile SocketChannel serial;
   private boolean watching;
   private volatile boolean detached;
+  private final QemuSavedState saved;
+
+  /** Set once this run's state is on disk: the quit that follows ends it as saved. */
+  private volatile boolean savedHere;
 
   private QemuVm(
       VmSpec spec,
@@ -92,7 +94,9 @@ public final class QemuVm implements RunningVm {
       Process process,
       ProcessHandle handle,
       QmpClient monitor,
-      RunState state) {
+      RunState state,
+      QemuSavedState saved) {
+    this.saved = saved;
     this.spec = spec;
     this.qemu = qemu;
     this.rt = rt;
@@ -138,6 +142,8 @@ public final class QemuVm implements RunningVm {
     Files.deleteIfExists(rt.log());
     Files.createFile(rt.log(), PrivateFiles.fileMode(rt.log())); // 0600 before QEMU writes to it
     AccelDecision accel = AccelDecision.decide(spec.accel(), qemu);
+    QemuSavedState saved = new QemuSavedState(dirs, spec.name());
+    boolean restore = saved.exists();
     List<String> cmd = new ArrayList<>();
     Optional<Path> setsid = Executables.onPath("setsid");
     setsid.ifPresent(p -> cmd.add(p.toString()));
@@ -145,6 +151,9 @@ public final class QemuVm implements RunningVm {
     cmd.addAll(List.of("/bin/sh", "-c", "umask 0177 && exec \"$@\"", "berth-qemu"));
     try {
       cmd.addAll(QemuCommandLine.build(spec, qemu, rt, accel.accel()));
+      if (restore) {
+        cmd.addAll(List.of("-incoming", "defer")); // the saved state, loaded over the monitor
+      }
     } catch (IllegalArgumentException e) {
       throw new IOException(e.getMessage(), e);
     }
@@ -187,7 +196,25 @@ public final class QemuVm implements RunningVm {
       throw new IOException(
           "QEMU did not start (exit status " + p.exitValue() + "): " + lastLine(rt), e);
     }
-    return new QemuVm(spec, qemu, rt, accel, p, p.toHandle(), monitor, RunState.RUNNING);
+    if (restore) {
+      try {
+        saved.restore(monitor);
+      } catch (IOException e) {
+        p.destroyForcibly();
+        rt.clean();
+        Path aside = saved.setAside();
+        throw new IOException(
+            "cannot restore "
+                + spec.name()
+                + "'s saved state ("
+                + e.getMessage()
+                + "); it is kept as "
+                + aside.getFileName()
+                + " and the next start boots afresh",
+            e);
+      }
+    }
+    return new QemuVm(spec, qemu, rt, accel, p, p.toHandle(), monitor, RunState.RUNNING, saved);
   }
 
   /**
@@ -219,7 +246,8 @@ public final class QemuVm implements RunningVm {
             null,
             h.get(),
             monitor,
-            state));
+            state,
+            new QemuSavedState(dirs, spec.name())));
   }
 
   @Override
@@ -301,7 +329,8 @@ public final class QemuVm implements RunningVm {
             dev.berth.vm.Capability.KEYBOARD,
             dev.berth.vm.Capability.SIGINT,
             dev.berth.vm.Capability.SIGNALS,
-            dev.berth.vm.Capability.OUTLIVES_APP);
+            dev.berth.vm.Capability.OUTLIVES_APP,
+            dev.berth.vm.Capability.SAVE_STATE);
     if (spec.arch().equals("x86_64")) {
       can.add(dev.berth.vm.Capability.POWER_BUTTON);
       can.add(dev.berth.vm.Capability.SUSPEND);
@@ -328,7 +357,7 @@ public final class QemuVm implements RunningVm {
       while (true) {
         JsonNode e = monitor.nextEvent(1000);
         if (e != null) {
-          publish(toEvent(e));
+          publish(dev.berth.qmp.QmpJson.toEvent(e));
         }
       }
     } catch (IOException closed) {
@@ -348,17 +377,6 @@ public final class QemuVm implements RunningVm {
       shutdownCause = e.cause();
     }
     listeners.event(e);
-  }
-
-  static MachineEvent toEvent(JsonNode e) {
-    Map<String, Object> data = new LinkedHashMap<>();
-    JsonNode d = e.path("data");
-    if (d.isObject()) {
-      data.putAll(JSON.convertValue(d, MAP));
-    }
-    long micros =
-        e.at("/timestamp/seconds").asLong() * 1_000_000 + e.at("/timestamp/microseconds").asLong();
-    return new MachineEvent(e.path("event").asText("?"), data, micros);
   }
 
   private void finish() {
@@ -381,6 +399,10 @@ public final class QemuVm implements RunningVm {
   /** The run's end from what was seen: the SHUTDOWN cause, our SIGKILL and the exit status. */
   MachineExit exitOf(Integer status) {
     ShutdownCause cause = shutdownCause;
+    if (savedHere) {
+      return MachineExit.saved(
+          "QEMU's state in " + saved.file().getFileName() + ": Start restores it");
+    }
     if (killedHere && cause == null) {
       return new MachineExit(MachineExit.Kind.KILLED, null, 0, "");
     }
@@ -586,6 +608,19 @@ public final class QemuVm implements RunningVm {
   @Override
   public CompletableFuture<Void> quit() {
     return qmp("quit", null);
+  }
+
+  /** QEMU's migration stream to a file, then quit: the next launch loads it. */
+  @Override
+  public CompletableFuture<Void> saveState() {
+    return onControl(
+        "save state",
+        () -> {
+          saved.save(monitor);
+          savedHere = true;
+          monitor.execute("quit", null);
+          return null;
+        });
   }
 
   @Override

@@ -387,7 +387,26 @@ class TerminalModelTest {
     m.feed("\033[H\033[2J" + "x".repeat(30));
     m.resize(8, 5);
     assertEquals("xxxxxxxx", row(0));
-    assertCursor(0, 7);
+    assertEquals("xxxxxx", row(3), "the 30 characters re-wrapped to 8 columns");
+    assertCursor(3, 6);
+  }
+
+  @Test
+  void narrowingThenWideningReflowsAndLosesNothing() {
+    String a = "the quick brown fox jumps over it"; // 33: wraps at 20
+    m.feed("0123456789abcdef\r\n" + a + "\r\nok\r\n$ ");
+    String all = "0123456789abcdef\n" + a + "\nok\n$";
+    m.resize(10, 5);
+    assertEquals(all, m.text(0, 0, m.totalLines() - 1, 10).strip(), "re-wrapped, not cut");
+    assertEquals(3, m.scrollbackLineCount(), "8 rows at 10 columns");
+    m.resize(20, 5);
+    assertEquals(all, m.text(0, 0, m.totalLines() - 1, 20).strip());
+    assertEquals(0, m.scrollbackLineCount());
+    assertCursor(4, 2);
+    m.feed("x");
+    assertEquals("$ x", row(4), "the cursor stayed after the prompt");
+    m.resize(40, 5);
+    assertEquals(a, row(1));
   }
 
   @Test

@@ -265,4 +265,19 @@ class TerminalViewTest {
     assertEquals(Color.rgb(0, 0, 255), blue);
     assertTrue(plain.getBlue() < 0.2 && plain.getRed() < 0.2, plain.toString());
   }
+
+  /** Narrowing the console re-wraps it; widening it again shows every line whole. */
+  @Test
+  void narrowingTheWindowReflowsInsteadOfCutting(FxRobot robot) throws Exception {
+    String line = "a line of console output that is longer than a narrow window is wide";
+    feedFromWorker("first\r\n" + line + "\r\nlast\r\n");
+    waitFor(() -> view.getModel().line(1).text().equals(line));
+    // the view narrows as in a narrower window (the window itself is the next test's too)
+    robot.interact(() -> view.setMaxWidth(200));
+    waitFor(() -> view.getModel().columns() < line.length());
+    robot.interact(() -> view.setMaxWidth(Double.MAX_VALUE));
+    waitFor(() -> view.getModel().columns() > line.length());
+    assertEquals(line, fx(() -> view.getModel().line(1).text()), "nothing was cut off");
+    assertEquals("last", fx(() -> view.getModel().line(2).text()));
+  }
 }

@@ -5,8 +5,9 @@ import java.nio.file.Path;
 
 /**
  * A libvirt domain made from the x86 test guest on the local libvirtd ({@code qemu:///system},
- * started by scripts/libvirtd.sh): ACPI on, a pty serial, the guest agent's channel. Defined fresh,
- * and destroyed and undefined by {@link #close}, pass or fail.
+ * started by scripts/libvirtd.sh): ACPI on, a pty serial, the guest agent's channel, a VGA card
+ * whose VNC server listens nowhere. Defined fresh, and destroyed and undefined by {@link #close},
+ * pass or fail.
  */
 public final class LibvirtTestDomain implements AutoCloseable {
   public static final String URI = "qemu:///system";
@@ -17,22 +18,36 @@ public final class LibvirtTestDomain implements AutoCloseable {
     this.name = name;
   }
 
-  /** Defines {@code name} (replacing one a failed run left). */
-  public static LibvirtTestDomain define(String name) throws Exception {
+  /**
+   * Defines {@code name} (replacing one a failed run left).
+   *
+   * @param params kernel parameters for the guest's init: {@code acpid=0}, {@code agent=0}
+   */
+  public static LibvirtTestDomain define(String name, String... params) throws Exception {
     X86TestGuest.ensureBuilt();
     LibvirtHost host = LibvirtHost.of(URI);
     if (host.domainNames().contains(name)) {
       new LibvirtTestDomain(name).close();
     }
-    host.define(xml(name));
+    host.define(xml(name, String.join(" ", params)));
     return new LibvirtTestDomain(name);
+  }
+
+  /** Kills this machine's libvirtd, for tests of a lost host (see {@link #ensureLibvirtd}). */
+  public static void killLibvirtd() throws Exception {
+    Libvirtd.kill();
+  }
+
+  /** Starts libvirtd again if none answers; returns when one does. */
+  public static void ensureLibvirtd() throws Exception {
+    Libvirtd.ensureUp();
   }
 
   public String name() {
     return name;
   }
 
-  static String xml(String name) {
+  static String xml(String name, String params) {
     Path g = X86TestGuest.DIR;
     return "<domain type='qemu'><name>"
         + name
@@ -42,10 +57,15 @@ public final class LibvirtTestDomain implements AutoCloseable {
         + g.resolve("vmlinuz")
         + "</kernel><initrd>"
         + g.resolve("initramfs.cpio.gz")
-        + "</initrd><cmdline>console=ttyS0 quiet panic=-1</cmdline></os>"
+        + "</initrd><cmdline>console=ttyS0 quiet panic=-1 "
+        + params
+        + "</cmdline></os>"
         + "<features><acpi/></features><devices>"
         + "<serial type='pty'><target port='0'/></serial>"
         + "<channel type='unix'><target type='virtio' name='org.qemu.guest_agent.0'/></channel>"
+        // VNC with no listener at all: clients come only through libvirt's graphics descriptor
+        + "<graphics type='vnc'><listen type='none'/></graphics>"
+        + "<video><model type='vga'/></video>"
         + "</devices></domain>";
   }
 

@@ -1,0 +1,179 @@
+package dev.berth.backend.libvirt;
+
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.berth.backend.InstalledBackends;
+import dev.berth.vm.BerthDirs;
+import dev.berth.vm.Run;
+import dev.berth.vm.RunHistory;
+import dev.berth.vm.SessionListener;
+import dev.berth.vm.VmSession;
+import dev.berth.vm.VmSpec;
+import dev.berth.vm.VmState;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A test domain on the local libvirtd with a {@link VmSession} on it, as the app has one: the
+ * states it went through, its log lines, its console, and its history. {@link #close} destroys and
+ * undefines the domain, pass or fail.
+ */
+final class LibvirtRig implements AutoCloseable {
+  final String name;
+  final LibvirtTestDomain domain;
+  final RunHistory history;
+  final VmSession session;
+  final BlockingQueue<VmState> states = new LinkedBlockingQueue<>();
+  final BlockingQueue<String> log = new LinkedBlockingQueue<>();
+  final BlockingQueue<String> messages = new LinkedBlockingQueue<>();
+  private final ByteArrayOutputStream console = new ByteArrayOutputStream();
+
+  /** Defines {@code name} with the guest's kernel {@code params} and opens a session on it. */
+  LibvirtRig(String name, String... params) throws Exception {
+    this(name, LibvirtTestDomain.URI, params);
+  }
+
+  /** A rig whose session reaches the local libvirtd through {@code uri} (ssh, say). */
+  static LibvirtRig via(String uri, String name) throws Exception {
+    return new LibvirtRig(name, uri, new String[0]);
+  }
+
+  private LibvirtRig(String name, String uri, String[] params) throws Exception {
+    this.name = name;
+    Path home = Files.createTempDirectory(Path.of("/tmp"), "lv");
+    Files.createDirectories(home.resolve("run"));
+    BerthDirs dirs = new BerthDirs(Map.of("XDG_RUNTIME_DIR", home.resolve("run").toString()), home);
+    history = new RunHistory(dirs.state());
+    domain = LibvirtTestDomain.define(name, params);
+    session = new VmSession(VmSpec.libvirt(name, uri), InstalledBackends.all(), history, dirs);
+    session.setConsoleSink(
+        (b, off, len) -> {
+          synchronized (console) {
+            console.write(b, off, len);
+            console.notifyAll();
+          }
+        });
+    session.addListener(
+        new SessionListener() {
+          @Override
+          public void stateChanged(VmState s) {
+            states.add(s);
+          }
+
+          @Override
+          public void logged(String line) {
+            log.add(line);
+          }
+
+          @Override
+          public void message(String line) {
+            messages.add(line);
+          }
+        });
+  }
+
+  /** Starts the domain and waits until the guest's shell is on its console. */
+  void boot() throws Exception {
+    session.start().get(30, TimeUnit.SECONDS);
+    awaitState(VmState.RUNNING);
+    awaitConsole("x86-guest ready", 60);
+  }
+
+  /** Boots and waits until the guest agent answers (acpid is up before it). */
+  void bootWithAgent() throws Exception {
+    boot();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (!session.vm().probeAgent().answers()) {
+      assertTrue(System.nanoTime() < deadline, "the guest agent never answered");
+      Thread.sleep(250); // each probe is a libvirt agent command; nothing to wait on instead
+    }
+  }
+
+  String console() {
+    synchronized (console) {
+      return console.toString(StandardCharsets.UTF_8);
+    }
+  }
+
+  /** Waits until the console has shown {@code text}; fails with what it showed. */
+  void awaitConsole(String text, int seconds) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    synchronized (console) {
+      while (!console.toString(StandardCharsets.UTF_8).contains(text)) {
+        long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+        if (left <= 0) {
+          throw new AssertionError("the console never showed '" + text + "':\n" + console());
+        }
+        console.wait(left);
+      }
+    }
+  }
+
+  /**
+   * Types {@code line} until the console shows {@code text}: input sent before the console's stream
+   * is open (just after a start) is lost, as on a real serial line.
+   */
+  void typeUntil(String line, String text, int seconds) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    int seen = console().length();
+    while (true) {
+      session.type((line + "\n").getBytes(StandardCharsets.UTF_8));
+      synchronized (console) {
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        while (!console().substring(seen).contains(text) && System.nanoTime() < until) {
+          console.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(until - System.nanoTime())));
+        }
+        if (console().substring(seen).contains(text)) {
+          return;
+        }
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("the console never showed '" + text + "':\n" + console());
+      }
+    }
+  }
+
+  /** Waits for the session to pass through {@code wanted}; fails if it does not in time. */
+  void awaitState(VmState wanted) throws InterruptedException {
+    awaitState(wanted, 60);
+  }
+
+  void awaitState(VmState wanted, int seconds) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    VmState s;
+    do {
+      s = states.poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      assertNotNull(s, "never " + wanted + " within " + seconds + " s; log: " + log);
+    } while (s != wanted);
+  }
+
+  /** The run once it has ended. */
+  Run lastRun() throws Exception {
+    session.exitFuture().get(60, TimeUnit.SECONDS);
+    awaitState(VmState.SHUT_OFF);
+    List<Run> runs = runs();
+    return runs.get(runs.size() - 1);
+  }
+
+  /** The domain's runs in the history, under its host-tagged key. */
+  List<Run> runs() {
+    return history.runs(session.spec().historyKey());
+  }
+
+  static List<String> events(Run r) {
+    return r.events().stream().map(e -> e.name() + e.data()).toList();
+  }
+
+  @Override
+  public void close() throws java.io.IOException {
+    domain.close();
+  }
+}
