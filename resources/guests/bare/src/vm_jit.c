@@ -3,7 +3,9 @@
  * - a data page remapped, then SFENCE.VMA of that page: loads see the new frame;
  * - a code page remapped the same way: calls run the new frame's code;
  * - two root tables mapping VA_T's code page to different frames, satp switched between them;
- * - a page fault in the middle of a hot loop: M maps the page and the loop retries and goes on.
+ * - a page fault in the middle of a hot loop: M maps the page and the loop retries and goes on;
+ * - a 2 MiB megapage read through two of its 4 KiB pieces, remapped, and fenced at the address
+ *   of one piece: the other piece must see the new frame too (the fence covers the whole leaf).
  * One line per case, then "vm_jit: done". */
 #include "lib.h"
 
@@ -19,6 +21,9 @@
 #define CAUSE_LOAD_PF 13
 #define VA_T 0x40000000UL
 #define HOT  2000
+#define VA_M  0x40200000UL                 /* l1_t[1]: a megapage */
+#define MEG_A (RAM_BASE + 0x200000UL)      /* two 2 MiB frames the program does not use */
+#define MEG_B (RAM_BASE + 0x400000UL)
 
 static uint64_t root[512]  __attribute__((aligned(4096)));
 static uint64_t root2[512] __attribute__((aligned(4096)));
@@ -71,6 +76,14 @@ static long sum_data(int n)
     return s;
 }
 
+static long read_pieces(int n)
+{
+    long s = 0;
+    for (int i = 0; i < n; i++)
+        s += *(volatile long *)VA_M * 1000 + *(volatile long *)(VA_M + 0x1000);
+    return s;
+}
+
 static long call_n(int n)
 {
     long s = 0;
@@ -111,6 +124,16 @@ static void s_main(void)
         p += sum_pages(VA_T + 0x2000) == 0 ? 0 : 1;
     kprintf("vm_jit: page fault in the loop: tval=VA_T+0x%lx at offset 0x%lx, faults=%lu, "
             "sum=%ld\n", pf_tval - VA_T, pf_i, pf_count, sum_pages(VA_T + 0x2000));
+
+    *(volatile long *)MEG_A = 1;
+    *(volatile long *)(MEG_A + 0x1000) = 2;
+    *(volatile long *)MEG_B = 3;
+    *(volatile long *)(MEG_B + 0x1000) = 4;
+    long m1 = read_pieces(HOT);
+    l1_t[1] = pte_leaf((void *)MEG_B, RWAD);
+    sfence_va(VA_M);
+    long m2 = *(volatile long *)(VA_M + 0x1000);
+    kprintf("vm_jit: megapage remapped, fenced at one address: %ld then %ld\n", m1, m2);
     lower_return(p);
 }
 
@@ -137,6 +160,7 @@ int main(void)
     l0_t[1] = pte_leaf(code1, RXA);
     l0_t[2] = pte_leaf(pg_a, RWAD);
     l0_t[4] = pte_leaf(pg_a, RWAD);   /* l0_t[3] is invalid until the fault */
+    l1_t[1] = pte_leaf((void *)MEG_A, RWAD);
     for (int i = 0; i < 512; i++)
         root2[i] = root[i];
     root2[1] = pte_ptr(l1_t2);

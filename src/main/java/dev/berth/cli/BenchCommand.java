@@ -68,6 +68,13 @@ public final class BenchCommand implements Callable<Integer> {
               + " then measure what the idle guest costs")
   boolean linux;
 
+  @Option(
+      names = "--debian",
+      description =
+          "instead: as --linux, with Debian trixie's stock riscv64 kernel (fetched once with apt"
+              + " into ~/.cache/berth) and 512 MiB on both emulators")
+  boolean debian;
+
   static final String BUNDLED_IDLE = "/guests/bare/pm_ignore.elf";
 
   @Override
@@ -76,8 +83,8 @@ public final class BenchCommand implements Callable<Integer> {
     if (idle) {
       return idleCost(out);
     }
-    if (linux) {
-      return LinuxBootBench.run(out, runs, !noQemu, !noJit && Hart.translationByDefault());
+    if (linux || debian) {
+      return LinuxBootBench.run(out, runs, !noQemu, translate(), debian);
     }
     ImageSource image;
     try {

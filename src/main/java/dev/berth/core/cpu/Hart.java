@@ -84,6 +84,9 @@ public final class Hart {
   /** satp's mode is Sv39: read on every access, so kept here rather than decoded from satp. */
   private boolean sv39;
 
+  /** The level of the leaf entry the last {@link #translate} used (0: a 4 KiB page, or none). */
+  private int leafLevel;
+
   private boolean waitingForInterrupt;
   private boolean endSlice;
   private long reservation = -1;
@@ -444,6 +447,7 @@ public final class Hart {
 
   /** The one place virtual addresses become physical: Bare mode only until Sv39 arrives. */
   private long translate(long va, int access) {
+    leafLevel = 0;
     if (!sv39) {
       return va;
     }
@@ -451,7 +455,12 @@ public final class Hart {
     if (access != FETCH && p == Priv.M && (csr.mstatus & MPRV) != 0) {
       p = (int) ((csr.mstatus & MPP) >>> MPP_SHIFT);
     }
-    return p == Priv.M ? va : mmu.translate(va, access, p);
+    if (p == Priv.M) {
+      return va;
+    }
+    long pa = mmu.translate(va, access, p);
+    leafLevel = mmu.leafLevel;
+    return pa;
   }
 
   /** True while instruction fetches and data accesses may be translated (for split checks). */
@@ -488,9 +497,13 @@ public final class Hart {
     flushTlb();
   }
 
-  /** SFENCE.VMA of the page holding {@code va}: the Mmu's cache is small, it goes whole. */
+  /** SFENCE.VMA of the page holding {@code va}. */
   private void sfencePage(long va) {
-    mmu.flush();
+    mmu.flushPage(va);
+    if (inSuperpage(va)) {
+      flushTlb();
+      return;
+    }
     long vpn = va >>> 12;
     int slot = (int) vpn & TLB_MASK;
     for (int r = 0; r < REGIMES; r++) {
@@ -514,6 +527,7 @@ public final class Hart {
   private void flushTlb() {
     clearFilled(0, tables.length);
     fills = 0;
+    superpageCount = 0;
     if (jit != null) {
       jit.mappingsChanged();
     }
@@ -535,11 +549,51 @@ public final class Hart {
     }
   }
 
-  private void logFill(int table, int slot) {
+  /** Entry {@code slot} of {@code table} was just filled for {@code va} by a translation. */
+  private void logFill(int table, int slot, long va) {
     if (fills < fillLog.length) {
       fillLog[fills] = table << TLB_BITS | slot;
     }
     fills++;
+    if (leafLevel > 0) {
+      noteSuperpage(va >>> 12 >>> (9 * leafLevel) << 2 | leafLevel);
+    }
+  }
+
+  /**
+   * The superpages (first page number above their level, and level) that soft-TLB entries were made
+   * from since the last full flush. Entries are 4 KiB pieces, so an SFENCE.VMA of one address in a
+   * superpage must drop every piece: it empties the whole TLB then. Past the log's size every
+   * single-page fence does.
+   */
+  private final long[] superpages = new long[32];
+
+  private int superpageCount;
+
+  private void noteSuperpage(long key) {
+    for (int k = 0; k < Math.min(superpageCount, superpages.length); k++) {
+      if (superpages[k] == key) {
+        return;
+      }
+    }
+    if (superpageCount < superpages.length) {
+      superpages[superpageCount] = key;
+    }
+    superpageCount++;
+  }
+
+  /** True if a soft-TLB entry may have been made from a superpage that maps {@code va}. */
+  private boolean inSuperpage(long va) {
+    if (superpageCount > superpages.length) {
+      return true;
+    }
+    for (int k = 0; k < superpageCount; k++) {
+      int level = (int) (superpages[k] & 3);
+      if (va >>> 12 >>> (9 * level) == superpages[k] >>> 2) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** No write entry may point at a page that now holds translated code. */
@@ -575,9 +629,34 @@ public final class Hart {
     curAddX = addX[priv];
   }
 
-  /** The physical address of an instruction fetch at {@code va} (a trap if there is none). */
-  long translateFetch(long va) {
-    return translate(va, FETCH);
+  /**
+   * The RAM offset an instruction fetch at {@code va} reads, through the fetch TLB (whose entry is
+   * made if it is missing); -1 if the fetch would fault or does not read RAM (the interpreter takes
+   * it then).
+   */
+  long fetchOffset(long va) {
+    int slot = (int) (va >>> 12) & TLB_MASK;
+    if (curTagX[slot] == va >>> 12) {
+      return va + curAddX[slot];
+    }
+    long off;
+    try {
+      off = translate(va, FETCH) - ramBase;
+    } catch (Trap t) {
+      return -1;
+    }
+    fillFetch(va, off);
+    return off >= 0 && off < ramSize ? off : -1;
+  }
+
+  /** A fetch at {@code va} reads RAM offset {@code off}: its page gets a fetch-TLB entry. */
+  private void fillFetch(long va, long off) {
+    if (off >= 0 && (off | 0xfff) < ramSize) {
+      int slot = (int) (va >>> 12) & TLB_MASK;
+      curTagX[slot] = va >>> 12;
+      curAddX[slot] = (off & ~0xfffL) - (va & ~0xfffL);
+      logFill(2 * REGIMES + priv, slot, va);
+    }
   }
 
   /**
@@ -597,7 +676,7 @@ public final class Hart {
         int slot = (int) (va >>> 12) & TLB_MASK;
         curTagR[slot] = va >>> 12;
         curAddR[slot] = (off & ~0xfffL) - (va & ~0xfffL);
-        logFill(regime, slot);
+        logFill(regime, slot, va);
       }
       return Ram.read(ram, (int) off, size);
     }
@@ -622,7 +701,7 @@ public final class Hart {
         int slot = (int) (va >>> 12) & TLB_MASK;
         curTagW[slot] = va >>> 12;
         curAddW[slot] = (off & ~0xfffL) - (va & ~0xfffL);
-        logFill(REGIMES + regime, slot);
+        logFill(REGIMES + regime, slot, va);
       }
       return;
     }
@@ -641,11 +720,7 @@ public final class Hart {
     }
     long pa = translate(va, FETCH);
     long off = pa - ramBase;
-    if (off >= 0 && (off | 0xfff) < ramSize) {
-      curTagX[slot] = va >>> 12;
-      curAddX[slot] = (off & ~0xfffL) - (va & ~0xfffL);
-      logFill(2 * REGIMES + priv, slot);
-    }
+    fillFetch(va, off);
     if (off >= 0 && off <= ramSize - 4 && ((va & 0xfff) != 0xffe || !paging())) {
       return Ram.read32(ram, (int) off);
     }

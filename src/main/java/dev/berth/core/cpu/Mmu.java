@@ -13,16 +13,26 @@ final class Mmu {
   private static final int V = 1, R = 2, W = 4, X = 8, U = 16, A = 64, D = 128;
   private static final int TLB_SIZE = 256;
 
+  /** Where a cached entry's flags keep the level of the leaf entry it came from (0: 4 KiB). */
+  private static final int LEVEL_SHIFT = 8;
+
   private final Hart hart;
   private final Ram ramDevice;
   private final byte[] ram;
   private final long ramBase;
   private final long ramSize;
 
-  /** vpn + 1 of each cached page (0 = empty), its physical page base, and its PTE flags. */
+  /**
+   * vpn + 1 of each cached page (0 = empty), its physical page base, and its PTE flags with the
+   * leaf's level above them.
+   */
   private final long[] tag = new long[TLB_SIZE];
 
   private final long[] page = new long[TLB_SIZE];
+
+  /** The level of the leaf entry behind the last translation (0: a 4 KiB page). */
+  int leafLevel;
+
   private final int[] flags = new int[TLB_SIZE];
 
   Mmu(Hart hart, Ram ram) {
@@ -37,6 +47,23 @@ final class Mmu {
     java.util.Arrays.fill(tag, 0);
   }
 
+  /**
+   * SFENCE.VMA of one address: the cached 4 KiB pieces made from the leaf entry that maps {@code
+   * va} go (every piece of a superpage), the rest stays: Linux fences single pages thousands of
+   * times while it boots, and a full flush made each one cost a page-table walk per page touched.
+   */
+  void flushPage(long va) {
+    long vpn = (va >>> 12) & ((1L << 27) - 1);
+    for (int i = 0; i < TLB_SIZE; i++) {
+      if (tag[i] != 0) {
+        int shift = 9 * (flags[i] >>> LEVEL_SHIFT);
+        if ((tag[i] - 1) >>> shift == vpn >>> shift) {
+          tag[i] = 0;
+        }
+      }
+    }
+  }
+
   /** The physical address of {@code va}, or a page or access fault for {@code access}. */
   long translate(long va, int access, int effectivePriv) {
     if (((va << 25) >> 25) != va) {
@@ -47,6 +74,7 @@ final class Mmu {
     if (tag[i] == vpn + 1) {
       int f = flags[i];
       if (allowed(f, access, effectivePriv) && (access != STORE || (f & D) != 0)) {
+        leafLevel = f >>> LEVEL_SHIFT;
         return page[i] | (va & 0xfff);
       }
     }
@@ -94,7 +122,8 @@ final class Mmu {
       long base = ((ppn & ~low) | (vpn & low)) << 12;
       tag[slot] = vpn + 1;
       page[slot] = base;
-      flags[slot] = updated;
+      flags[slot] = updated | level << LEVEL_SHIFT;
+      leafLevel = level;
       return base | (va & 0xfff);
     }
     throw hart.pageFault(access, va);

@@ -109,7 +109,7 @@ final class Translator implements Ram.CodeWatcher {
     if (u != null && u.va == pc && u.priv == priv && u.valid) {
       return true; // a unit, or an instruction after which one may start
     }
-    return ++hot[hotSlot(pc)] >= threshold;
+    return known(pc, priv) != null || ++hot[hotSlot(pc)] >= threshold;
   }
 
   /**
@@ -119,12 +119,16 @@ final class Translator implements Ram.CodeWatcher {
   Unit lookup(long pc, int priv) {
     Unit u = jcache[(int) (pc >>> 1) & JCACHE_MASK];
     if (u == null || u.va != pc || u.priv != priv || !u.valid) {
+      u = known(pc, priv);
+      if (u != null) {
+        return u;
+      }
       int h = hotSlot(pc);
       if (hot[h] < threshold && ++hot[h] < threshold) {
         return null;
       }
       hot[h] = 0;
-      u = find(pc, priv);
+      u = make(pc, priv);
       if (u == null) {
         return null;
       }
@@ -132,57 +136,31 @@ final class Translator implements Ram.CodeWatcher {
     return u;
   }
 
-  private static int hotSlot(long pc) {
-    return (int) ((pc >>> 1) ^ (pc >>> 15)) & HOT_MASK;
-  }
-
   /**
-   * The unit for {@code pc}: the one already made from its physical address, else a new one (an
-   * empty one if nothing there can be translated); null if the fetch faults or is not from RAM.
+   * The unit already made for {@code pc}, found by its physical address (through the fetch TLB),
+   * and put back in the jump cache; null if there is none. The jump cache is emptied at every satp
+   * write and SFENCE.VMA (a booting Linux does that thousands of times): without this, code that
+   * was translated long ago went back to the interpreter until it had been entered {@code
+   * threshold} times again.
    */
-  private Unit find(long pc, int priv) {
-    long pa;
-    try {
-      pa = hart.translateFetch(pc);
-    } catch (Trap t) {
-      return null; // the interpreter takes the fetch fault
-    }
-    long off = pa - ramBase;
-    if (off < 0 || off >= bytes.length) {
+  private Unit known(long pc, int priv) {
+    long off = hart.fetchOffset(pc);
+    if (off < 0) {
       return null;
     }
+    long pa = ramBase + off;
     Unit u = hash[hashOf(pa)];
     while (u != null && (u.pa != pa || u.va != pc)) {
       u = u.nextInHash;
     }
-    if (u == null) {
-      if (liveUnits >= maxUnits || entries >= maxEntries) {
-        flushAll(); // the code cache is full: start again
-      }
-      int start = (int) off;
-      int end = Math.min((start | 0xfff) + 1, start + 4 * MAX_INSTRUCTIONS);
-      if (async) {
-        // The guest runs on meanwhile: the translation works on a copy, checked at install.
-        byte[] code = Arrays.copyOfRange(bytes, start, end);
-        Unit placeholder = new Unit.Empty();
-        placeholder.pending = true;
-        placeholder.va = pc;
-        placeholder.pa = pa;
-        link(placeholder);
-        BACKGROUND.execute(
-            () -> {
-              long t0 = System.nanoTime();
-              Unit made = translate(code, 0, code.length, pc);
-              done.add(new Done(placeholder, code, made, System.nanoTime() - t0));
-            });
-        u = placeholder;
-      } else {
-        long t0 = System.nanoTime();
-        u = translate(bytes, start, end, pc);
-        nanos += System.nanoTime() - t0;
-        install(u, pc, pa);
-      }
+    if (u != null) {
+      remember(u, pc, priv);
     }
+    return u;
+  }
+
+  /** Puts {@code u} in the jump cache for {@code pc} in privilege {@code priv}. */
+  private void remember(Unit u, long pc, int priv) {
     u.priv = priv;
     int slot = (int) (pc >>> 1) & JCACHE_MASK;
     jcache[slot] = u;
@@ -190,6 +168,50 @@ final class Translator implements Ram.CodeWatcher {
       jcacheLog[jfills] = slot;
     }
     jfills++;
+  }
+
+  private static int hotSlot(long pc) {
+    return (int) ((pc >>> 1) ^ (pc >>> 15)) & HOT_MASK;
+  }
+
+  /**
+   * A new unit for {@code pc}, which has none ({@link #known} found none): an empty one if nothing
+   * there can be translated; null if the fetch faults or is not from RAM.
+   */
+  private Unit make(long pc, int priv) {
+    long off = hart.fetchOffset(pc);
+    if (off < 0) {
+      return null; // the interpreter takes the fetch fault, or fetches from a device
+    }
+    long pa = ramBase + off;
+    if (liveUnits >= maxUnits || entries >= maxEntries) {
+      flushAll(); // the code cache is full: start again
+    }
+    int start = (int) off;
+    int end = (start | 0xfff) + 1; // forward JALs are followed to the end of the page
+    Unit u;
+    if (async) {
+      // The guest runs on meanwhile: the translation works on a copy, checked at install.
+      byte[] code = Arrays.copyOfRange(bytes, start, end);
+      Unit placeholder = new Unit.Empty();
+      placeholder.pending = true;
+      placeholder.va = pc;
+      placeholder.pa = pa;
+      link(placeholder);
+      BACKGROUND.execute(
+          () -> {
+            long t0 = System.nanoTime();
+            Unit made = translate(code, 0, code.length, pc);
+            done.add(new Done(placeholder, code, made, System.nanoTime() - t0));
+          });
+      u = placeholder;
+    } else {
+      long t0 = System.nanoTime();
+      u = translate(bytes, start, end, pc);
+      nanos += System.nanoTime() - t0;
+      install(u, pc, pa);
+    }
+    remember(u, pc, priv);
     return u;
   }
 
@@ -344,6 +366,16 @@ final class Translator implements Ram.CodeWatcher {
   /** The mapping of virtual page {@code vpn} may have changed: its pcs are looked up again. */
   void mappingChanged(long vpn) {
     mappingChanges++;
+    if (jfills <= jcacheLog.length) {
+      // fewer slots were filled than the page has: look at those
+      for (int k = 0; k < jfills; k++) {
+        Unit u = jcache[jcacheLog[k]];
+        if (u != null && u.va >>> 12 == vpn) {
+          jcache[jcacheLog[k]] = null;
+        }
+      }
+      return;
+    }
     int first = (int) (vpn << 11) & JCACHE_MASK; // the 2048 slots of the page's halfwords
     for (int k = 0; k < 2048; k++) {
       int slot = (first + k) & JCACHE_MASK;

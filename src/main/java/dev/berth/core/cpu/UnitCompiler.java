@@ -10,11 +10,13 @@ import org.objectweb.asm.Label;
 import org.objectweb.asm.MethodVisitor;
 
 /**
- * Turns guest code into the class file of a {@link Unit}. A unit is the straight-line run of
- * instructions from its entry to the first jump (JAL, JALR), to an instruction left to the
+ * Turns guest code into the class file of a {@link Unit}. A unit is the run of instructions from
+ * its entry to the first JALR or backward or out-of-page JAL, to an instruction left to the
  * interpreter (SYSTEM, FENCE.I, anything illegal), to the end of the page or to a length limit;
- * conditional branches inside it do not end it. Branches and JALs to an instruction of the unit are
- * JVM jumps, so loops stay inside one method; a backward one first checks the slice's budget.
+ * conditional branches inside it do not end it, and a JAL forward within the page is followed (the
+ * bytes skipped are part of the unit's span, for self-modifying code). Branches and JALs to an
+ * instruction of the unit are JVM jumps, so loops stay inside one method; a backward one first
+ * checks the slice's budget.
  *
  * <p>Guest registers live in JVM locals for the unit's duration (read at entry, the ones written
  * stored back at every exit). instret is counted in a local and advanced once per straight-line
@@ -123,10 +125,17 @@ final class UnitCompiler {
       len[count] = n;
       pcs[count] = pc;
       count++;
+      long target = pc + immJ(i);
       pc += n;
       off += n;
       if (k == Kind.LAST) {
-        break;
+        // A jump forward within the page (a call to a helper, the end of an if) is followed:
+        // the unit goes on at its target, so code stays monotonic and the unit's bytes one span.
+        if ((i & 0x7f) != 0x6f || target <= pc - n || target - pc > pageEnd - off) {
+          break;
+        }
+        off += (int) (target - pc);
+        pc = target;
       }
     }
   }

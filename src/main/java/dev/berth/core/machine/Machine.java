@@ -88,6 +88,8 @@ public final class Machine {
   private volatile boolean killed;
   private volatile RunState state = RunState.PRELAUNCH;
   private volatile long instructionsRetired;
+
+  private volatile long idleNanos;
   private final Queue<CompletableFuture<String>> summaries = new ConcurrentLinkedQueue<>();
   private volatile boolean guestListensToButton;
   private Thread worker;
@@ -256,6 +258,11 @@ public final class Machine {
   /** Whether the guest has enabled the power button (PWRBTN_EN), as of the last slice. */
   public boolean guestListensToButton() {
     return guestListensToButton;
+  }
+
+  /** Host time the worker has slept with the hart in WFI (what an idle guest's time went to). */
+  public long idleNanos() {
+    return idleNanos;
   }
 
   /** Host CPU time the worker thread has used, or -1 if the JVM cannot tell. */
@@ -463,7 +470,9 @@ public final class Machine {
   private void idle() {
     long nanos = Math.min(clint.nanosUntilTimer(), MAX_IDLE_NANOS);
     if (nanos > 0 && requests.isEmpty() && serialInput.isEmpty() && !killed) {
+      long t0 = System.nanoTime();
       LockSupport.parkNanos(this, nanos);
+      idleNanos += System.nanoTime() - t0;
     }
   }
 
