@@ -296,7 +296,20 @@ final class LibvirtVm implements RunningVm {
             if (old != null) {
               old.close();
             }
-            console = LibvirtConsole.open(host, name, forceConsole, sink);
+            try {
+              console = LibvirtConsole.open(host, name, forceConsole, sink);
+            } catch (IOException held) {
+              if (forceConsole || !held.getMessage().contains("Active console session")) {
+                throw held;
+              }
+              // one client at a time, as on a serial line: the user opened it here, so take it
+              // (a stream of ours just closed may also not be let go by libvirtd yet)
+              console = LibvirtConsole.open(host, name, true, sink);
+              byte[] note =
+                  "\r\n[berth: took the serial console over from another client]\r\n"
+                      .getBytes(UTF_8);
+              sink.write(note, 0, note.length);
+            }
           } catch (IOException e) {
             byte[] note = ("\r\n[berth: " + e.getMessage() + "]\r\n").getBytes(UTF_8);
             sink.write(note, 0, note.length);
