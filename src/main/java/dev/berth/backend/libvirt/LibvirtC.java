@@ -89,11 +89,25 @@ interface LibvirtC extends Library {
 
   int virConnectUnregisterCloseCallback(Pointer conn, CloseCallback cb);
 
-  /** A blocking stream (flags 0): recv waits for data, -2 never happens. */
+  int STREAM_NONBLOCK = 1;
+  int STREAM_EVENT_READABLE = 1;
+  int STREAM_EVENT_ERROR = 4;
+  int STREAM_EVENT_HANGUP = 8;
+
+  /** {@code virStreamEventCallback}, on libvirt's event loop thread. */
+  interface StreamEventCallback extends Callback {
+    void invoke(Pointer stream, int events, Pointer opaque);
+  }
+
   Pointer virStreamNew(Pointer conn, int flags);
 
-  /** Bytes read, 0 at the end of the stream, -1 on error. */
+  /** Bytes read, 0 at the end of the stream, -1 on error, -2 if a non-blocking one has none. */
   int virStreamRecv(Pointer stream, byte[] data, long nbytes);
+
+  int virStreamEventAddCallback(
+      Pointer stream, int events, StreamEventCallback cb, Pointer opaque, Pointer freecb);
+
+  int virStreamEventRemoveCallback(Pointer stream);
 
   int virStreamSend(Pointer stream, byte[] data, long nbytes);
 

@@ -3,26 +3,44 @@ package dev.berth.backend.libvirt;
 import com.sun.jna.Pointer;
 import dev.berth.vm.RunningVm;
 import java.io.IOException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * A domain's serial console through libvirt's console stream, so it works on a remote host as on
- * this one: a reader thread hands the guest's bytes to the sink, {@link #send} types. The stream
- * ends with the run or the connection; {@link #close} ends it sooner.
+ * this one. The stream is non-blocking and read from libvirt's event loop when it has data, as
+ * virsh console does: a blocking read on a thread of its own, aborted from another, left the
+ * connection unusable for every later call. {@link #send} types; the stream ends with the run, the
+ * connection, or {@link #close}.
  */
 final class LibvirtConsole {
   private static final System.Logger LOG = System.getLogger(LibvirtConsole.class.getName());
 
+  /** Frees ended streams, never from inside their own callback. */
+  private static final ExecutorService FREER =
+      Executors.newSingleThreadExecutor(
+          r -> {
+            Thread t = new Thread(r, "libvirt-console-free");
+            t.setDaemon(true);
+            return t;
+          });
+
   private final LibvirtC c;
   private final Pointer stream;
-  private volatile boolean closed;
+  private final RunningVm.ConsoleSink sink;
+  private final byte[] buf = new byte[4096];
+  // libvirt keeps only the function pointer: the callback must stay reachable from here
+  private final LibvirtC.StreamEventCallback readable = this::onEvent;
+  private boolean closed;
 
-  private LibvirtConsole(LibvirtC c, Pointer stream) {
+  private LibvirtConsole(LibvirtC c, Pointer stream, RunningVm.ConsoleSink sink) {
     this.c = c;
     this.stream = stream;
+    this.sink = sink;
   }
 
   /**
-   * Opens {@code name}'s first console and starts reading it into {@code sink}.
+   * Opens {@code name}'s first console and reads it into {@code sink} as data arrives.
    *
    * @param force take the console from another client (as {@code virsh console --force})
    * @throws IOException with libvirt's reason, e.g. another client holds the console
@@ -30,46 +48,64 @@ final class LibvirtConsole {
   static LibvirtConsole open(
       LibvirtHost host, String name, boolean force, RunningVm.ConsoleSink sink) throws IOException {
     Pointer stream = host.openConsole(name, force ? LibvirtC.CONSOLE_FORCE : 0);
-    LibvirtConsole console = new LibvirtConsole(host.c(), stream);
-    Thread reader = new Thread(() -> console.read(sink), "libvirt-console-" + name);
-    reader.setDaemon(true);
-    reader.start();
+    LibvirtConsole console = new LibvirtConsole(host.c(), stream, sink);
+    int events =
+        LibvirtC.STREAM_EVENT_READABLE | LibvirtC.STREAM_EVENT_ERROR | LibvirtC.STREAM_EVENT_HANGUP;
+    if (host.c().virStreamEventAddCallback(stream, events, console.readable, null, null) < 0) {
+      String why = host.error();
+      host.c().virStreamAbort(stream);
+      host.c().virStreamFree(stream);
+      throw new IOException("cannot watch " + name + "'s console: " + why);
+    }
     return console;
   }
 
-  private void read(RunningVm.ConsoleSink sink) {
-    byte[] buf = new byte[4096];
-    try {
-      int n;
-      while (!closed && (n = c.virStreamRecv(stream, buf, buf.length)) > 0) {
+  /** On libvirt's event loop: everything the stream has now, then back to waiting. */
+  private synchronized void onEvent(Pointer st, int events, Pointer opaque) {
+    if (closed) {
+      return;
+    }
+    while (true) {
+      int n = c.virStreamRecv(stream, buf, buf.length);
+      if (n > 0) {
         sink.write(buf, 0, n);
-      }
-    } finally {
-      synchronized (this) {
-        if (!closed) {
-          closed = true;
-          c.virStreamAbort(stream);
-        }
-        c.virStreamFree(stream);
+      } else if (n == -2) {
+        return; // nothing more for now
+      } else {
+        end(); // 0: the console's end; -1: the stream failed with the run or the connection
+        return;
       }
     }
   }
 
-  /** Bytes for the guest; lost, with a note in the log, once the stream has ended. */
+  /** Bytes for the guest; a full stream (rare: a console line) drops them, said in the log. */
   synchronized void send(byte[] bytes) {
     if (closed) {
       return;
     }
-    if (c.virStreamSend(stream, bytes, bytes.length) < 0) {
+    int n = c.virStreamSend(stream, bytes, bytes.length);
+    if (n < 0) {
       LOG.log(System.Logger.Level.DEBUG, "console input lost: " + c.virGetLastErrorMessage());
     }
   }
 
-  /** Ends the stream; the reader thread frees it. */
+  /** Ends the stream: no more callbacks, then freed off libvirt's loop. */
   synchronized void close() {
-    if (!closed) {
-      closed = true;
-      c.virStreamAbort(stream);
+    end();
+  }
+
+  private void end() {
+    if (closed) {
+      return;
     }
+    closed = true;
+    c.virStreamEventRemoveCallback(stream);
+    c.virStreamAbort(stream);
+    FREER.execute(
+        () -> {
+          synchronized (this) { // after any callback under way has returned
+            c.virStreamFree(stream);
+          }
+        });
   }
 }

@@ -482,7 +482,7 @@ final class LibvirtHost {
 
   /** A new stream on the connection, with the domain's console opened on it. */
   Pointer openConsole(String name, int flags) throws IOException {
-    Pointer stream = withConnection(p -> c.virStreamNew(p, 0));
+    Pointer stream = withConnection(p -> c.virStreamNew(p, LibvirtC.STREAM_NONBLOCK));
     if (stream == null) {
       throw new IOException(uri + ": no stream: " + error());
     }
