@@ -932,10 +932,11 @@ public final class VmSession implements VmControls {
     if (v != vm || !state.isActive()) {
       return;
     }
-    lifecycle.unreachable();
-    sync();
+    // the why first, the state last: whoever sees "Host unreachable" finds its reason there
     log("(host unreachable) " + why);
     tell(l -> l.message(name() + ": host unreachable: " + why));
+    lifecycle.unreachable();
+    sync();
   }
 
   private void linkRegained(RunningVm v, RunState now) {

@@ -78,14 +78,34 @@ final class LibvirtConsole {
     }
   }
 
-  /** Bytes for the guest; a full stream (rare: a console line) drops them, said in the log. */
+  /**
+   * Bytes for the guest. The stream is non-blocking and takes what it has room for: the rest is
+   * sent as room comes (at most 2 s, then dropped with a note in the log).
+   */
   synchronized void send(byte[] bytes) {
-    if (closed) {
-      return;
-    }
-    int n = c.virStreamSend(stream, bytes, bytes.length);
-    if (n < 0) {
-      LOG.log(System.Logger.Level.DEBUG, "console input lost: " + c.virGetLastErrorMessage());
+    int off = 0;
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(2);
+    while (off < bytes.length && !closed) {
+      byte[] rest = off == 0 ? bytes : java.util.Arrays.copyOfRange(bytes, off, bytes.length);
+      int n = c.virStreamSend(stream, rest, rest.length);
+      if (n > 0) {
+        off += n;
+      } else if (n == -2 && System.nanoTime() < deadline) {
+        try {
+          wait(5); // lets the event loop's reads run meanwhile
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      } else {
+        LOG.log(
+            System.Logger.Level.DEBUG,
+            "console input lost ("
+                + (bytes.length - off)
+                + " bytes): "
+                + (n == -2 ? "the stream stayed full" : c.virGetLastErrorMessage()));
+        return;
+      }
     }
   }
 
