@@ -162,7 +162,15 @@ class MainWindowTest {
     // a new run: the old end is shown as the last run's, not as this one's
     startAndWaitForPrompt(robot);
     assertEquals("Last run: Emulator quit by host (host-qmp-quit)", AppDriver.lastEnd(robot));
-    // the new boot is set apart from the old run's prompt by a rule
+    // the new boot is set apart from the old run's prompt by a rule (the old run's prompt
+    // satisfied the wait above: wait for the new boot's banner itself)
+    AppDriver.waitFor(
+        20,
+        () -> {
+          String c = AppDriver.consoleText(robot);
+          int r = c.indexOf(" new run, ");
+          return r > 0 && c.indexOf("Berth demo guest", r) > r;
+        });
     String console = AppDriver.consoleText(robot);
     int rule = console.indexOf(" new run, ");
     assertTrue(rule > 0, console);

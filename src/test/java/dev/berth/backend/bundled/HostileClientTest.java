@@ -114,8 +114,9 @@ class HostileClientTest {
           }
         }
         assertTrue(
-            threadsNamed("berth-qmp-") <= 2L * QmpServer.MAX_CLIENTS + 1,
-            threadsNamed("berth-qmp-") + " QMP threads");
+            threadsNamed("berth-qmp-" + run.machine.config().name())
+                <= 2L * QmpServer.MAX_CLIENTS + 1,
+            threadsNamed("berth-qmp-" + run.machine.config().name()) + " QMP threads");
         idle.remove(0).close();
         // The freed slot goes to the next client (the server notices the close first).
         run.await(
@@ -175,8 +176,9 @@ class HostileClientTest {
           }
         }
         assertTrue(
-            threadsNamed("berth-serial-") <= 2L * SerialServer.MAX_CLIENTS + 1,
-            threadsNamed("berth-serial-") + " serial threads");
+            threadsNamed("berth-serial-" + run.machine.config().name())
+                <= 2L * SerialServer.MAX_CLIENTS + 1,
+            threadsNamed("berth-serial-" + run.machine.config().name()) + " serial threads");
       } finally {
         for (SocketChannel ch : idle) {
           ch.close();
