@@ -78,15 +78,15 @@ class LibvirtHostWindowTest {
 
     robot.clickOn("Start");
     AppDriver.waitFor(30, () -> AppDriver.badge(robot).getText().equals("Running"));
-    AppDriver.waitFor(60, () -> AppDriver.consoleText(robot).contains("x86-guest ready"));
-    AppDriver.waitFor(30, () -> vm.agentProperty().get().startsWith("Guest agent answers"));
+    // the boot's first lines may come before the console stream is open (QEMU drops pty output
+    // with no reader): the agent answering says the guest is up, acpid included
+    AppDriver.waitFor(60, () -> vm.agentProperty().get().startsWith("Guest agent answers"));
     robot.clickOn("Machine").clickOn("Power button (ACPI)");
     AppDriver.waitFor(30, () -> AppDriver.badge(robot).getText().equals("Shut off"));
     assertEquals("Guest powered off (guest-shutdown)", AppDriver.lastEnd(robot));
 
     robot.clickOn("Start");
     AppDriver.waitFor(30, () -> AppDriver.badge(robot).getText().equals("Running"));
-    AppDriver.waitFor(60, () -> AppDriver.consoleText(robot).contains("x86-guest ready"));
     robot.clickOn("Machine").clickOn("Force off");
     AppDriver.confirm(robot, dev.berth.vm.VmAction.FORCE_OFF, false); // a power cut asks first
     AppDriver.waitFor(30, () -> AppDriver.badge(robot).getText().equals("Shut off"));

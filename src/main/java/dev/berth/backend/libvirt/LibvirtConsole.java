@@ -31,7 +31,15 @@ final class LibvirtConsole {
   private final byte[] buf = new byte[4096];
   // libvirt keeps only the function pointer: the callback must stay reachable from here
   private final LibvirtC.StreamEventCallback readable = this::onEvent;
-  private boolean closed;
+
+  /**
+   * Held while the stream is used, and by the freer: the stream is freed only after a callback or a
+   * send under way is done. No libvirt call that waits on libvirtd runs under it on libvirt's loop:
+   * the abort and the free run on {@link #FREER}, so a silent host stalls no event.
+   */
+  private final Object using = new Object();
+
+  private volatile boolean closed;
 
   private LibvirtConsole(LibvirtC c, Pointer stream, RunningVm.ConsoleSink sink) {
     this.c = c;
@@ -61,19 +69,17 @@ final class LibvirtConsole {
   }
 
   /** On libvirt's event loop: everything the stream has now, then back to waiting. */
-  private synchronized void onEvent(Pointer st, int events, Pointer opaque) {
-    if (closed) {
-      return;
-    }
-    while (true) {
-      int n = c.virStreamRecv(stream, buf, buf.length);
-      if (n > 0) {
-        sink.write(buf, 0, n);
-      } else if (n == -2) {
-        return; // nothing more for now
-      } else {
-        end(); // 0: the console's end; -1: the stream failed with the run or the connection
-        return;
+  private void onEvent(Pointer st, int events, Pointer opaque) {
+    synchronized (using) {
+      while (!closed) {
+        int n = c.virStreamRecv(stream, buf, buf.length);
+        if (n > 0) {
+          sink.write(buf, 0, n);
+        } else if (n == -2) {
+          return; // nothing more for now
+        } else {
+          close(); // 0: the console's end; -1: the stream failed with the run or the connection
+        }
       }
     }
   }
@@ -82,17 +88,23 @@ final class LibvirtConsole {
    * Bytes for the guest. The stream is non-blocking and takes what it has room for: the rest is
    * sent as room comes (at most 2 s, then dropped with a note in the log).
    */
-  synchronized void send(byte[] bytes) {
+  void send(byte[] bytes) {
     int off = 0;
     long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(2);
     while (off < bytes.length && !closed) {
-      byte[] rest = off == 0 ? bytes : java.util.Arrays.copyOfRange(bytes, off, bytes.length);
-      int n = c.virStreamSend(stream, rest, rest.length);
+      int n;
+      synchronized (using) {
+        if (closed) {
+          return;
+        }
+        byte[] rest = off == 0 ? bytes : java.util.Arrays.copyOfRange(bytes, off, bytes.length);
+        n = c.virStreamSend(stream, rest, rest.length);
+      }
       if (n > 0) {
         off += n;
       } else if (n == -2 && System.nanoTime() < deadline) {
         try {
-          wait(5); // lets the event loop's reads run meanwhile
+          Thread.sleep(5); // the stream is full for now: its room comes back as libvirt sends
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
           return;
@@ -109,21 +121,17 @@ final class LibvirtConsole {
     }
   }
 
-  /** Ends the stream: no more callbacks, then freed off libvirt's loop. */
-  synchronized void close() {
-    end();
-  }
-
-  private void end() {
+  /** Ends the stream: no more reads or sends; the abort and the free happen off this thread. */
+  void close() {
     if (closed) {
       return;
     }
     closed = true;
-    c.virStreamEventRemoveCallback(stream);
-    c.virStreamAbort(stream);
     FREER.execute(
         () -> {
-          synchronized (this) { // after any callback under way has returned
+          synchronized (using) { // after any callback or send under way has returned
+            c.virStreamEventRemoveCallback(stream);
+            c.virStreamAbort(stream);
             c.virStreamFree(stream);
           }
         });
