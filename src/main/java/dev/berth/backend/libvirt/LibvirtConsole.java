@@ -121,6 +121,20 @@ final class LibvirtConsole {
     }
   }
 
+  /**
+   * Waits (at most 2 s) until the streams closed so far are aborted: libvirtd lets a console go
+   * only then, and forcing a new one while an old abort is still to come loses the new one.
+   */
+  static void awaitClosed() {
+    try {
+      FREER.submit(() -> {}).get(2, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      LOG.log(System.Logger.Level.DEBUG, "earlier consoles still closing");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   /** Ends the stream: no more reads or sends; the abort and the free happen off this thread. */
   void close() {
     if (closed) {

@@ -296,6 +296,7 @@ final class LibvirtVm implements RunningVm {
             if (old != null) {
               old.close();
             }
+            LibvirtConsole.awaitClosed(); // our own earlier streams let go of it first
             try {
               console = LibvirtConsole.open(host, name, forceConsole, sink);
             } catch (IOException held) {
