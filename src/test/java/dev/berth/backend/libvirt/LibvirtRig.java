@@ -1,24 +1,20 @@
 package dev.berth.backend.libvirt;
 
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.backend.InstalledBackends;
+import dev.berth.testing.SessionWatch;
 import dev.berth.vm.BerthDirs;
 import dev.berth.vm.Run;
 import dev.berth.vm.RunHistory;
-import dev.berth.vm.SessionListener;
 import dev.berth.vm.VmSession;
 import dev.berth.vm.VmSpec;
 import dev.berth.vm.VmState;
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -31,10 +27,10 @@ final class LibvirtRig implements AutoCloseable {
   final LibvirtTestDomain domain;
   final RunHistory history;
   final VmSession session;
-  final BlockingQueue<VmState> states = new LinkedBlockingQueue<>();
-  final BlockingQueue<String> log = new LinkedBlockingQueue<>();
-  final BlockingQueue<String> messages = new LinkedBlockingQueue<>();
-  private final ByteArrayOutputStream console = new ByteArrayOutputStream();
+  final SessionWatch watch;
+  final BlockingQueue<VmState> states;
+  final BlockingQueue<String> log;
+  final BlockingQueue<String> messages;
 
   /** Defines {@code name} with the guest's kernel {@code params} and opens a session on it. */
   LibvirtRig(String name, String... params) throws Exception {
@@ -54,30 +50,10 @@ final class LibvirtRig implements AutoCloseable {
     history = new RunHistory(dirs.state());
     domain = LibvirtTestDomain.define(name, params);
     session = new VmSession(VmSpec.libvirt(name, uri), InstalledBackends.all(), history, dirs);
-    session.setConsoleSink(
-        (b, off, len) -> {
-          synchronized (console) {
-            console.write(b, off, len);
-            console.notifyAll();
-          }
-        });
-    session.addListener(
-        new SessionListener() {
-          @Override
-          public void stateChanged(VmState s) {
-            states.add(s);
-          }
-
-          @Override
-          public void logged(String line) {
-            log.add(line);
-          }
-
-          @Override
-          public void message(String line) {
-            messages.add(line);
-          }
-        });
+    watch = new SessionWatch(session);
+    states = watch.states;
+    log = watch.log;
+    messages = watch.messages;
   }
 
   /**
@@ -102,47 +78,15 @@ final class LibvirtRig implements AutoCloseable {
   }
 
   String console() {
-    synchronized (console) {
-      return console.toString(StandardCharsets.UTF_8);
-    }
+    return watch.console();
   }
 
-  /** Waits until the console has shown {@code text}; fails with what it showed. */
   void awaitConsole(String text, int seconds) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-    synchronized (console) {
-      while (!console.toString(StandardCharsets.UTF_8).contains(text)) {
-        long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-        if (left <= 0) {
-          throw new AssertionError("the console never showed '" + text + "':\n" + console());
-        }
-        console.wait(left);
-      }
-    }
+    watch.awaitConsole(text, seconds);
   }
 
-  /**
-   * Types {@code line} until the console shows {@code text}: input sent before the console's stream
-   * is open (just after a start) is lost, as on a real serial line.
-   */
   void typeUntil(String line, String text, int seconds) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-    int seen = console().length();
-    while (true) {
-      session.type((line + "\n").getBytes(StandardCharsets.UTF_8));
-      synchronized (console) {
-        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
-        while (!console().substring(seen).contains(text) && System.nanoTime() < until) {
-          console.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(until - System.nanoTime())));
-        }
-        if (console().substring(seen).contains(text)) {
-          return;
-        }
-      }
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("the console never showed '" + text + "':\n" + console());
-      }
-    }
+    watch.typeUntil(line, text, seconds);
   }
 
   /** Waits for the session to pass through {@code wanted}; fails if it does not in time. */
@@ -151,20 +95,12 @@ final class LibvirtRig implements AutoCloseable {
   }
 
   void awaitState(VmState wanted, int seconds) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-    VmState s;
-    do {
-      s = states.poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-      assertNotNull(s, "never " + wanted + " within " + seconds + " s; log: " + log);
-    } while (s != wanted);
+    watch.awaitState(wanted, seconds);
   }
 
   /** The run once it has ended. */
   Run lastRun() throws Exception {
-    session.exitFuture().get(60, TimeUnit.SECONDS);
-    awaitState(VmState.SHUT_OFF);
-    List<Run> runs = runs();
-    return runs.get(runs.size() - 1);
+    return watch.lastRun(history);
   }
 
   /** The domain's runs in the history, under its host-tagged key. */

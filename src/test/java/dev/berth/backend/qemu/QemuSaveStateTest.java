@@ -7,22 +7,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.backend.InstalledBackends;
 import dev.berth.event.MachineExit;
+import dev.berth.testing.SessionWatch;
 import dev.berth.vm.BerthDirs;
 import dev.berth.vm.Run;
 import dev.berth.vm.RunHistory;
-import dev.berth.vm.SessionListener;
 import dev.berth.vm.VmSession;
 import dev.berth.vm.VmSpec;
 import dev.berth.vm.VmState;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -35,9 +32,8 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class QemuSaveStateTest {
-  private final BlockingQueue<VmState> states = new LinkedBlockingQueue<>();
-  private final ByteArrayOutputStream console = new ByteArrayOutputStream();
   private VmSession session;
+  private SessionWatch watch;
   private RunHistory history;
   private BerthDirs dirs;
 
@@ -49,20 +45,7 @@ class QemuSaveStateTest {
     history = new RunHistory(dirs.state());
     VmSpec spec = X86TestGuest.spec(name, "pc", "");
     session = new VmSession(spec, InstalledBackends.all(), history, dirs);
-    session.setConsoleSink(
-        (b, off, len) -> {
-          synchronized (console) {
-            console.write(b, off, len);
-            console.notifyAll();
-          }
-        });
-    session.addListener(
-        new SessionListener() {
-          @Override
-          public void stateChanged(VmState s) {
-            states.add(s);
-          }
-        });
+    watch = new SessionWatch(session);
     return session;
   }
 
@@ -74,50 +57,15 @@ class QemuSaveStateTest {
     }
   }
 
-  private void awaitState(VmState wanted) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-    VmState s;
-    do {
-      s = states.poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-      assertNotNull(s, "never " + wanted);
-    } while (s != wanted);
-  }
-
-  /** Types {@code line} until the console shows {@code text} after it (input may be early). */
-  private void typeUntil(String line, String text) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-    int seen;
-    synchronized (console) {
-      seen = console.size();
-    }
-    while (true) {
-      session.type((line + "\n").getBytes(StandardCharsets.UTF_8));
-      synchronized (console) {
-        console.wait(2000);
-        if (console.toString(StandardCharsets.UTF_8).substring(seen).contains(text)) {
-          return;
-        }
-      }
-      assertTrue(System.nanoTime() < deadline, "never '" + text + "':\n" + console);
-    }
-  }
-
-  private Run lastRun() throws Exception {
-    session.exitFuture().get(60, TimeUnit.SECONDS);
-    awaitState(VmState.SHUT_OFF);
-    List<Run> runs = history.runs(session.spec().historyKey());
-    return runs.get(runs.size() - 1);
-  }
-
   @Test
   void theGuestGoesOnWhereItWasSaved() throws Exception {
     session("saved");
     session.start().get(60, TimeUnit.SECONDS);
-    awaitState(VmState.RUNNING);
-    typeUntil("echo kept-$((6*7)) > /tmp/mark; echo wrote", "wrote\r\n");
+    watch.awaitState(VmState.RUNNING, 90);
+    watch.typeUntil("echo kept-$((6*7)) > /tmp/mark; echo wrote", "wrote\r\n", 90);
     long t0 = System.nanoTime();
     session.saveState().get(120, TimeUnit.SECONDS);
-    Run saved = lastRun();
+    Run saved = watch.lastRun(history);
     long saveMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
     assertNotNull(saved.end(), "" + saved);
     assertEquals(MachineExit.Kind.SAVED, saved.end().kind(), saved.end().toString());
@@ -128,9 +76,9 @@ class QemuSaveStateTest {
 
     t0 = System.nanoTime();
     session.start().get(120, TimeUnit.SECONDS);
-    awaitState(VmState.RUNNING);
+    watch.awaitState(VmState.RUNNING, 90);
     long restoreMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
-    typeUntil("cat /tmp/mark", "kept-42"); // only the restored RAM holds it
+    watch.typeUntil("cat /tmp/mark", "kept-42", 90); // only the restored RAM holds it
     List<Run> runs = history.runs(session.spec().historyKey());
     assertEquals(VmState.RESTORING, runs.get(1).segments().get(0).state(), "" + runs.get(1));
     assertFalse(Files.exists(file), "taken up by the run it restored");
@@ -154,6 +102,6 @@ class QemuSaveStateTest {
       assertEquals(1, aside.filter(p -> p.toString().contains(".refused-")).count());
     }
     session.start().get(60, TimeUnit.SECONDS); // and now it boots afresh
-    typeUntil("echo booted-$((2*21))", "booted-42");
+    watch.typeUntil("echo booted-$((2*21))", "booted-42", 90);
   }
 }
