@@ -74,6 +74,11 @@ public final class QmpClient implements AutoCloseable {
   }
 
   private JsonNode take(BlockingQueue<JsonNode> q, String what) throws IOException {
+    return take(q, what, timeoutMillis);
+  }
+
+  private JsonNode take(BlockingQueue<JsonNode> q, String what, long timeoutMillis)
+      throws IOException {
     try {
       JsonNode n = q.poll(timeoutMillis, TimeUnit.MILLISECONDS);
       if (n == null) {
@@ -97,6 +102,11 @@ public final class QmpClient implements AutoCloseable {
    * @throws IOException if it did not answer in time or the socket closed
    */
   public JsonNode execute(String command, ObjectNode arguments) throws IOException {
+    return execute(command, arguments, timeoutMillis);
+  }
+
+  /** As {@link #execute(String, ObjectNode)}, waiting up to {@code millis} for a slow command. */
+  public JsonNode execute(String command, ObjectNode arguments, long millis) throws IOException {
     long id = ids.incrementAndGet();
     ObjectNode req = JSON.createObjectNode().put("execute", command).put("id", id);
     if (arguments != null) {
@@ -108,7 +118,7 @@ public final class QmpClient implements AutoCloseable {
       channel.write(b);
     }
     while (true) {
-      JsonNode reply = take(replies, "the reply to " + command);
+      JsonNode reply = take(replies, "the reply to " + command, millis);
       if (reply.path("id").asLong(-1) != id) {
         continue; // a late reply to an earlier command that timed out
       }

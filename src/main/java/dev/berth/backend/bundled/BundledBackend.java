@@ -18,7 +18,27 @@ public final class BundledBackend implements Backend {
   /** What every Berth board has: the PM block's power button and S3, signal analogues. */
   static final EnumSet<Capability> BOARD =
       EnumSet.of(
-          Capability.POWER_BUTTON, Capability.SUSPEND, Capability.SIGINT, Capability.SIGNALS);
+          Capability.POWER_BUTTON,
+          Capability.SUSPEND,
+          Capability.SIGINT,
+          Capability.SIGNALS,
+          Capability.SAVE_STATE);
+
+  /** Where a bundled VM's saved state is: the core's own format, one file per VM. */
+  static dev.berth.vm.SavedState savedState(BerthDirs dirs, String vm) {
+    return new dev.berth.vm.SavedState(dirs, vm, "berth-state", "the core's saved state");
+  }
+
+  /** Saves {@code machine}'s whole state to its VM's file; completes with the file's size. */
+  static java.util.concurrent.CompletableFuture<Long> save(
+      dev.berth.core.machine.Machine machine, BerthDirs dirs) {
+    try {
+      Path file = savedState(dirs, machine.config().name()).prepare();
+      return machine.saveState(file, dev.berth.qmp.Version.current());
+    } catch (IOException e) {
+      return java.util.concurrent.CompletableFuture.failedFuture(e);
+    }
+  }
 
   @Override
   public VmSpec.Backend kind() {
@@ -56,12 +76,20 @@ public final class BundledBackend implements Backend {
         : java.util.Optional.of(dev.berth.vm.LostRuns.BERTH_GONE);
   }
 
-  /** The data disk Berth made for a bundled guest that has no disk of the user's. */
+  /** The data disk Berth made for a guest that has no disk of the user's, and a saved state. */
   @Override
   public java.util.List<java.nio.file.Path> madeFiles(VmSpec spec, BerthDirs dirs) {
-    return spec.disks().isEmpty()
-        ? java.util.List.of(BundledMachines.ownDiskPath(spec.name(), dirs))
-        : java.util.List.of();
+    java.util.List<java.nio.file.Path> made = new java.util.ArrayList<>();
+    if (spec.disks().isEmpty()) {
+      made.add(BundledMachines.ownDiskPath(spec.name(), dirs));
+    }
+    made.addAll(savedState(dirs, spec.name()).made());
+    return made;
+  }
+
+  @Override
+  public java.util.Optional<String> savedState(VmSpec spec, BerthDirs dirs) {
+    return savedState(dirs, spec.name()).describe();
   }
 
   /**

@@ -3,6 +3,7 @@ package dev.berth.backend.bundled;
 import dev.berth.backend.agent.GuestAgent;
 import dev.berth.core.boot.ImageException;
 import dev.berth.core.machine.Machine;
+import dev.berth.core.state.StateException;
 import dev.berth.core.virtio.Keyboard;
 import dev.berth.event.MachineExit;
 import dev.berth.event.MachineListener;
@@ -54,11 +55,21 @@ public final class BundledVm implements RunningVm {
    *
    * @throws ImageException with one readable line if an image is missing or unreadable
    */
-  public static BundledVm create(VmSpec spec, BerthDirs dirs) throws ImageException {
-    return new BundledVm(
-        new Machine(BundledMachines.config(spec, dirs)),
-        new GuestAgent(VmSockets.qga(dirs, spec.name())),
-        dirs);
+  public static BundledVm create(VmSpec spec, BerthDirs dirs) throws ImageException, IOException {
+    Machine machine = new Machine(BundledMachines.config(spec, dirs));
+    dev.berth.vm.SavedState saved = BundledBackend.savedState(dirs, spec.name());
+    if (saved.exists()) {
+      try {
+        machine.restore(saved.file(), dev.berth.qmp.Version.current());
+      } catch (StateException e) {
+        machine.discard();
+        throw saved.refused(spec.name(), e.getMessage(), e);
+      }
+      // taken up: from here the run is the saved one's continuation, and only a new save makes
+      // another
+      java.nio.file.Files.delete(saved.file());
+    }
+    return new BundledVm(machine, new GuestAgent(VmSockets.qga(dirs, spec.name())), dirs);
   }
 
   /**
@@ -116,6 +127,16 @@ public final class BundledVm implements RunningVm {
       can.add(dev.berth.vm.Capability.KEYBOARD);
     }
     return can;
+  }
+
+  /** The core's whole state into the VM's saved-state file; the run ends as saved. */
+  @Override
+  public CompletableFuture<Void> saveState() {
+    if (dirs == null) {
+      return CompletableFuture.failedFuture(
+          new IOException("a machine run from a kernel file has no place to save its state"));
+    }
+    return BundledBackend.save(machine, dirs).thenApply(size -> null);
   }
 
   @Override

@@ -167,6 +167,7 @@ final class ElsewhereVm implements RunningVm {
         Capability.POWER_BUTTON,
         Capability.GUEST_AGENT,
         Capability.SIGNALS,
+        Capability.SAVE_STATE,
         Capability.OUTLIVES_APP);
   }
 
@@ -199,12 +200,24 @@ final class ElsewhereVm implements RunningVm {
         });
   }
 
+  /** The other process writes the state; the command answers once the file is on disk. */
+  @Override
+  public CompletableFuture<Void> saveState() {
+    return command("x-berth-save-state", SAVE_MILLIS);
+  }
+
   /** One QMP command on the commands thread, so no caller waits on the socket. */
+  private static final long SAVE_MILLIS = 600_000;
+
   private CompletableFuture<Void> command(String name) {
+    return command(name, ANSWER_MILLIS);
+  }
+
+  private CompletableFuture<Void> command(String name, long millis) {
     return CompletableFuture.runAsync(
         () -> {
           try {
-            qmp.execute(name, null);
+            qmp.execute(name, null, millis);
           } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
           }

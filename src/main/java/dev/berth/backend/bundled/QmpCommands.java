@@ -8,6 +8,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.core.machine.Machine;
 import dev.berth.event.RunState;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 /** The QMP commands a bundled-core machine answers, with QEMU's reply shapes and error classes. */
 final class QmpCommands {
@@ -28,14 +33,20 @@ final class QmpCommands {
           "send-key",
           "human-monitor-command",
           "x-berth-terminate",
-          "x-berth-kill");
+          "x-berth-kill",
+          "x-berth-save-state");
+
+  /** Longest a save may take before its client is told it did not finish. */
+  private static final long SAVE_SECONDS = 600;
 
   private final Machine machine;
   private final String version;
+  private final Supplier<CompletableFuture<Long>> saver;
 
-  QmpCommands(Machine machine, String version) {
+  QmpCommands(Machine machine, String version, Supplier<CompletableFuture<Long>> saver) {
     this.machine = machine;
     this.version = version;
+    this.saver = saver;
   }
 
   String version() {
@@ -99,8 +110,30 @@ final class QmpCommands {
       // The signal analogues, for VMs that live inside a Berth process rather than their own.
       case "x-berth-terminate" -> ok(id, machine::terminate);
       case "x-berth-kill" -> ok(id, machine::kill);
+      // QEMU's stop + migrate to a file + quit, as one command that answers once the file is on
+      // disk (this client waits; others are answered meanwhile)
+      case "x-berth-save-state" -> save(id);
       default -> error(id, "CommandNotFound", "The command " + name + " has not been found");
     };
+  }
+
+  private String save(JsonNode id) {
+    if (saver == null) {
+      return error(id, "GenericError", "This machine has no place to save its state");
+    }
+    try {
+      long size = saver.get().get(SAVE_SECONDS, TimeUnit.SECONDS);
+      ObjectNode r = JSON.createObjectNode();
+      r.put("size", size);
+      return success(id, r);
+    } catch (ExecutionException e) {
+      return error(id, "GenericError", "Cannot save the state: " + e.getCause().getMessage());
+    } catch (TimeoutException e) {
+      return error(id, "GenericError", "The save did not finish in " + SAVE_SECONDS + " s");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return error(id, "GenericError", "Interrupted while saving");
+    }
   }
 
   private ObjectNode status() {

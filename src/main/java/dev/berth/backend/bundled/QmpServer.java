@@ -71,9 +71,19 @@ public final class QmpServer implements AutoCloseable {
 
   /** Binds {@code socket} (mode 0600; its directory must exist) and starts serving. */
   public QmpServer(Machine machine, Path socket, String version) throws IOException {
+    this(machine, socket, version, null);
+  }
+
+  /** As above, with {@code x-berth-save-state} saving through {@code saver} (null: it cannot). */
+  public QmpServer(
+      Machine machine,
+      Path socket,
+      String version,
+      java.util.function.Supplier<java.util.concurrent.CompletableFuture<Long>> saver)
+      throws IOException {
     this.machine = machine;
     this.socket = socket;
-    this.commands = new QmpCommands(machine, version);
+    this.commands = new QmpCommands(machine, version, saver);
     this.server = dev.berth.vm.VmSockets.bindPrivate(socket);
     machine.addListener(
         new MachineListener() {

@@ -15,7 +15,11 @@ public final class VmEndpoints {
 
   public static void open(Machine machine, BerthDirs dirs, String vm) throws IOException {
     VmSockets.vmDir(dirs, vm);
-    new QmpServer(machine, VmSockets.qmp(dirs, vm), Version.current());
+    new QmpServer(
+        machine,
+        VmSockets.qmp(dirs, vm),
+        Version.current(),
+        () -> BundledBackend.save(machine, dirs));
     new SerialServer(machine, VmSockets.serial(dirs, vm));
     if (machine.agentPort() != null) {
       new AgentServer(machine, VmSockets.qga(dirs, vm));

@@ -39,13 +39,12 @@ public final class QemuBackend implements Backend {
   /** A saved state is the VM's, made by Berth: deleting the VM deletes it (or keeps it aside). */
   @Override
   public java.util.List<java.nio.file.Path> madeFiles(VmSpec spec, BerthDirs dirs) {
-    QemuSavedState saved = new QemuSavedState(dirs, spec.name());
-    return saved.exists() ? java.util.List.of(saved.file()) : java.util.List.of();
+    return new QemuSavedState(dirs, spec.name()).where().made();
   }
 
   @Override
   public Optional<String> savedState(VmSpec spec, BerthDirs dirs) {
-    return new QemuSavedState(dirs, spec.name()).describe();
+    return new QemuSavedState(dirs, spec.name()).where().describe();
   }
 
   @Override

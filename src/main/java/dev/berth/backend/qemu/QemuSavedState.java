@@ -6,14 +6,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.qmp.QmpClient;
 import dev.berth.vm.AtomicFiles;
 import dev.berth.vm.BerthDirs;
-import dev.berth.vm.PrivateFiles;
+import dev.berth.vm.SavedState;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -26,42 +25,25 @@ final class QemuSavedState {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final long MIGRATE_MILLIS = TimeUnit.MINUTES.toMillis(5);
 
+  private final SavedState where;
   private final Path file;
 
   QemuSavedState(BerthDirs dirs, String vm) {
-    this.file = dirs.state().resolve("saved").resolve(vm + ".qemu-state");
+    this.where = new SavedState(dirs, vm, "qemu-state", "QEMU's saved state");
+    this.file = where.file();
   }
 
   Path file() {
     return file;
   }
 
-  /** In words, if there is one: "QEMU's saved state (123 MiB)". */
-  Optional<String> describe() {
-    try {
-      if (!Files.isRegularFile(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-        return Optional.empty();
-      }
-      return Optional.of("QEMU's saved state (" + (Files.size(file) >> 20) + " MiB)");
-    } catch (IOException e) {
-      return Optional.empty();
-    }
-  }
-
-  boolean exists() {
-    return describe().isPresent();
-  }
-
-  /** Moves a state QEMU would not load out of the way, so it is kept and the next start boots. */
-  Path setAside() throws IOException {
-    Path aside = file.resolveSibling(file.getFileName() + ".refused-" + System.currentTimeMillis());
-    Files.move(file, aside, StandardCopyOption.ATOMIC_MOVE);
-    return aside;
+  SavedState where() {
+    return where;
   }
 
   /** Pauses the guest and writes its state; QEMU keeps running, paused, until it is told to go. */
   void save(QmpClient monitor) throws IOException {
-    PrivateFiles.directory(file.getParent());
+    where.prepare();
     Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
     Files.deleteIfExists(tmp);
     monitor.execute("stop", null);

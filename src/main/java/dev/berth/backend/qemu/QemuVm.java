@@ -143,7 +143,7 @@ public final class QemuVm implements RunningVm {
     Files.createFile(rt.log(), PrivateFiles.fileMode(rt.log())); // 0600 before QEMU writes to it
     AccelDecision accel = AccelDecision.decide(spec.accel(), qemu);
     QemuSavedState saved = new QemuSavedState(dirs, spec.name());
-    boolean restore = saved.exists();
+    boolean restore = saved.where().exists();
     List<String> cmd = new ArrayList<>();
     Optional<Path> setsid = Executables.onPath("setsid");
     setsid.ifPresent(p -> cmd.add(p.toString()));
@@ -202,16 +202,7 @@ public final class QemuVm implements RunningVm {
       } catch (IOException e) {
         p.destroyForcibly();
         rt.clean();
-        Path aside = saved.setAside();
-        throw new IOException(
-            "cannot restore "
-                + spec.name()
-                + "'s saved state ("
-                + e.getMessage()
-                + "); it is kept as "
-                + aside.getFileName()
-                + " and the next start boots afresh",
-            e);
+        throw saved.where().refused(spec.name(), e.getMessage(), e);
       }
     }
     return new QemuVm(spec, qemu, rt, accel, p, p.toHandle(), monitor, RunState.RUNNING, saved);

@@ -45,6 +45,52 @@ final class CsrFile {
     java.util.Arrays.fill(pmpaddr, 0);
   }
 
+  /** Every register, in one fixed order (the device lines too: they are the devices' levels). */
+  void save(dev.berth.core.state.StateOut out) {
+    out.begin("csr");
+    out.longs(
+        new long[] {
+          mstatus, medeleg, mideleg, mie, mtvec, mcounteren, menvcfg, mcountinhibit, mscratch, mepc,
+          mcause, mtval, stvec, scounteren, senvcfg, sscratch, sepc, scause, stval, satp,
+          mipSoftware, mipLines, cycleOffset
+        });
+    out.i32(fflags).i32(frm).longs(pmpcfg).longs(pmpaddr);
+  }
+
+  void restore(dev.berth.core.state.StateIn in) throws dev.berth.core.state.StateException {
+    in.begin("csr");
+    long[] v = new long[23];
+    in.longs(v);
+    int i = 0;
+    mstatus = v[i++];
+    medeleg = v[i++];
+    mideleg = v[i++];
+    mie = v[i++];
+    mtvec = v[i++];
+    mcounteren = v[i++];
+    menvcfg = v[i++];
+    mcountinhibit = v[i++];
+    mscratch = v[i++];
+    mepc = v[i++];
+    mcause = v[i++];
+    mtval = v[i++];
+    stvec = v[i++];
+    scounteren = v[i++];
+    senvcfg = v[i++];
+    sscratch = v[i++];
+    sepc = v[i++];
+    scause = v[i++];
+    stval = v[i++];
+    satp = v[i++];
+    mipSoftware = v[i++];
+    mipLines = v[i++];
+    cycleOffset = v[i];
+    fflags = in.i32(0, 0x1f);
+    frm = in.i32(0, 7);
+    in.longs(pmpcfg);
+    in.longs(pmpaddr);
+  }
+
   long mip() {
     return mipSoftware | mipLines;
   }

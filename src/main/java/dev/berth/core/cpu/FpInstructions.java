@@ -34,6 +34,14 @@ final class FpInstructions {
     java.util.Arrays.fill(f, 0);
   }
 
+  void save(dev.berth.core.state.StateOut out) {
+    out.begin("fpu").longs(f);
+  }
+
+  void restore(dev.berth.core.state.StateIn in) throws dev.berth.core.state.StateException {
+    in.begin("fpu").longs(f);
+  }
+
   private void requireEnabled(int i) {
     if ((csr.mstatus & FS) == 0) {
       throw hart.illegal(i);

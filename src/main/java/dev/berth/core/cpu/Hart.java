@@ -5,6 +5,10 @@ import static dev.berth.core.cpu.Csr.*;
 import dev.berth.core.bus.Bus;
 import dev.berth.core.bus.BusFault;
 import dev.berth.core.bus.Ram;
+import dev.berth.core.state.Saveable;
+import dev.berth.core.state.StateException;
+import dev.berth.core.state.StateIn;
+import dev.berth.core.state.StateOut;
 
 /**
  * One RV64IMAFDC hart with Zicsr and Zifencei and the M, S and U privilege modes. It executes on
@@ -13,7 +17,7 @@ import dev.berth.core.bus.Ram;
  * and, unless turned off, the {@link Translator}'s units of JVM bytecode for hot code, which reach
  * RAM through the soft TLB kept here and come back to the slow paths below on a miss.
  */
-public final class Hart {
+public final class Hart implements Saveable {
   private static final int FETCH = Mmu.FETCH, LOAD = Mmu.LOAD, STORE = Mmu.STORE;
 
   /** {@code -Dberth.jit=false} runs the interpreter alone. */
@@ -151,6 +155,42 @@ public final class Hart {
     endSlice = false;
     if (jit != null) {
       jit.flushAll(); // the images were reloaded under it
+    }
+    satpChanged();
+    selectRegime();
+    interruptCheck = true;
+  }
+
+  /**
+   * The hart as a saved machine keeps it: registers, CSRs, the FPU, the privilege, instret, the LR
+   * reservation and whether it waits in WFI. Caches (TLBs, translated code) are not state.
+   */
+  @Override
+  public void save(StateOut out) {
+    out.begin("hart").longs(x).i64(pc).i32(priv).i64(instret).i64(reservation);
+    out.bool(waitingForInterrupt);
+    csr.save(out);
+    fp.save(out);
+  }
+
+  /** Takes a saved hart's state, then drops every cache as a reset does. */
+  @Override
+  public void restore(StateIn in) throws StateException {
+    in.begin("hart").longs(x);
+    x[0] = 0;
+    pc = in.i64();
+    priv = in.i32(Priv.U, Priv.M);
+    if (priv == 2) {
+      throw new StateException("the saved state is damaged (privilege 2)");
+    }
+    instret = in.i64();
+    reservation = in.i64();
+    waitingForInterrupt = in.bool();
+    csr.restore(in);
+    fp.restore(in);
+    endSlice = false;
+    if (jit != null) {
+      jit.flushAll(); // RAM was replaced under it
     }
     satpChanged();
     selectRegime();

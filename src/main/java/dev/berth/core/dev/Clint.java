@@ -4,9 +4,13 @@ import dev.berth.core.bus.BusFault;
 import dev.berth.core.bus.Device;
 import dev.berth.core.cpu.Cause;
 import dev.berth.core.cpu.Hart;
+import dev.berth.core.state.Saveable;
+import dev.berth.core.state.StateException;
+import dev.berth.core.state.StateIn;
+import dev.berth.core.state.StateOut;
 
 /** The core-local interruptor of hart 0: msip, mtimecmp and mtime, as on QEMU's virt. */
-public final class Clint implements Device {
+public final class Clint implements Device, Saveable {
   public static final long SIZE = 0x10000;
   private static final long MSIP = 0x0, MTIMECMP = 0x4000, MTIME = 0xbff8;
 
@@ -93,5 +97,18 @@ public final class Clint implements Device {
       return Long.MAX_VALUE;
     }
     return clock.nanosUntil(mtimecmp);
+  }
+
+  @Override
+  public void save(StateOut out) {
+    out.begin("clint").bool(msip).i64(mtimecmp).bool(armed);
+  }
+
+  @Override
+  public void restore(StateIn in) throws StateException {
+    in.begin("clint");
+    msip = in.bool();
+    mtimecmp = in.i64();
+    armed = in.bool();
   }
 }

@@ -2,13 +2,17 @@ package dev.berth.core.dev;
 
 import dev.berth.core.bus.BusFault;
 import dev.berth.core.bus.Device;
+import dev.berth.core.state.Saveable;
+import dev.berth.core.state.StateException;
+import dev.berth.core.state.StateIn;
+import dev.berth.core.state.StateOut;
 
 /**
  * The Goldfish real-time clock, as on QEMU's virt: wall-clock nanoseconds since the epoch, which
  * the guest may set, and one alarm that raises its PLIC source. Reading TIME_LOW latches the high
  * half, so a guest reads a consistent 64-bit time.
  */
-public final class GoldfishRtc implements Device {
+public final class GoldfishRtc implements Device, Saveable {
   public static final long SIZE = 0x1000;
   private static final int TIME_LOW = 0x00, TIME_HIGH = 0x04, ALARM_LOW = 0x08;
   private static final int ALARM_HIGH = 0x0c, IRQ_ENABLED = 0x10, CLEAR_ALARM = 0x14;
@@ -99,5 +103,24 @@ public final class GoldfishRtc implements Device {
 
   private void update() {
     plic.setLevel(irq, irqPending && irqEnabled);
+  }
+
+  /** The guest's offset from host time is kept: after a restore its clock reads the time now. */
+  @Override
+  public void save(StateOut out) {
+    out.begin("rtc").i64(offsetNanos).i32(latchedHigh).i32(alarmHigh).i64(alarm);
+    out.bool(alarmRunning).bool(irqEnabled).bool(irqPending);
+  }
+
+  @Override
+  public void restore(StateIn in) throws StateException {
+    in.begin("rtc");
+    offsetNanos = in.i64();
+    latchedHigh = in.i32();
+    alarmHigh = in.i32();
+    alarm = in.i64();
+    alarmRunning = in.bool();
+    irqEnabled = in.bool();
+    irqPending = in.bool();
   }
 }

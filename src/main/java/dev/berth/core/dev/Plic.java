@@ -4,12 +4,16 @@ import dev.berth.core.bus.BusFault;
 import dev.berth.core.bus.Device;
 import dev.berth.core.cpu.Cause;
 import dev.berth.core.cpu.Hart;
+import dev.berth.core.state.Saveable;
+import dev.berth.core.state.StateException;
+import dev.berth.core.state.StateIn;
+import dev.berth.core.state.StateOut;
 
 /**
  * The platform-level interrupt controller with sources 1–63 and two contexts: hart 0 M-mode (drives
  * MEIP) and hart 0 S-mode (drives SEIP). Sources are level-triggered.
  */
-public final class Plic implements Device {
+public final class Plic implements Device, Saveable {
   public static final long SIZE = 0x600000;
   public static final int SOURCES = 64;
   private static final int CONTEXTS = 2;
@@ -159,5 +163,21 @@ public final class Plic implements Device {
     for (int ctx = 0; ctx < CONTEXTS; ctx++) {
       hart.setInterruptLine(CONTEXT_LINE[ctx], best(ctx) != 0);
     }
+  }
+
+  @Override
+  public void save(StateOut out) {
+    out.begin("plic").ints(priority).longs(enable).ints(threshold);
+    out.i64(level).i64(pending).i64(claimed);
+  }
+
+  @Override
+  public void restore(StateIn in) throws StateException {
+    in.begin("plic").ints(priority);
+    in.longs(enable);
+    in.ints(threshold);
+    level = in.i64();
+    pending = in.i64();
+    claimed = in.i64();
   }
 }

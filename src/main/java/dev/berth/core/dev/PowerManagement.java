@@ -1,6 +1,10 @@
 package dev.berth.core.dev;
 
 import dev.berth.core.bus.Device;
+import dev.berth.core.state.Saveable;
+import dev.berth.core.state.StateException;
+import dev.berth.core.state.StateIn;
+import dev.berth.core.state.StateOut;
 
 /**
  * Berth's power-management block: the ACPI PM1 event and control registers with PIIX4 semantics.
@@ -8,7 +12,7 @@ import dev.berth.core.bus.Device;
  * source while an enabled status bit is set and SCI_EN is on; writing SLP_EN asks the machine for
  * soft-off (SLP_TYP 0) or suspend (SLP_TYP 1).
  */
-public final class PowerManagement implements Device {
+public final class PowerManagement implements Device, Saveable {
   public static final long SIZE = 0x1000;
   public static final int PWRBTN = 1 << 8;
   public static final int SCI_EN = 1;
@@ -113,5 +117,18 @@ public final class PowerManagement implements Device {
       case 1 -> power.guestSuspend();
       default -> {} // other sleep states do not exist on this board
     }
+  }
+
+  @Override
+  public void save(StateOut out) {
+    out.begin("pm1").i32(sts).i32(en).i32(cnt);
+  }
+
+  @Override
+  public void restore(StateIn in) throws StateException {
+    in.begin("pm1");
+    sts = in.i32();
+    en = in.i32();
+    cnt = in.i32();
   }
 }

@@ -1,6 +1,10 @@
 package dev.berth.core.dev;
 
 import dev.berth.core.bus.Device;
+import dev.berth.core.state.Saveable;
+import dev.berth.core.state.StateException;
+import dev.berth.core.state.StateIn;
+import dev.berth.core.state.StateOut;
 
 /**
  * A linear framebuffer, 1024×768 at 32 bits per pixel (x8r8g8b8, stride 4096), described to the
@@ -8,7 +12,7 @@ import dev.berth.core.bus.Device;
  * dirty so a display redraws only what changed. The guest writes on the worker thread; a display
  * reads {@link #pixels()} on its own thread — a torn pixel is redrawn at the next frame.
  */
-public final class SimpleFramebuffer implements Device {
+public final class SimpleFramebuffer implements Device, Saveable {
   public static final int WIDTH = 1024;
   public static final int HEIGHT = 768;
   public static final int STRIDE = WIDTH * 4;
@@ -81,5 +85,20 @@ public final class SimpleFramebuffer implements Device {
       pixels[i] = (pixels[i] & ~mask) | ((int) (value << shift) & mask);
     }
     markDirty(i / WIDTH);
+  }
+
+  @Override
+  public void save(StateOut out) {
+    out.begin("framebuffer").ints(pixels);
+  }
+
+  /** The whole screen is dirty afterwards, so a display repaints what the guest had drawn. */
+  @Override
+  public void restore(StateIn in) throws StateException {
+    in.begin("framebuffer").ints(pixels);
+    synchronized (this) {
+      dirtyTop = 0;
+      dirtyBottom = HEIGHT - 1;
+    }
   }
 }

@@ -1,6 +1,10 @@
 package dev.berth.core.dev;
 
 import dev.berth.core.bus.Device;
+import dev.berth.core.state.Saveable;
+import dev.berth.core.state.StateException;
+import dev.berth.core.state.StateIn;
+import dev.berth.core.state.StateOut;
 
 /**
  * An NS16550A UART as QEMU models it and Linux's 8250 driver expects: transmission is instantaneous
@@ -8,7 +12,7 @@ import dev.berth.core.bus.Device;
  * HostInput} through a 16-byte receive FIFO, and the interrupt line follows IER, LSR and the
  * THR-empty latch.
  */
-public final class Uart16550 implements Device {
+public final class Uart16550 implements Device, Saveable {
   public static final long SIZE = 0x100;
 
   // Modem-status interrupts never fire: the modem lines never change.
@@ -220,5 +224,32 @@ public final class Uart16550 implements Device {
     }
     iir = id;
     plic.setLevel(irq, id != IIR_NO_INT);
+  }
+
+  /** Output is flushed before a save, so only the registers and the receive FIFO are state. */
+  @Override
+  public void save(StateOut out) {
+    flushOutput();
+    out.begin("uart").bytes(rx).i32(rxHead).i32(rxCount);
+    out.ints(new int[] {ier, iir, lcr, mcr, lsr, scr, fcr, dll, dlm}).bool(thrPending);
+  }
+
+  @Override
+  public void restore(StateIn in) throws StateException {
+    in.begin("uart").bytes(rx);
+    rxHead = in.i32(0, FIFO_SIZE - 1);
+    rxCount = in.i32(0, FIFO_SIZE);
+    int[] r = new int[9];
+    in.ints(r);
+    ier = r[0];
+    iir = r[1];
+    lcr = r[2];
+    mcr = r[3];
+    lsr = r[4];
+    scr = r[5];
+    fcr = r[6];
+    dll = r[7];
+    dlm = r[8];
+    thrPending = in.bool();
   }
 }

@@ -17,6 +17,11 @@ import dev.berth.core.dev.SifiveTest;
 import dev.berth.core.dev.SimpleFramebuffer;
 import dev.berth.core.dev.Uart16550;
 import dev.berth.core.dev.VirtualClock;
+import dev.berth.core.state.Saveable;
+import dev.berth.core.state.StateException;
+import dev.berth.core.state.StateFile;
+import dev.berth.core.state.StateIn;
+import dev.berth.core.state.StateOut;
 import dev.berth.core.virtio.HostPort;
 import dev.berth.core.virtio.Keyboard;
 import dev.berth.event.Listeners;
@@ -25,6 +30,8 @@ import dev.berth.event.MachineExit;
 import dev.berth.event.MachineListener;
 import dev.berth.event.RunState;
 import dev.berth.event.ShutdownCause;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
@@ -58,10 +65,18 @@ public final class Machine {
     RESUME,
     SUSPEND,
     WAKEUP,
-    FAILURE
+    FAILURE,
+    SAVE
   }
 
-  private record Request(Kind kind, ShutdownCause cause, int code) {}
+  private record Request(Kind kind, ShutdownCause cause, int code, SaveOrder save) {
+    Request(Kind kind, ShutdownCause cause, int code) {
+      this(kind, cause, code, null);
+    }
+  }
+
+  /** Where to save, as which Berth, and who waits for the file's size. */
+  private record SaveOrder(Path file, String version, CompletableFuture<Long> done) {}
 
   private final MachineConfig config;
   private final Ram ram;
@@ -93,6 +108,11 @@ public final class Machine {
   private final Queue<CompletableFuture<String>> summaries = new ConcurrentLinkedQueue<>();
   private volatile boolean guestListensToButton;
   private Thread worker;
+
+  /** Set by {@link #restore}: the run goes on from a saved state instead of booting. */
+  private boolean restored;
+
+  private boolean restoredSuspended;
 
   /**
    * Builds the board and loads the images; nothing runs until {@link #start()}.
@@ -325,7 +345,8 @@ public final class Machine {
     if (worker != null) {
       throw new IllegalStateException("machine already started");
     }
-    state = RunState.RUNNING;
+    state = restoredSuspended ? RunState.SUSPENDED : RunState.RUNNING;
+    clock.start();
     worker = new Thread(this::mainLoop, "berth-core-" + config.name());
     worker.setDaemon(true);
     worker.start();
@@ -366,6 +387,92 @@ public final class Machine {
   /** QMP {@code system_wakeup}: ends a suspend. */
   public void wakeup() {
     post(new Request(Kind.WAKEUP, null, 0));
+  }
+
+  /**
+   * Saves the machine's whole state to {@code file} and ends the run as saved (QEMU's {@code stop}
+   * and {@code migrate} to a file, then {@code quit}). The guest stops (a STOP event) while the
+   * file is written; if writing fails the guest runs on (RESUME) and the future fails with the
+   * reason. Completes with the file's size once it is on disk.
+   */
+  public CompletableFuture<Long> saveState(Path file, String version) {
+    CompletableFuture<Long> done = new CompletableFuture<>();
+    post(new Request(Kind.SAVE, null, 0, new SaveOrder(file, version, done)));
+    if (exit.isDone()) {
+      done.completeExceptionally(new IOException("the machine is not running"));
+    }
+    return done;
+  }
+
+  /**
+   * Before {@link #start}: takes the state saved in {@code file} by Berth {@code version}, so the
+   * run goes on where the guest was. On failure nothing of the file is used, and the machine must
+   * be {@link #discard discarded}.
+   *
+   * @throws StateException with one line if the file is damaged, from another Berth, or for another
+   *     machine
+   */
+  public synchronized void restore(Path file, String version) throws StateException {
+    if (worker != null) {
+      throw new IllegalStateException("a running machine cannot be restored");
+    }
+    StateFile.read(file, version, fingerprint(), new Parts());
+    restored = true;
+    instructionsRetired = hart.instructionsRetired();
+  }
+
+  /** True if this run goes on from a saved state. */
+  public boolean isRestored() {
+    return restored;
+  }
+
+  /** A machine that will never start: its disks and files are let go. */
+  public synchronized void discard() {
+    if (worker == null) {
+      virtio.close();
+    }
+  }
+
+  /**
+   * What a saved state must have been made for, so one made for another board (other RAM, other
+   * disks or devices) is refused: "memory=128MiB virtio=blk:65536s,console,input".
+   */
+  public String fingerprint() {
+    return "memory=" + (config.memoryBytes() >> 20) + "MiB virtio=" + virtio.describe(config);
+  }
+
+  /** Every part of the board, in one order; caches are rebuilt, host-side queues start empty. */
+  private final class Parts implements Saveable {
+    @Override
+    public void save(StateOut out) {
+      out.begin("machine").bool(state == RunState.SUSPENDED);
+      clock.save(out);
+      hart.save(out);
+      out.begin("ram").memory(ram.bytes);
+      clint.save(out);
+      plic.save(out);
+      uart.save(out);
+      pm.save(out);
+      rtc.save(out);
+      framebuffer.save(out);
+      virtio.save(out);
+    }
+
+    @Override
+    public void restore(StateIn in) throws StateException {
+      restoredSuspended = in.begin("machine").bool();
+      clock.stop(); // it runs again when the machine starts
+      clock.restore(in);
+      hart.restore(in);
+      in.begin("ram").memory(ram.bytes);
+      clint.restore(in);
+      plic.restore(in);
+      uart.restore(in);
+      pm.restore(in);
+      rtc.restore(in);
+      framebuffer.restore(in);
+      virtio.restore(in);
+    }
   }
 
   /** The SIGKILL analogue: the loop is abandoned at once and no SHUTDOWN is published. */
@@ -527,9 +634,53 @@ public final class Machine {
             wakeUp();
           }
         }
+        case SAVE -> {
+          MachineExit saved = save(r.save());
+          if (saved != null) {
+            return saved;
+          }
+        }
       }
     }
     return null;
+  }
+
+  /** The run's end if the state is on disk; null if the guest runs on (or the machine died). */
+  private MachineExit save(SaveOrder order) {
+    boolean wasRunning = state == RunState.RUNNING;
+    boolean clockRan = state != RunState.PAUSED; // a suspended guest's clock runs, and is saved so
+    if (clockRan) {
+      clock.stop();
+    }
+    if (wasRunning) {
+      state = RunState.PAUSED;
+      publish(MachineEvent.now(MachineEvent.STOP));
+    }
+    try {
+      long size =
+          StateFile.write(order.file(), order.version(), fingerprint(), new Parts(), () -> killed);
+      order.done().complete(size);
+      return MachineExit.saved(
+          "its state is in "
+              + order.file().getFileName()
+              + " ("
+              + (size >> 20)
+              + " MiB): Start restores it");
+    } catch (IOException | RuntimeException e) {
+      order.done().completeExceptionally(e);
+      if (killed) {
+        return null;
+      }
+      LOG.log(System.Logger.Level.WARNING, "saving " + config.name() + " failed", e);
+      if (clockRan) {
+        clock.start();
+      }
+      if (wasRunning) {
+        state = RunState.RUNNING;
+        publish(MachineEvent.now(MachineEvent.RESUME));
+      }
+      return null;
+    }
   }
 
   private void wakeUp() {

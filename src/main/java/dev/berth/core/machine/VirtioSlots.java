@@ -83,6 +83,30 @@ final class VirtioSlots {
     }
   }
 
+  void save(dev.berth.core.state.StateOut out) {
+    for (VirtioMmio s : slots) {
+      s.save(out);
+    }
+  }
+
+  void restore(dev.berth.core.state.StateIn in) throws dev.berth.core.state.StateException {
+    for (VirtioMmio s : slots) {
+      s.restore(in);
+    }
+  }
+
+  /** What the slots hold, for a saved state's fingerprint: "blk:65536s,blk:8s:ro,console,input". */
+  String describe(MachineConfig config) {
+    StringBuilder b = new StringBuilder();
+    for (MachineConfig.Drive d : config.drives()) {
+      long bytes = d.image().toFile().length();
+      b.append("blk:").append(bytes / MachineConfig.Drive.SECTOR).append('s');
+      b.append(d.readOnly() ? ":ro," : ",");
+    }
+    b.append(config.agentChannel() ? "console," : "").append(config.keyboard() ? "input" : "");
+    return b.toString();
+  }
+
   void close() {
     for (VirtioMmio s : slots) {
       s.close();

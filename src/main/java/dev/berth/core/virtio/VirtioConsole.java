@@ -1,6 +1,9 @@
 package dev.berth.core.virtio;
 
 import dev.berth.core.dev.HostInput;
+import dev.berth.core.state.StateException;
+import dev.berth.core.state.StateIn;
+import dev.berth.core.state.StateOut;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -167,5 +170,29 @@ public final class VirtioConsole extends VirtioDevice {
     if (any) {
       transport.usedBuffers(q);
     }
+  }
+
+  /** What the driver set up: the port's state and the control messages it has not taken yet. */
+  @Override
+  void save(StateOut out) {
+    super.save(out);
+    out.bool(portReady).bool(announcedHost).bool(port.isGuestOpen()).i32(control.size());
+    for (byte[] m : control) {
+      out.bytes(m);
+    }
+  }
+
+  @Override
+  void restore(StateIn in) throws StateException {
+    super.restore(in);
+    portReady = in.bool();
+    announcedHost = in.bool();
+    boolean open = in.bool();
+    control.clear();
+    for (int n = in.i32(0, 64); n > 0; n--) {
+      control.add(in.bytes(8 + 256));
+    }
+    port.setGuestReady(portReady);
+    port.setGuestOpen(open);
   }
 }

@@ -1,5 +1,9 @@
 package dev.berth.core.virtio;
 
+import dev.berth.core.state.StateException;
+import dev.berth.core.state.StateIn;
+import dev.berth.core.state.StateOut;
+
 /**
  * A virtio device behind a {@link VirtioMmio} transport: its type, features, queues and
  * configuration space, and what it does when the driver or the host has something for it. All calls
@@ -55,4 +59,17 @@ public abstract class VirtioDevice {
 
   /** The machine is gone: release host resources. */
   public void close() {}
+
+  /**
+   * The device's part of a saved machine: its configuration space, and in subclasses whatever the
+   * driver has told it. Host-side queues (keys typed, bytes sent) are not state: like QEMU's
+   * character devices, they start empty.
+   */
+  void save(StateOut out) {
+    out.bytes(config);
+  }
+
+  void restore(StateIn in) throws StateException {
+    in.bytes(config);
+  }
 }

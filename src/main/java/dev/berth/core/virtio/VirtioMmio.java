@@ -3,13 +3,17 @@ package dev.berth.core.virtio;
 import dev.berth.core.bus.Device;
 import dev.berth.core.bus.Ram;
 import dev.berth.core.dev.Plic;
+import dev.berth.core.state.Saveable;
+import dev.berth.core.state.StateException;
+import dev.berth.core.state.StateIn;
+import dev.berth.core.state.StateOut;
 
 /**
  * The virtio-mmio transport, version 2 (virtio 1.x, section 4.2), at one slot of the board. A slot
  * without a device answers with device ID 0, which drivers skip, as QEMU's empty slots do. The
  * interrupt is level-triggered: asserted while InterruptStatus is not zero.
  */
-public final class VirtioMmio implements Device {
+public final class VirtioMmio implements Device, Saveable {
   private static final System.Logger LOG = System.getLogger(VirtioMmio.class.getName());
 
   public static final long SIZE = 0x1000;
@@ -265,6 +269,45 @@ public final class VirtioMmio implements Device {
       } catch (BadRingException e) {
         broken(e);
       }
+    }
+  }
+
+  @Override
+  public void save(StateOut out) {
+    out.begin("virtio-mmio").i32(device == null ? 0 : device.deviceId());
+    out.i64(driverFeatures).i32(deviceFeaturesSel).i32(driverFeaturesSel).i32(queueSel);
+    out.i32(status).i32(interruptStatus).i32(configGeneration);
+    for (Virtqueue q : queues) {
+      q.save(out);
+    }
+    if (device != null) {
+      device.save(out);
+    }
+  }
+
+  @Override
+  public void restore(StateIn in) throws StateException {
+    int id = in.begin("virtio-mmio").i32();
+    if (id != (device == null ? 0 : device.deviceId())) {
+      throw new StateException(
+          "the saved state does not fit this machine (virtio device "
+              + id
+              + " in IRQ "
+              + irq
+              + ")");
+    }
+    driverFeatures = in.i64();
+    deviceFeaturesSel = in.i32();
+    driverFeaturesSel = in.i32();
+    queueSel = in.i32(0, Math.max(0, queues.length - 1));
+    status = in.i32();
+    interruptStatus = in.i32();
+    configGeneration = in.i32();
+    for (Virtqueue q : queues) {
+      q.restore(in);
+    }
+    if (device != null) {
+      device.restore(in);
     }
   }
 }

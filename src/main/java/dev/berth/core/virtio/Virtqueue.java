@@ -1,6 +1,9 @@
 package dev.berth.core.virtio;
 
 import dev.berth.core.bus.Ram;
+import dev.berth.core.state.StateException;
+import dev.berth.core.state.StateIn;
+import dev.berth.core.state.StateOut;
 
 /**
  * A split virtqueue (virtio 1.x, section 2.7): the driver's descriptor table and available ring,
@@ -130,5 +133,28 @@ final class Virtqueue {
   /** True unless the driver asked not to be interrupted for this queue. */
   boolean wantsInterrupt() {
     return (u16(availOff) & AVAIL_NO_INTERRUPT) == 0;
+  }
+
+  void save(StateOut out) {
+    out.i32(size).bool(ready).i64(desc).i64(driver).i64(device).i32(lastAvail).i32(nextUsed);
+  }
+
+  /** A ready queue is enabled again, with the checks the driver's QueueReady gets. */
+  void restore(StateIn in) throws StateException {
+    size = in.i32(0, maxSize);
+    boolean wasReady = in.bool();
+    desc = in.i64();
+    driver = in.i64();
+    device = in.i64();
+    lastAvail = in.i32(0, 0xffff);
+    nextUsed = in.i32(0, 0xffff);
+    ready = false;
+    if (wasReady) {
+      try {
+        enable();
+      } catch (BadRingException e) {
+        throw new StateException("the saved state is damaged (" + e.getMessage() + ")", e);
+      }
+    }
   }
 }
