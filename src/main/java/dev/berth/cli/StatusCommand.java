@@ -85,6 +85,12 @@ public final class StatusCommand implements Callable<Integer> {
         break;
       }
     }
+    if (state.equals("shut off")) {
+      InstalledBackends.all()
+          .forSpec(spec)
+          .savedState(spec, dirs)
+          .ifPresent(words -> s.put("savedState", words));
+    }
     return s;
   }
 

@@ -84,8 +84,8 @@ class LinuxSaveStateTest {
     watch.typeUntil("echo up-$((6*7))", "up-42", 90);
     long bootMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
     watch.typeUntil(
-        "echo kept-on-disk > /data/keep; sync; echo ram-$((3*3)) > /tmp/mark; echo wrote",
-        "wrote\r\n",
+        "echo kept-on-disk > /data/keep; sync; echo ram-$((3*3)) > /tmp/mark; echo wrote-$((2+2))",
+        "wrote-4",
         30);
     session.type(
         "(i=0; while true; do echo loop-$i; i=$((i+1)); sleep 0.2; done) &\n"

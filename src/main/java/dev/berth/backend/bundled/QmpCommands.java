@@ -84,6 +84,14 @@ final class QmpCommands {
     return out;
   }
 
+  /**
+   * True for a command whose reply waits until the machine has done it (a save): the events the
+   * machine publishes meanwhile must not wait for that reply.
+   */
+  static boolean waitsForTheMachine(JsonNode request) {
+    return request != null && "x-berth-save-state".equals(request.path("execute").asText());
+  }
+
   String execute(JsonNode id, String name, ObjectNode args) {
     return switch (name) {
       case "query-status" -> success(id, status());

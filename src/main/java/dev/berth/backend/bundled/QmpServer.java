@@ -181,7 +181,8 @@ public final class QmpServer implements AutoCloseable {
 
     /**
      * Holding the session's lock orders an event after the reply of the command that caused it, as
-     * QEMU does; a command only posts requests, so the worker waits microseconds.
+     * QEMU does; a command only posts requests, so the worker waits microseconds (the one that
+     * waits for the machine to finish, a save, runs without the lock).
      */
     synchronized void event(String line) {
       if (negotiated) {
@@ -260,8 +261,12 @@ public final class QmpServer implements AutoCloseable {
             reply(QmpCommands.error(null, "GenericError", "JSON parse error, " + firstLine(e)));
             return;
           }
-          synchronized (this) {
-            send(handle(request));
+          if (QmpCommands.waitsForTheMachine(request)) {
+            reply(handle(request)); // without the lock: the machine's events go out meanwhile
+          } else {
+            synchronized (this) {
+              send(handle(request));
+            }
           }
         }
       } catch (IOException e) {

@@ -131,6 +131,35 @@ class QmpServerTest {
     }
   }
 
+  /**
+   * Berth's save over QMP answers once the file is on disk; the STOP it makes reaches every client
+   * first, this one included, and the socket closes as the run ends saved.
+   */
+  @Test
+  void saveStateAnswersWithTheFileOnDisk() throws Exception {
+    Path file = dir.resolve("pm_button.berth-state");
+    try (GuestRun run = GuestRun.start("pm_button");
+        QmpServer server =
+            new QmpServer(
+                run.machine,
+                dir.resolve("s.sock"),
+                "0.1.0",
+                () -> run.machine.saveState(file, "0.1.0"))) {
+      run.awaitConsole("waiting");
+      try (RawClient a = new RawClient(server.socket())) {
+        a.read();
+        a.execute("{\"execute\": \"qmp_capabilities\"}");
+        a.sendRaw("{\"execute\": \"x-berth-save-state\", \"id\": 1}\n");
+        JsonNode stop = a.read();
+        assertEquals("STOP", stop.path("event").asText(), stop.toString());
+        JsonNode reply = a.read();
+        assertEquals(Files.size(file), reply.at("/return/size").asLong(), reply.toString());
+        assertEquals(null, a.read(), "the run is over: saved");
+      }
+      assertEquals(dev.berth.event.MachineExit.Kind.SAVED, run.awaitExit().kind());
+    }
+  }
+
   @Test
   void quitFromQmp() throws Exception {
     try (GuestRun run = GuestRun.start("pm_ignore");
