@@ -43,6 +43,34 @@ public interface Backend {
     return java.util.Optional.empty();
   }
 
+  /** The VM's snapshots, oldest first; empty where the backend has none. */
+  default java.util.List<Snapshot> snapshots(VmSpec spec, BerthDirs dirs) throws IOException {
+    return java.util.List.of();
+  }
+
+  /**
+   * Takes snapshot {@code tag} of a VM that is not running: its disks, and its saved state if it
+   * has one.
+   *
+   * @throws IOException with one line if it cannot
+   */
+  default Snapshot takeSnapshot(VmSpec spec, BerthDirs dirs, String tag, String description)
+      throws IOException {
+    throw new IOException(Capability.SNAPSHOTS.missing());
+  }
+
+  /**
+   * Puts a VM that is not running back to snapshot {@code tag}: its disks, and as its saved state
+   * the snapshot's machine state if it has one (the next start goes on from there).
+   */
+  default void revertSnapshot(VmSpec spec, BerthDirs dirs, String tag) throws IOException {
+    throw new IOException(Capability.SNAPSHOTS.missing());
+  }
+
+  default void deleteSnapshot(VmSpec spec, BerthDirs dirs, String tag) throws IOException {
+    throw new IOException(Capability.SNAPSHOTS.missing());
+  }
+
   /**
    * What {@code action} does on this backend beyond what its row says, for the user to read before
    * ("libvirt marks the domain tainted"); empty if nothing.

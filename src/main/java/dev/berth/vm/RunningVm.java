@@ -136,6 +136,21 @@ public interface RunningVm {
         new UnsupportedOperationException(Capability.SAVE_STATE.missing()));
   }
 
+  /**
+   * Takes snapshot {@code tag} of the running machine (its state and its disks' contents); the
+   * guest stops meanwhile and runs on.
+   */
+  default CompletableFuture<Snapshot> takeSnapshot(String tag, String description) {
+    return CompletableFuture.failedFuture(
+        new UnsupportedOperationException(Capability.SNAPSHOTS.missing()));
+  }
+
+  /** Goes back to snapshot {@code tag}: machine state and disks; the run goes on from there. */
+  default CompletableFuture<Void> revertSnapshot(String tag) {
+    return CompletableFuture.failedFuture(
+        new UnsupportedOperationException(Capability.SNAPSHOTS.missing()));
+  }
+
   /** Ctrl+Alt+Del on the guest's keyboard. */
   CompletableFuture<Void> sendCtrlAltDel();
 

@@ -67,14 +67,22 @@ public final class VmRemoval {
     List<Path> kept = new ArrayList<>();
     String stamp = LocalDateTime.now(clock).format(STAMP);
     for (Path file : made) {
-      // a file only, never through a link, in a directory of this user's alone
+      // a file (or a directory Berth made, as the snapshots), never through a link, in a
+      // directory of this user's alone
       if (!PrivateFiles.existingDirectory(file.getParent())
           || !Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
         continue;
       }
-      PrivateFiles.requireRegular(file);
+      boolean tree = PrivateFiles.existingDirectory(file);
+      if (!tree) {
+        PrivateFiles.requireRegular(file);
+      }
       if (alsoData) {
-        Files.delete(file);
+        if (tree) {
+          FileTrees.delete(file);
+        } else {
+          Files.delete(file);
+        }
         deleted.add(file);
       } else {
         Path aside = file.resolveSibling(file.getFileName() + ".deleted-" + stamp);

@@ -663,6 +663,123 @@ public final class VmSession implements VmControls {
         });
   }
 
+  /** The VM's snapshots, read off this thread's way (files only). */
+  public java.util.List<Snapshot> snapshots() throws IOException {
+    VmSpec s = spec;
+    return backends.forSpec(s).snapshots(s, dirs);
+  }
+
+  /**
+   * Takes snapshot {@code tag}: of the running machine (it stops for the moment it takes), or of
+   * the disks (and saved state) of a VM that is off.
+   */
+  public CompletableFuture<Snapshot> takeSnapshot(String tag, String description) {
+    return snapshotWork(
+        "Snapshot " + tag,
+        v -> v.takeSnapshot(tag, description),
+        (b, s) -> b.takeSnapshot(s, dirs, tag, description),
+        made -> "took snapshot " + made.describe());
+  }
+
+  /**
+   * Goes back to snapshot {@code tag}: a running VM goes on from it at once (a RESET with cause
+   * snapshot-load on its run); one that is off gets its disks back, and its next start goes on from
+   * the snapshot's machine state if it has one.
+   */
+  public CompletableFuture<Object> revertSnapshot(String tag) {
+    return snapshotWork(
+        "Revert to " + tag,
+        v -> v.revertSnapshot(tag).thenApply(x -> (Object) tag),
+        (b, s) -> {
+          b.revertSnapshot(s, dirs, tag);
+          return tag;
+        },
+        x -> "went back to snapshot " + tag);
+  }
+
+  public CompletableFuture<Object> deleteSnapshot(String tag) {
+    return snapshotWork(
+        "Delete snapshot " + tag,
+        null,
+        (b, s) -> {
+          b.deleteSnapshot(s, dirs, tag);
+          return tag;
+        },
+        x -> "deleted snapshot " + tag);
+  }
+
+  @FunctionalInterface
+  private interface OffWork<T> {
+    T run(Backend backend, VmSpec spec) throws IOException;
+  }
+
+  /**
+   * Runs a snapshot operation on the live VM if there is one ({@code live} non-null), else on the
+   * backend's files under the VM's lock so no start races it; says what happened either way.
+   */
+  private <T> CompletableFuture<T> snapshotWork(
+      String what,
+      java.util.function.Function<RunningVm, CompletableFuture<T>> live,
+      OffWork<T> off,
+      java.util.function.Function<T, String> said) {
+    CompletableFuture<T> result = new CompletableFuture<>();
+    on(
+        () -> {
+          VmSpec s = spec;
+          RunningVm v = vm;
+          CompletableFuture<T> work;
+          if (v != null && state.isActive() && live != null) {
+            if (!v.capabilities().contains(Capability.SNAPSHOTS)) {
+              work =
+                  CompletableFuture.failedFuture(new IOException(Capability.SNAPSHOTS.missing()));
+            } else {
+              work = live.apply(v);
+            }
+          } else if (live == null) {
+            work = offWork(s, off, false); // files only: deleting does not touch the machine
+          } else if (state.isActive()) {
+            work = CompletableFuture.failedFuture(new IOException(name() + " is busy"));
+          } else {
+            work = offWork(s, off, true);
+          }
+          work.whenComplete(
+              (ok, e) ->
+                  on(
+                      () -> {
+                        if (e != null) {
+                          String line = what + " failed: " + rootMessage(e);
+                          tell(l -> l.message(line));
+                          result.completeExceptionally(e);
+                        } else {
+                          String line = said.apply(ok);
+                          log("(snapshot) " + line);
+                          tell(l -> l.message(name() + ": " + line));
+                          result.complete(ok);
+                        }
+                      }));
+        });
+    return result;
+  }
+
+  /** On the backend's files, holding the VM's lock if {@code locked} so no start races it. */
+  private <T> CompletableFuture<T> offWork(VmSpec s, OffWork<T> off, boolean locked) {
+    return CompletableFuture.supplyAsync(
+        () -> {
+          VmLock lock = null;
+          try {
+            lock = locked ? VmLock.acquire(dirs, s.name()) : null;
+            return off.run(backends.forSpec(s), s);
+          } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          } finally {
+            if (lock != null) {
+              lock.close();
+            }
+          }
+        },
+        BLOCKING);
+  }
+
   @Override
   public CompletableFuture<?> ctrlAltDel() {
     return simple(

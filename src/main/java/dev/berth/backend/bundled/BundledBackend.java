@@ -22,7 +22,8 @@ public final class BundledBackend implements Backend {
           Capability.SUSPEND,
           Capability.SIGINT,
           Capability.SIGNALS,
-          Capability.SAVE_STATE);
+          Capability.SAVE_STATE,
+          Capability.SNAPSHOTS);
 
   /** Where a bundled VM's saved state is: the core's own format, one file per VM. */
   static dev.berth.vm.SavedState savedState(BerthDirs dirs, String vm) {
@@ -76,7 +77,7 @@ public final class BundledBackend implements Backend {
         : java.util.Optional.of(dev.berth.vm.LostRuns.BERTH_GONE);
   }
 
-  /** The data disk Berth made for a guest that has no disk of the user's, and a saved state. */
+  /** The data disk Berth made for a guest without the user's, a saved state, the snapshots. */
   @Override
   public java.util.List<java.nio.file.Path> madeFiles(VmSpec spec, BerthDirs dirs) {
     java.util.List<java.nio.file.Path> made = new java.util.ArrayList<>();
@@ -84,7 +85,40 @@ public final class BundledBackend implements Backend {
       made.add(BundledMachines.ownDiskPath(spec.name(), dirs));
     }
     made.addAll(savedState(dirs, spec.name()).made());
+    Path snapshots = BundledSnapshots.directory(dirs, spec.name());
+    if (java.nio.file.Files.isDirectory(snapshots, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      made.add(snapshots);
+    }
     return made;
+  }
+
+  @Override
+  public java.util.List<dev.berth.vm.Snapshot> snapshots(VmSpec spec, BerthDirs dirs)
+      throws IOException {
+    return new BundledSnapshots(dirs, spec.name()).list();
+  }
+
+  @Override
+  public dev.berth.vm.Snapshot takeSnapshot(
+      VmSpec spec, BerthDirs dirs, String tag, String description) throws IOException {
+    dev.berth.vm.SavedState saved = savedState(dirs, spec.name());
+    return new BundledSnapshots(dirs, spec.name())
+        .take(
+            BundledMachines.diskPaths(spec, dirs),
+            saved.exists() ? saved.file() : null,
+            tag,
+            description);
+  }
+
+  @Override
+  public void revertSnapshot(VmSpec spec, BerthDirs dirs, String tag) throws IOException {
+    new BundledSnapshots(dirs, spec.name())
+        .revert(BundledMachines.diskPaths(spec, dirs), savedState(dirs, spec.name()), tag);
+  }
+
+  @Override
+  public void deleteSnapshot(VmSpec spec, BerthDirs dirs, String tag) throws IOException {
+    new BundledSnapshots(dirs, spec.name()).delete(tag);
   }
 
   @Override

@@ -96,6 +96,15 @@ public final class BundledMachines {
     }
   }
 
+  /** The disks {@code spec}'s machine has: the user's, or the data disk Berth made for it. */
+  static List<Path> diskPaths(VmSpec spec, BerthDirs dirs) {
+    if (!spec.disks().isEmpty()) {
+      return spec.disks().stream().map(Path::of).toList();
+    }
+    Path own = ownDiskPath(spec.name(), dirs);
+    return Files.isRegularFile(own, LinkOption.NOFOLLOW_LINKS) ? List.of(own) : List.of();
+  }
+
   /** Where {@link #ownDisk} keeps {@code vm}'s data disk. */
   static Path ownDiskPath(String vm, BerthDirs dirs) {
     return dirs.state().resolve("disks").resolve(vm + ".img");

@@ -140,6 +140,22 @@ public final class BundledVm implements RunningVm {
   }
 
   @Override
+  public CompletableFuture<dev.berth.vm.Snapshot> takeSnapshot(String tag, String description) {
+    return dirs == null
+        ? CompletableFuture.failedFuture(
+            new IOException("a machine run from a kernel file has no place for snapshots"))
+        : new BundledSnapshots(dirs, machine.config().name()).take(machine, tag, description);
+  }
+
+  @Override
+  public CompletableFuture<Void> revertSnapshot(String tag) {
+    return dirs == null
+        ? CompletableFuture.failedFuture(
+            new IOException("a machine run from a kernel file has no snapshots"))
+        : new BundledSnapshots(dirs, machine.config().name()).revert(machine, tag);
+  }
+
+  @Override
   public CompletableFuture<Void> wakeUp() {
     machine.wakeup();
     return done();

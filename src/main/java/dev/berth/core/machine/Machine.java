@@ -66,7 +66,9 @@ public final class Machine {
     SUSPEND,
     WAKEUP,
     FAILURE,
-    SAVE
+    SAVE,
+    SNAPSHOT,
+    REVERT
   }
 
   private record Request(Kind kind, ShutdownCause cause, int code, SaveOrder save) {
@@ -75,8 +77,18 @@ public final class Machine {
     }
   }
 
-  /** Where to save, as which Berth, and who waits for the file's size. */
-  private record SaveOrder(Path file, String version, CompletableFuture<Long> done) {}
+  /**
+   * Where to save (or what to load), as which Berth, what else to do while the guest is stopped
+   * (the disks' copies, for a snapshot), and who waits for the file's size.
+   */
+  private record SaveOrder(
+      Path file, String version, WhileStopped alongside, CompletableFuture<Long> done) {}
+
+  /** Work done on the worker thread while the guest is stopped: no disk I/O happens meanwhile. */
+  @FunctionalInterface
+  public interface WhileStopped {
+    void run() throws IOException;
+  }
 
   private final MachineConfig config;
   private final Ram ram;
@@ -397,11 +409,34 @@ public final class Machine {
    */
   public CompletableFuture<Long> saveState(Path file, String version) {
     CompletableFuture<Long> done = new CompletableFuture<>();
-    post(new Request(Kind.SAVE, null, 0, new SaveOrder(file, version, done)));
+    return order(Kind.SAVE, new SaveOrder(file, version, null, done));
+  }
+
+  private CompletableFuture<Long> order(Kind kind, SaveOrder order) {
+    post(new Request(kind, null, 0, order));
     if (exit.isDone()) {
-      done.completeExceptionally(new IOException("the machine is not running"));
+      order.done().completeExceptionally(new IOException("the machine is not running"));
     }
-    return done;
+    return order.done();
+  }
+
+  /**
+   * A snapshot's machine part, as QEMU's {@code snapshot-save} makes it: the guest stops (STOP),
+   * its state goes to {@code file}, {@code alongside} runs (the disks are copied: nothing writes
+   * them meanwhile), and the guest runs on (RESUME). Completes with the file's size.
+   */
+  public CompletableFuture<Long> snapshot(Path file, String version, WhileStopped alongside) {
+    return order(Kind.SNAPSHOT, new SaveOrder(file, version, alongside, new CompletableFuture<>()));
+  }
+
+  /**
+   * Goes back to a snapshot, as QEMU's {@code snapshot-load}: STOP, the state in {@code file}
+   * replaces the machine's, {@code alongside} runs (the disks are copied back), then RESET with
+   * cause snapshot-load and RESUME. A file that is damaged or not this machine's is refused before
+   * anything changes, and the guest runs on; a failure after that ends the run.
+   */
+  public CompletableFuture<Long> revert(Path file, String version, WhileStopped alongside) {
+    return order(Kind.REVERT, new SaveOrder(file, version, alongside, new CompletableFuture<>()));
   }
 
   /**
@@ -640,22 +675,87 @@ public final class Machine {
             return saved;
           }
         }
+        case SNAPSHOT -> snapshot(r.save());
+        case REVERT -> {
+          MachineExit failed = revert(r.save());
+          if (failed != null) {
+            return failed;
+          }
+        }
       }
     }
     return null;
   }
 
-  /** The run's end if the state is on disk; null if the guest runs on (or the machine died). */
-  private MachineExit save(SaveOrder order) {
+  /** Stops the guest's clock, and the guest with a STOP if it ran; true if it ran. */
+  private boolean stopForState() {
     boolean wasRunning = state == RunState.RUNNING;
-    boolean clockRan = state != RunState.PAUSED; // a suspended guest's clock runs, and is saved so
-    if (clockRan) {
-      clock.stop();
-    }
+    clock.stop();
     if (wasRunning) {
       state = RunState.PAUSED;
       publish(MachineEvent.now(MachineEvent.STOP));
     }
+    return wasRunning;
+  }
+
+  /** Undoes {@link #stopForState}: a paused guest's clock stays stopped. */
+  private void goOn(boolean wasRunning) {
+    if (state != RunState.PAUSED || wasRunning) {
+      clock.start();
+    }
+    if (wasRunning) {
+      state = RunState.RUNNING;
+      publish(MachineEvent.now(MachineEvent.RESUME));
+    }
+  }
+
+  private void snapshot(SaveOrder order) {
+    boolean wasRunning = stopForState();
+    try {
+      long size =
+          StateFile.write(order.file(), order.version(), fingerprint(), new Parts(), () -> killed);
+      order.alongside().run();
+      order.done().complete(size);
+    } catch (IOException | RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, "a snapshot of " + config.name() + " failed", e);
+      order.done().completeExceptionally(e);
+    }
+    goOn(wasRunning);
+  }
+
+  /** Null if the guest runs on (from the snapshot, or as it was if the file was refused). */
+  private MachineExit revert(SaveOrder order) {
+    boolean wasRunning = stopForState();
+    try {
+      StateFile.verify(order.file(), order.version(), fingerprint());
+    } catch (StateException e) {
+      order.done().completeExceptionally(e);
+      goOn(wasRunning);
+      return null;
+    }
+    try {
+      StateFile.load(order.file(), order.version(), fingerprint(), new Parts());
+      order.alongside().run();
+    } catch (IOException | RuntimeException e) {
+      order.done().completeExceptionally(e);
+      return MachineExit.crashed("going back to a snapshot failed midway: " + e.getMessage());
+    }
+    instructionsRetired = hart.instructionsRetired();
+    publish(MachineEvent.withCause(MachineEvent.RESET, ShutdownCause.SNAPSHOT_LOAD));
+    order.done().complete(0L);
+    if (restoredSuspended) {
+      state = RunState.SUSPENDED;
+      clock.start();
+      return null;
+    }
+    state = RunState.PAUSED; // as QEMU's loadvm: a guest that ran runs on, a paused one stays
+    goOn(wasRunning);
+    return null;
+  }
+
+  /** The run's end if the state is on disk; null if the guest runs on (or the machine died). */
+  private MachineExit save(SaveOrder order) {
+    boolean wasRunning = stopForState();
     try {
       long size =
           StateFile.write(order.file(), order.version(), fingerprint(), new Parts(), () -> killed);
@@ -672,13 +772,7 @@ public final class Machine {
         return null;
       }
       LOG.log(System.Logger.Level.WARNING, "saving " + config.name() + " failed", e);
-      if (clockRan) {
-        clock.start();
-      }
-      if (wasRunning) {
-        state = RunState.RUNNING;
-        publish(MachineEvent.now(MachineEvent.RESUME));
-      }
+      goOn(wasRunning);
       return null;
     }
   }

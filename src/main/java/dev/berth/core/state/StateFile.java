@@ -96,6 +96,15 @@ public final class StateFile {
    */
   public static void read(Path file, String version, String fingerprint, Saveable body)
       throws StateException {
+    verify(file, version, fingerprint);
+    load(file, version, fingerprint, body);
+  }
+
+  /**
+   * Everything {@link #read} checks before any part takes a value: a regular file, whole (its CRC),
+   * made by this Berth for this machine.
+   */
+  public static void verify(Path file, String version, String fingerprint) throws StateException {
     if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
       throw new StateException(file.getFileName() + " is not a regular file");
     }
@@ -103,10 +112,25 @@ public final class StateFile {
       check(file);
       try (DataInputStream in = open(file)) {
         header(in, version, fingerprint);
-        StateIn state = new StateIn(in);
-        body.restore(state);
-        state.begin(END);
       }
+    } catch (StateException e) {
+      throw e;
+    } catch (IOException e) {
+      throw new StateException("cannot read the saved state: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Loads a file {@link #verify} accepted into {@code body}; a failure here leaves the parts read
+   * so far changed.
+   */
+  public static void load(Path file, String version, String fingerprint, Saveable body)
+      throws StateException {
+    try (DataInputStream in = open(file)) {
+      header(in, version, fingerprint);
+      StateIn state = new StateIn(in);
+      body.restore(state);
+      state.begin(END);
     } catch (StateException e) {
       throw e;
     } catch (IOException e) {
