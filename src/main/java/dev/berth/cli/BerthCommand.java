@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
       StartCommand.class,
       PowerCommand.class,
       SaveCommand.class,
+      SnapshotCommand.class,
       StatusCommand.class,
       ListCommand.class,
       EventsCommand.class,

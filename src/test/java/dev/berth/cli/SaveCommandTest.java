@@ -140,4 +140,29 @@ class SaveCommandTest {
     assertEquals(0, new CliProcess(home).run("power", "linux", "quit").status());
     assertTrue(second.p.waitFor(30, TimeUnit.SECONDS));
   }
+
+  /** Over QMP to the process that runs the VM: take, go back (RAM too), list, delete. */
+  @Test
+  void berthSnapshotOnAVmAnotherProcessRuns() throws Exception {
+    Headless vm = new Headless();
+    vm.typeUntil("echo a > /tmp/m; echo w-$((1+1))", "w-2");
+    CliProcess cli = new CliProcess(home);
+    CliProcess.Result take = cli.run("snapshot", "linux", "create", "s1", "-d", "mark a");
+    assertEquals(0, take.status(), take.err());
+    vm.typeUntil("echo b > /tmp/m; echo w-$((2+1))", "w-3");
+    CliProcess.Result back = cli.run("snapshot", "linux", "revert", "s1");
+    assertEquals(0, back.status(), back.err());
+    vm.typeUntil("cat /tmp/m | tr '\\n' +", "a+");
+    CliProcess.Result list = cli.run("snapshot", "linux", "list");
+    assertTrue(list.out().startsWith("s1, "), list.out());
+    assertTrue(list.out().contains("with memory"), list.out());
+    assertTrue(list.out().contains(": mark a"), list.out());
+    assertEquals(0, cli.run("power", "linux", "quit").status());
+    assertTrue(vm.p.waitFor(30, TimeUnit.SECONDS));
+    CliProcess.Result missing = cli.run("snapshot", "linux", "revert", "nope");
+    assertEquals(1, missing.status());
+    assertEquals("berth: linux has no snapshot named nope\n", missing.err());
+    assertEquals(0, cli.run("snapshot", "linux", "delete", "s1").status());
+    assertEquals("", cli.run("snapshot", "linux", "list").out());
+  }
 }

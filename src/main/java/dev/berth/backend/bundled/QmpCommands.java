@@ -12,7 +12,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Supplier;
 
 /** The QMP commands a bundled-core machine answers, with QEMU's reply shapes and error classes. */
 final class QmpCommands {
@@ -34,19 +33,33 @@ final class QmpCommands {
           "human-monitor-command",
           "x-berth-terminate",
           "x-berth-kill",
-          "x-berth-save-state");
+          "x-berth-save-state",
+          "snapshot-save",
+          "snapshot-load",
+          "snapshot-delete");
+
+  /** What the machine's files can do for QMP: its saved state and its snapshots. */
+  interface StateOps {
+    CompletableFuture<Long> save();
+
+    CompletableFuture<?> snapshot(String tag, String description);
+
+    CompletableFuture<?> revert(String tag);
+
+    void delete(String tag) throws java.io.IOException;
+  }
 
   /** Longest a save may take before its client is told it did not finish. */
   private static final long SAVE_SECONDS = 600;
 
   private final Machine machine;
   private final String version;
-  private final Supplier<CompletableFuture<Long>> saver;
+  private final StateOps files;
 
-  QmpCommands(Machine machine, String version, Supplier<CompletableFuture<Long>> saver) {
+  QmpCommands(Machine machine, String version, StateOps files) {
     this.machine = machine;
     this.version = version;
-    this.saver = saver;
+    this.files = files;
   }
 
   String version() {
@@ -89,7 +102,8 @@ final class QmpCommands {
    * machine publishes meanwhile must not wait for that reply.
    */
   static boolean waitsForTheMachine(JsonNode request) {
-    return request != null && "x-berth-save-state".equals(request.path("execute").asText());
+    String name = request == null ? "" : request.path("execute").asText();
+    return name.equals("x-berth-save-state") || name.startsWith("snapshot-");
   }
 
   String execute(JsonNode id, String name, ObjectNode args) {
@@ -121,26 +135,62 @@ final class QmpCommands {
       // QEMU's stop + migrate to a file + quit, as one command that answers once the file is on
       // disk (this client waits; others are answered meanwhile)
       case "x-berth-save-state" -> save(id);
+      // QEMU's snapshot jobs, answered once done (QEMU answers at once and reports the job)
+      case "snapshot-save", "snapshot-load", "snapshot-delete" -> snapshot(id, name, args);
       default -> error(id, "CommandNotFound", "The command " + name + " has not been found");
     };
   }
 
   private String save(JsonNode id) {
-    if (saver == null) {
+    if (files == null) {
       return error(id, "GenericError", "This machine has no place to save its state");
     }
+    return await(
+        id, files.save(), "save the state", size -> JSON.createObjectNode().put("size", size));
+  }
+
+  private String snapshot(JsonNode id, String name, ObjectNode args) {
+    String tag = args.path("tag").asText("");
+    if (!args.path("tag").isTextual()) {
+      return error(id, "GenericError", "Parameter 'tag' is missing");
+    }
+    if (files == null) {
+      return error(id, "GenericError", "This machine has no place for snapshots");
+    }
+    CompletableFuture<?> work =
+        switch (name) {
+          case "snapshot-save" -> files.snapshot(tag, args.path("x-berth-description").asText(""));
+          case "snapshot-load" -> files.revert(tag);
+          default ->
+              CompletableFuture.runAsync(
+                  () -> {
+                    try {
+                      files.delete(tag);
+                    } catch (java.io.IOException e) {
+                      throw new java.io.UncheckedIOException(e);
+                    }
+                  });
+        };
+    return await(id, work, name.replace('-', ' '), x -> JSON.createObjectNode());
+  }
+
+  /** The reply once {@code work} is done, or its failure in one line. */
+  private <T> String await(
+      JsonNode id,
+      CompletableFuture<T> work,
+      String what,
+      java.util.function.Function<T, JsonNode> reply) {
     try {
-      long size = saver.get().get(SAVE_SECONDS, TimeUnit.SECONDS);
-      ObjectNode r = JSON.createObjectNode();
-      r.put("size", size);
-      return success(id, r);
+      return success(id, reply.apply(work.get(SAVE_SECONDS, TimeUnit.SECONDS)));
     } catch (ExecutionException e) {
-      return error(id, "GenericError", "Cannot save the state: " + e.getCause().getMessage());
+      Throwable c =
+          e.getCause() instanceof java.io.UncheckedIOException u ? u.getCause() : e.getCause();
+      return error(id, "GenericError", "Cannot " + what + ": " + c.getMessage());
     } catch (TimeoutException e) {
-      return error(id, "GenericError", "The save did not finish in " + SAVE_SECONDS + " s");
+      return error(id, "GenericError", "Did not " + what + " in " + SAVE_SECONDS + " s");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return error(id, "GenericError", "Interrupted while saving");
+      return error(id, "GenericError", "Interrupted");
     }
   }
 

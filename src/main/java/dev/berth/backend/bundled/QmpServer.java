@@ -74,16 +74,15 @@ public final class QmpServer implements AutoCloseable {
     this(machine, socket, version, null);
   }
 
-  /** As above, with {@code x-berth-save-state} saving through {@code saver} (null: it cannot). */
-  public QmpServer(
-      Machine machine,
-      Path socket,
-      String version,
-      java.util.function.Supplier<java.util.concurrent.CompletableFuture<Long>> saver)
+  /**
+   * As above, with the save and snapshot commands working on the machine's files through {@code
+   * files} (null: they cannot).
+   */
+  QmpServer(Machine machine, Path socket, String version, QmpCommands.StateOps files)
       throws IOException {
     this.machine = machine;
     this.socket = socket;
-    this.commands = new QmpCommands(machine, version, saver);
+    this.commands = new QmpCommands(machine, version, files);
     this.server = dev.berth.vm.VmSockets.bindPrivate(socket);
     machine.addListener(
         new MachineListener() {

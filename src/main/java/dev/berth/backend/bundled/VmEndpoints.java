@@ -15,11 +15,32 @@ public final class VmEndpoints {
 
   public static void open(Machine machine, BerthDirs dirs, String vm) throws IOException {
     VmSockets.vmDir(dirs, vm);
+    BundledSnapshots snapshots = new BundledSnapshots(dirs, vm);
     new QmpServer(
         machine,
         VmSockets.qmp(dirs, vm),
         Version.current(),
-        () -> BundledBackend.save(machine, dirs));
+        new QmpCommands.StateOps() {
+          @Override
+          public java.util.concurrent.CompletableFuture<Long> save() {
+            return BundledBackend.save(machine, dirs);
+          }
+
+          @Override
+          public java.util.concurrent.CompletableFuture<?> snapshot(String tag, String text) {
+            return snapshots.take(machine, tag, text);
+          }
+
+          @Override
+          public java.util.concurrent.CompletableFuture<?> revert(String tag) {
+            return snapshots.revert(machine, tag);
+          }
+
+          @Override
+          public void delete(String tag) throws IOException {
+            snapshots.delete(tag);
+          }
+        });
     new SerialServer(machine, VmSockets.serial(dirs, vm));
     if (machine.agentPort() != null) {
       new AgentServer(machine, VmSockets.qga(dirs, vm));

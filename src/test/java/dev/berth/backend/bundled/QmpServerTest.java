@@ -144,7 +144,27 @@ class QmpServerTest {
                 run.machine,
                 dir.resolve("s.sock"),
                 "0.1.0",
-                () -> run.machine.saveState(file, "0.1.0"))) {
+                new QmpCommands.StateOps() {
+                  @Override
+                  public java.util.concurrent.CompletableFuture<Long> save() {
+                    return run.machine.saveState(file, "0.1.0");
+                  }
+
+                  @Override
+                  public java.util.concurrent.CompletableFuture<?> snapshot(String t, String d) {
+                    throw new UnsupportedOperationException();
+                  }
+
+                  @Override
+                  public java.util.concurrent.CompletableFuture<?> revert(String tag) {
+                    throw new UnsupportedOperationException();
+                  }
+
+                  @Override
+                  public void delete(String tag) {
+                    throw new UnsupportedOperationException();
+                  }
+                })) {
       run.awaitConsole("waiting");
       try (RawClient a = new RawClient(server.socket())) {
         a.read();
