@@ -16,6 +16,14 @@ public record MachineEvent(String name, Map<String, Object> data, long timestamp
   public static final String SUSPEND = "SUSPEND";
   public static final String WAKEUP = "WAKEUP";
 
+  /**
+   * Berth's own, in a run's history only (never on QMP): a snapshot was taken or gone back to, with
+   * its {@code tag}. QEMU reports these as its snapshot jobs' JOB_STATUS_CHANGE.
+   */
+  public static final String SNAPSHOT_SAVED = "SNAPSHOT_SAVED";
+
+  public static final String SNAPSHOT_LOADED = "SNAPSHOT_LOADED";
+
   public MachineEvent {
     data = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(data)); // keeps QMP's order
   }

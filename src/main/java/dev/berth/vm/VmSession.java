@@ -676,7 +676,7 @@ public final class VmSession implements VmControls {
   public CompletableFuture<Snapshot> takeSnapshot(String tag, String description) {
     return snapshotWork(
         "Snapshot " + tag,
-        v -> v.takeSnapshot(tag, description),
+        v -> onTheRun(v, v.takeSnapshot(tag, description), MachineEvent.SNAPSHOT_SAVED, tag),
         (b, s) -> b.takeSnapshot(s, dirs, tag, description),
         made -> "took snapshot " + made.describe());
   }
@@ -689,7 +689,9 @@ public final class VmSession implements VmControls {
   public CompletableFuture<Object> revertSnapshot(String tag) {
     return snapshotWork(
         "Revert to " + tag,
-        v -> v.revertSnapshot(tag).thenApply(x -> (Object) tag),
+        v ->
+            onTheRun(v, v.revertSnapshot(tag), MachineEvent.SNAPSHOT_LOADED, tag)
+                .thenApply(x -> (Object) tag),
         (b, s) -> {
           b.revertSnapshot(s, dirs, tag);
           return tag;
@@ -706,6 +708,21 @@ public final class VmSession implements VmControls {
           return tag;
         },
         x -> "deleted snapshot " + tag);
+  }
+
+  /** Once {@code work} is done, the run's history gets {@code event} with the snapshot's tag. */
+  private <T> CompletableFuture<T> onTheRun(
+      RunningVm v, CompletableFuture<T> work, String event, String tag) {
+    return work.thenApply(
+        ok -> {
+          on(
+              () ->
+                  eventArrived(
+                      v,
+                      new MachineEvent(
+                          event, java.util.Map.of("tag", tag), MachineEvent.nowMicros())));
+          return ok;
+        });
   }
 
   @FunctionalInterface

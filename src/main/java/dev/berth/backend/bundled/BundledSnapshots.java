@@ -149,7 +149,7 @@ final class BundledSnapshots {
     List<Path> disks = writableDisks(machine);
     return machine
         .snapshot(partial.resolve(STATE), Version.current(), () -> copyDisks(disks, partial))
-        .thenApply(
+        .thenApplyAsync( // off the worker: the guest runs on meanwhile
             size -> {
               try {
                 thumbnail(machine.framebuffer(), partial.resolve(THUMBNAIL));

@@ -430,10 +430,11 @@ public final class Machine {
   }
 
   /**
-   * Goes back to a snapshot, as QEMU's {@code snapshot-load}: STOP, the state in {@code file}
-   * replaces the machine's, {@code alongside} runs (the disks are copied back), then RESET with
-   * cause snapshot-load and RESUME. A file that is damaged or not this machine's is refused before
-   * anything changes, and the guest runs on; a failure after that ends the run.
+   * Goes back to a snapshot, as QEMU 7.2's {@code snapshot-load}: STOP, the state in {@code file}
+   * replaces the machine's, {@code alongside} runs (the disks are copied back), then RESUME (QEMU
+   * resets the board with cause snapshot-load but sends no RESET for that cause). A file that is
+   * damaged or not this machine's is refused before anything changes, and the guest runs on; a
+   * failure after that ends the run.
    */
   public CompletableFuture<Long> revert(Path file, String version, WhileStopped alongside) {
     return order(Kind.REVERT, new SaveOrder(file, version, alongside, new CompletableFuture<>()));
@@ -709,18 +710,25 @@ public final class Machine {
     }
   }
 
+  /** The order completes once the guest runs again, so its RESUME comes before the answer. */
   private void snapshot(SaveOrder order) {
     boolean wasRunning = stopForState();
+    long size = -1;
+    Exception failure = null;
     try {
-      long size =
+      size =
           StateFile.write(order.file(), order.version(), fingerprint(), new Parts(), () -> killed);
       order.alongside().run();
-      order.done().complete(size);
     } catch (IOException | RuntimeException e) {
       LOG.log(System.Logger.Level.WARNING, "a snapshot of " + config.name() + " failed", e);
-      order.done().completeExceptionally(e);
+      failure = e;
     }
     goOn(wasRunning);
+    if (failure != null) {
+      order.done().completeExceptionally(failure);
+    } else {
+      order.done().complete(size);
+    }
   }
 
   /** Null if the guest runs on (from the snapshot, or as it was if the file was refused). */
@@ -741,15 +749,14 @@ public final class Machine {
       return MachineExit.crashed("going back to a snapshot failed midway: " + e.getMessage());
     }
     instructionsRetired = hart.instructionsRetired();
-    publish(MachineEvent.withCause(MachineEvent.RESET, ShutdownCause.SNAPSHOT_LOAD));
-    order.done().complete(0L);
     if (restoredSuspended) {
       state = RunState.SUSPENDED;
       clock.start();
-      return null;
+    } else {
+      state = RunState.PAUSED; // as QEMU's loadvm: a guest that ran runs on, a paused one stays
+      goOn(wasRunning);
     }
-    state = RunState.PAUSED; // as QEMU's loadvm: a guest that ran runs on, a paused one stays
-    goOn(wasRunning);
+    order.done().complete(0L);
     return null;
   }
 
