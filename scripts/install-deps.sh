@@ -2,6 +2,7 @@
 # Installs the Debian 12 packages Berth needs, on a fresh machine with no apt lists yet:
 #   app   build and run the app on the bundled core (a JDK 17, Maven, GTK 3 for JavaFX)
 #   test  everything the test suite needs too: QEMU for riscv64 and x86_64 (differential tests,
+#         qemu-img for QEMU snapshots on qcow2 disks,
 #         the QEMU backend, VNC consoles), qemu-ga and busybox for the x86 test guest's initramfs,
 #         binutils for the KVM probe's boot sector, dtc, Xvfb/xdotool/ImageMagick for real-window
 #         screenshots, fakeroot and rpm (rpmbuild) for the installers, libvirt's daemon and
@@ -11,7 +12,7 @@
 set -eu
 what=${1:-test}
 app="openjdk-17-jdk maven libgtk-3-0"
-test="openjdk-17-jdk-headless maven libgtk-3-0 qemu-system-misc qemu-system-x86 qemu-guest-agent
+test="openjdk-17-jdk-headless maven libgtk-3-0 qemu-system-misc qemu-system-x86 qemu-utils qemu-guest-agent
   busybox-static cpio binutils device-tree-compiler xvfb xdotool imagemagick fakeroot rpm
   libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients libvirt0 openssh-server openssh-client"
 # The app takes the packages' recommendations (fonts, themes a desktop user wants); the tests

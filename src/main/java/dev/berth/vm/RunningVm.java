@@ -151,6 +151,12 @@ public interface RunningVm {
         new UnsupportedOperationException(Capability.SNAPSHOTS.missing()));
   }
 
+  /** Deletes snapshot {@code tag} of the running machine (its emulator may hold the files). */
+  default CompletableFuture<Void> deleteSnapshot(String tag) {
+    return CompletableFuture.failedFuture(
+        new UnsupportedOperationException(Capability.SNAPSHOTS.missing()));
+  }
+
   /** Ctrl+Alt+Del on the guest's keyboard. */
   CompletableFuture<Void> sendCtrlAltDel();
 

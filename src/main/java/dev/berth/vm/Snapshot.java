@@ -29,6 +29,11 @@ public record Snapshot(
         + (description.isEmpty() ? "" : ": " + description);
   }
 
+  /** Where Berth keeps what it knows of {@code vm}'s snapshots. */
+  public static java.nio.file.Path directory(BerthDirs dirs, String vm) {
+    return dirs.state().resolve("snapshots").resolve(vm);
+  }
+
   /** What makes {@code tag} unusable as a snapshot's name, in words, or null. */
   public static String problem(String tag) {
     if (tag == null || tag.isEmpty() || tag.length() > 64) {

@@ -702,7 +702,7 @@ public final class VmSession implements VmControls {
   public CompletableFuture<Object> deleteSnapshot(String tag) {
     return snapshotWork(
         "Delete snapshot " + tag,
-        null,
+        v -> v.deleteSnapshot(tag).thenApply(x -> (Object) tag),
         (b, s) -> {
           b.deleteSnapshot(s, dirs, tag);
           return tag;
@@ -731,8 +731,8 @@ public final class VmSession implements VmControls {
   }
 
   /**
-   * Runs a snapshot operation on the live VM if there is one ({@code live} non-null), else on the
-   * backend's files under the VM's lock so no start races it; says what happened either way.
+   * Runs a snapshot operation on the live VM if there is one, else on the backend's files under the
+   * VM's lock so no start races it; says what happened either way.
    */
   private <T> CompletableFuture<T> snapshotWork(
       String what,
@@ -745,19 +745,10 @@ public final class VmSession implements VmControls {
           VmSpec s = spec;
           RunningVm v = vm;
           CompletableFuture<T> work;
-          if (v != null && state.isActive() && live != null) {
-            if (!v.capabilities().contains(Capability.SNAPSHOTS)) {
-              work =
-                  CompletableFuture.failedFuture(new IOException(Capability.SNAPSHOTS.missing()));
-            } else {
-              work = live.apply(v);
-            }
-          } else if (live == null) {
-            work = offWork(s, off, false); // files only: deleting does not touch the machine
-          } else if (state.isActive()) {
-            work = CompletableFuture.failedFuture(new IOException(name() + " is busy"));
+          if (v != null && state.isActive()) {
+            work = live.apply(v); // the backend says why not, if it cannot
           } else {
-            work = offWork(s, off, true);
+            work = offWork(s, off);
           }
           work.whenComplete(
               (ok, e) ->
@@ -778,13 +769,13 @@ public final class VmSession implements VmControls {
     return result;
   }
 
-  /** On the backend's files, holding the VM's lock if {@code locked} so no start races it. */
-  private <T> CompletableFuture<T> offWork(VmSpec s, OffWork<T> off, boolean locked) {
+  /** On the backend's files, holding the VM's lock so no start races it. */
+  private <T> CompletableFuture<T> offWork(VmSpec s, OffWork<T> off) {
     return CompletableFuture.supplyAsync(
         () -> {
           VmLock lock = null;
           try {
-            lock = locked ? VmLock.acquire(dirs, s.name()) : null;
+            lock = VmLock.acquire(dirs, s.name());
             return off.run(backends.forSpec(s), s);
           } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);

@@ -53,7 +53,7 @@ final class BundledSnapshots {
 
   /** Where {@code vm}'s snapshots are, one directory each. */
   static Path directory(BerthDirs dirs, String vm) {
-    return dirs.state().resolve("snapshots").resolve(vm);
+    return Snapshot.directory(dirs, vm);
   }
 
   List<Snapshot> list() throws IOException {

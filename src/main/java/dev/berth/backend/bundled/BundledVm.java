@@ -155,6 +155,24 @@ public final class BundledVm implements RunningVm {
         : new BundledSnapshots(dirs, machine.config().name()).revert(machine, tag);
   }
 
+  /** Files only: the machine never reads a snapshot it is not going back to. */
+  @Override
+  public CompletableFuture<Void> deleteSnapshot(String tag) {
+    if (dirs == null) {
+      return CompletableFuture.failedFuture(
+          new IOException("a machine run from a kernel file has no snapshots"));
+    }
+    return CompletableFuture.runAsync(
+        () -> {
+          try {
+            new BundledSnapshots(dirs, machine.config().name()).delete(tag);
+          } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        },
+        AGENT);
+  }
+
   @Override
   public CompletableFuture<Void> wakeUp() {
     machine.wakeup();

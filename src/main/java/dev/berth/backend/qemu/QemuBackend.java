@@ -7,6 +7,8 @@ import dev.berth.vm.Reattach;
 import dev.berth.vm.RunningVm;
 import dev.berth.vm.VmSpec;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Optional;
 import java.util.Set;
 
@@ -44,7 +46,50 @@ public final class QemuBackend implements Backend {
 
   @Override
   public Optional<String> savedState(VmSpec spec, BerthDirs dirs) {
-    return new QemuSavedState(dirs, spec.name()).where().describe();
+    Optional<String> saved = new QemuSavedState(dirs, spec.name()).where().describe();
+    if (saved.isPresent()) {
+      return saved;
+    }
+    Path load = new QemuSnapshots(spec, dirs).loadAtStart();
+    try {
+      return Files.isRegularFile(load)
+          ? Optional.of("snapshot " + Files.readString(load).strip())
+          : Optional.empty();
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+  }
+
+  @Override
+  public java.util.List<dev.berth.vm.Snapshot> snapshots(VmSpec spec, BerthDirs dirs)
+      throws IOException {
+    return new QemuSnapshots(spec, dirs).list();
+  }
+
+  @Override
+  public dev.berth.vm.Snapshot takeSnapshot(
+      VmSpec spec, BerthDirs dirs, String tag, String description) throws IOException {
+    requireSnapshots(spec);
+    return new QemuSnapshots(spec, dirs).take(tag, description);
+  }
+
+  @Override
+  public void revertSnapshot(VmSpec spec, BerthDirs dirs, String tag) throws IOException {
+    requireSnapshots(spec);
+    new QemuSnapshots(spec, dirs).revert(tag, new QemuSavedState(dirs, spec.name()));
+  }
+
+  @Override
+  public void deleteSnapshot(VmSpec spec, BerthDirs dirs, String tag) throws IOException {
+    requireSnapshots(spec);
+    new QemuSnapshots(spec, dirs).delete(tag);
+  }
+
+  private static void requireSnapshots(VmSpec spec) throws IOException {
+    String problem = QemuSnapshots.problem(spec);
+    if (problem != null) {
+      throw new IOException(problem);
+    }
   }
 
   @Override

@@ -60,7 +60,21 @@ public final class QemuCommandLine {
       add(cmd, "-global", "virtio-mmio.force-legacy=false");
     }
     for (int i = 0; i < spec.disks().size(); i++) {
-      add(cmd, "-drive", "file=" + escape(spec.disks().get(i)) + ",format=raw,if=none,id=disk" + i);
+      String disk = spec.disks().get(i);
+      String format =
+          dev.berth.io.DiskImages.isQcow2(java.nio.file.Path.of(disk)) ? "qcow2" : "raw";
+      // the format node is named, so snapshot jobs can name the disks they cover
+      add(
+          cmd,
+          "-drive",
+          "file="
+              + escape(disk)
+              + ",format="
+              + format
+              + ",if=none,id=disk"
+              + i
+              + ",node-name="
+              + nodeName(i));
       add(cmd, "-device", "virtio-blk-" + bus + ",drive=disk" + i);
     }
     if (spec.cdrom() != null) {
@@ -89,6 +103,11 @@ public final class QemuCommandLine {
     }
     add(cmd, "-display", "vnc=unix:" + escape(rt.vnc()));
     return cmd;
+  }
+
+  /** The block node of disk {@code i}, for QMP commands that take node names. */
+  static String nodeName(int i) {
+    return "disk" + i + "-format";
   }
 
   private static void add(List<String> cmd, String option, String value) {

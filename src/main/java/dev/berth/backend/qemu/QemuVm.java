@@ -82,6 +82,7 @@ public final class QemuVm implements RunningVm {
   private boolean watching;
   private volatile boolean detached;
   private final QemuSavedState saved;
+  private final QemuSnapshots snapshots;
 
   /** Set once this run's state is on disk: the quit that follows ends it as saved. */
   private volatile boolean savedHere;
@@ -95,8 +96,10 @@ public final class QemuVm implements RunningVm {
       ProcessHandle handle,
       QmpClient monitor,
       RunState state,
-      QemuSavedState saved) {
+      QemuSavedState saved,
+      QemuSnapshots snapshots) {
     this.saved = saved;
+    this.snapshots = snapshots;
     this.spec = spec;
     this.qemu = qemu;
     this.rt = rt;
@@ -144,6 +147,13 @@ public final class QemuVm implements RunningVm {
     AccelDecision accel = AccelDecision.decide(spec.accel(), qemu);
     QemuSavedState saved = new QemuSavedState(dirs, spec.name());
     boolean restore = saved.where().exists();
+    // a memory snapshot the VM was put back to while off: QEMU loads it as it starts
+    Path loadAtStart = new QemuSnapshots(spec, dirs).loadAtStart();
+    String loadvm =
+        !restore && Files.isRegularFile(loadAtStart) ? Files.readString(loadAtStart).strip() : null;
+    if (loadvm != null && dev.berth.vm.Snapshot.problem(loadvm) != null) {
+      loadvm = null; // not a tag Berth wrote: never handed to QEMU's command line
+    }
     List<String> cmd = new ArrayList<>();
     Optional<Path> setsid = Executables.onPath("setsid");
     setsid.ifPresent(p -> cmd.add(p.toString()));
@@ -153,6 +163,8 @@ public final class QemuVm implements RunningVm {
       cmd.addAll(QemuCommandLine.build(spec, qemu, rt, accel.accel()));
       if (restore) {
         cmd.addAll(List.of("-incoming", "defer")); // the saved state, loaded over the monitor
+      } else if (loadvm != null) {
+        cmd.addAll(List.of("-loadvm", loadvm));
       }
     } catch (IllegalArgumentException e) {
       throw new IOException(e.getMessage(), e);
@@ -205,7 +217,18 @@ public final class QemuVm implements RunningVm {
         throw saved.where().refused(spec.name(), e.getMessage(), e);
       }
     }
-    return new QemuVm(spec, qemu, rt, accel, p, p.toHandle(), monitor, RunState.RUNNING, saved);
+    Files.deleteIfExists(loadAtStart); // loaded, or superseded by the saved state
+    return new QemuVm(
+        spec,
+        qemu,
+        rt,
+        accel,
+        p,
+        p.toHandle(),
+        monitor,
+        RunState.RUNNING,
+        saved,
+        new QemuSnapshots(spec, dirs));
   }
 
   /**
@@ -238,7 +261,8 @@ public final class QemuVm implements RunningVm {
             h.get(),
             monitor,
             state,
-            new QemuSavedState(dirs, spec.name())));
+            new QemuSavedState(dirs, spec.name()),
+            new QemuSnapshots(spec, dirs)));
   }
 
   @Override
@@ -322,6 +346,9 @@ public final class QemuVm implements RunningVm {
             dev.berth.vm.Capability.SIGNALS,
             dev.berth.vm.Capability.OUTLIVES_APP,
             dev.berth.vm.Capability.SAVE_STATE);
+    if (QemuSnapshots.problem(spec) == null) {
+      can.add(dev.berth.vm.Capability.SNAPSHOTS);
+    }
     if (spec.arch().equals("x86_64")) {
       can.add(dev.berth.vm.Capability.POWER_BUTTON);
       can.add(dev.berth.vm.Capability.SUSPEND);
@@ -599,6 +626,45 @@ public final class QemuVm implements RunningVm {
   @Override
   public CompletableFuture<Void> quit() {
     return qmp("quit", null);
+  }
+
+  @Override
+  public CompletableFuture<dev.berth.vm.Snapshot> takeSnapshot(String tag, String description) {
+    return snapshotJob("take a snapshot", s -> s.take(monitor, tag, description));
+  }
+
+  @Override
+  public CompletableFuture<Void> revertSnapshot(String tag) {
+    return snapshotJob(
+        "go back to a snapshot",
+        s -> {
+          s.revert(monitor, tag);
+          return null;
+        });
+  }
+
+  @Override
+  public CompletableFuture<Void> deleteSnapshot(String tag) {
+    return snapshotJob(
+        "delete a snapshot",
+        s -> {
+          s.delete(monitor, tag);
+          return null;
+        });
+  }
+
+  @FunctionalInterface
+  private interface SnapshotWork<T> {
+    T run(QemuSnapshots snapshots) throws IOException;
+  }
+
+  /** On the control thread, once the VM's disks are known to hold snapshots. */
+  private <T> CompletableFuture<T> snapshotJob(String what, SnapshotWork<T> work) {
+    String problem = QemuSnapshots.problem(spec);
+    if (problem != null) {
+      return CompletableFuture.failedFuture(new IOException(problem));
+    }
+    return onControl(what, () -> work.run(snapshots));
   }
 
   /** QEMU's migration stream to a file, then quit: the next launch loads it. */

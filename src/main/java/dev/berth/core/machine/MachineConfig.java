@@ -29,7 +29,7 @@ public record MachineConfig(
 
     /** What makes {@code image} unusable as a raw disk, in words for a user, or null. */
     public static String problem(Path image) {
-      return dev.berth.io.DiskImages.problem(image);
+      return dev.berth.io.DiskImages.rawProblem(image);
     }
   }
 

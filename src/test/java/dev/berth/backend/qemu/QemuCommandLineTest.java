@@ -70,7 +70,9 @@ class QemuCommandLineTest {
         QemuCommandLine.build(
             spec("x86_64", "q35", List.of("/d/a,b.img"), "/d/inst.iso"), X86, RT, "kvm");
     assertEquals("q35,accel=kvm", after(cmd, "-machine", 0));
-    assertEquals("file=/d/a,,b.img,format=raw,if=none,id=disk0", after(cmd, "-drive", 0));
+    assertEquals(
+        "file=/d/a,,b.img,format=raw,if=none,id=disk0,node-name=disk0-format",
+        after(cmd, "-drive", 0));
     assertTrue(cmd.contains("virtio-blk-pci,drive=disk0"));
     assertEquals("file=/d/inst.iso,media=cdrom,readonly=on,if=ide", after(cmd, "-drive", 1));
   }
