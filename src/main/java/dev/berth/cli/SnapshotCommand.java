@@ -73,6 +73,10 @@ public final class SnapshotCommand implements Callable<Integer> {
           && VmSockets.isLive(VmSockets.qmp(dirs, spec.name()))) {
         return overQmp(dirs);
       }
+      if (spec.backend() == VmSpec.Backend.QEMU
+          && dev.berth.backend.qemu.QemuRuntime.of(dirs, spec.name()).process().isPresent()) {
+        return qemuJobs(spec, dirs);
+      }
       return here(spec, dirs);
     } catch (VmLookup.CliError | IOException e) {
       System.err.println("berth: " + e.getMessage());
@@ -105,6 +109,24 @@ public final class SnapshotCommand implements Callable<Integer> {
       System.err.println("berth: " + name + ": " + said());
       return 0;
     }
+  }
+
+  /** A running QEMU holds its images: its own snapshot jobs, over the public QMP socket. */
+  private int qemuJobs(VmSpec spec, BerthDirs dirs) throws IOException {
+    String problem = dev.berth.backend.qemu.QemuSnapshots.problem(spec);
+    if (problem != null) {
+      throw new IOException(problem);
+    }
+    var snapshots = new dev.berth.backend.qemu.QemuSnapshots(spec, dirs);
+    try (QmpClient qmp = new QmpClient(VmSockets.qmp(dirs, name), 5000)) {
+      switch (action) {
+        case "create" -> System.out.println(snapshots.take(qmp, tag, description).describe());
+        case "revert" -> snapshots.revert(qmp, tag);
+        default -> snapshots.delete(qmp, tag);
+      }
+    }
+    System.err.println("berth: " + name + ": " + said());
+    return 0;
   }
 
   private int here(VmSpec spec, BerthDirs dirs) {

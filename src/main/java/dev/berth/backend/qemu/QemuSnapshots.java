@@ -25,20 +25,20 @@ import java.util.concurrent.TimeUnit;
  * and a memory snapshot it is put back to is loaded by the next start ({@code -loadvm}). Berth
  * keeps only the user's description of each, in {@code <state>/snapshots/<vm>/<tag>.json}.
  */
-final class QemuSnapshots {
+public final class QemuSnapshots {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final long JOB_MILLIS = TimeUnit.MINUTES.toMillis(10);
 
   private final VmSpec spec;
   private final BerthDirs dirs;
 
-  QemuSnapshots(VmSpec spec, BerthDirs dirs) {
+  public QemuSnapshots(VmSpec spec, BerthDirs dirs) {
     this.spec = spec;
     this.dirs = dirs;
   }
 
   /** Snapshots need disks, and QEMU keeps them only in qcow2 images. */
-  static String problem(VmSpec spec) {
+  public static String problem(VmSpec spec) {
     if (spec.disks().isEmpty()) {
       return "it has no disk to keep snapshots in (QEMU keeps them in qcow2 images)";
     }
@@ -99,16 +99,16 @@ final class QemuSnapshots {
     AtomicFiles.write(meta(tag), JSON.writeValueAsBytes(m));
   }
 
-  // ---- a running QEMU: its snapshot jobs ----------------------------------------------------
+  // ---- a running QEMU: its snapshot jobs, over any of its QMP sockets ----------------------
 
-  Snapshot take(QmpClient monitor, String tag, String description) throws IOException {
+  public Snapshot take(QmpClient monitor, String tag, String description) throws IOException {
     requireNew(tag);
     job(monitor, "snapshot-save", tag, true);
     describe(tag, description == null ? "" : description);
     return find(tag);
   }
 
-  void revert(QmpClient monitor, String tag) throws IOException {
+  public void revert(QmpClient monitor, String tag) throws IOException {
     if (!find(tag).withMemory()) {
       throw new IOException(
           "snapshot "
@@ -121,7 +121,7 @@ final class QemuSnapshots {
     job(monitor, "snapshot-load", tag, true);
   }
 
-  void delete(QmpClient monitor, String tag) throws IOException {
+  public void delete(QmpClient monitor, String tag) throws IOException {
     find(tag);
     job(monitor, "snapshot-delete", tag, false);
     Files.deleteIfExists(meta(tag));
