@@ -61,6 +61,40 @@ public final class LibvirtBackend implements Backend {
     }
   }
 
+  @Override
+  public java.util.List<dev.berth.vm.Snapshot> snapshots(VmSpec spec, BerthDirs dirs)
+      throws IOException {
+    return new LibvirtSnapshots(LibvirtHost.of(spec.connection()), spec.name()).list();
+  }
+
+  /** Of a domain that is off: libvirt snapshots its disks. */
+  @Override
+  public dev.berth.vm.Snapshot takeSnapshot(
+      VmSpec spec, BerthDirs dirs, String tag, String description) throws IOException {
+    return new LibvirtSnapshots(LibvirtHost.of(spec.connection()), spec.name())
+        .take(tag, description);
+  }
+
+  /**
+   * libvirt would start a domain that is off to go back to a snapshot taken while it ran, behind
+   * Berth's back: only a snapshot of it off is gone back to here.
+   */
+  @Override
+  public void revertSnapshot(VmSpec spec, BerthDirs dirs, String tag) throws IOException {
+    LibvirtSnapshots snapshots =
+        new LibvirtSnapshots(LibvirtHost.of(spec.connection()), spec.name());
+    if (snapshots.find(tag).withMemory()) {
+      throw new IOException(
+          "snapshot " + tag + " was taken while " + spec.name() + " ran: start it, then go back");
+    }
+    snapshots.revert(tag);
+  }
+
+  @Override
+  public void deleteSnapshot(VmSpec spec, BerthDirs dirs, String tag) throws IOException {
+    new LibvirtSnapshots(LibvirtHost.of(spec.connection()), spec.name()).delete(tag);
+  }
+
   /** libvirt's own warning: a command it did not send leaves the domain marked. */
   @Override
   public String caveat(VmSpec spec, dev.berth.vm.VmAction action) {
@@ -109,6 +143,7 @@ public final class LibvirtBackend implements Backend {
             Capability.SIGNALS,
             Capability.SUSPEND,
             Capability.SAVE_STATE,
+            Capability.SNAPSHOTS,
             Capability.OUTLIVES_APP);
     String host = uri == null ? null : URI.create(uri).getHost();
     if (host != null && !host.isEmpty()) {

@@ -39,6 +39,9 @@ interface LibvirtC extends Library {
   int STOPPED_SAVED = 4;
   int STOPPED_FAILED = 5;
 
+  /** libvirt ended this QEMU to go back to a snapshot (another QEMU may start in its place). */
+  int STOPPED_FROM_SNAPSHOT = 6;
+
   int EVENT_ID_LIFECYCLE = 0;
 
   int SHUTDOWN_DEFAULT = 0;
@@ -137,6 +140,9 @@ interface LibvirtC extends Library {
 
   int UNDEFINE_MANAGED_SAVE = 1;
 
+  /** Its snapshots' metadata goes too (the snapshots inside qcow2 images stay). */
+  int UNDEFINE_SNAPSHOTS_METADATA = 2;
+
   String virDomainGetName(Pointer dom);
 
   int virDomainGetID(Pointer dom);
@@ -167,6 +173,22 @@ interface LibvirtC extends Library {
       Pointer dom, int codeset, int holdtime, int[] keycodes, int nkeycodes, int flags);
 
   int virDomainFree(Pointer dom);
+
+  /** A snapshot (internal, on qcow2 disks; with memory if the domain runs); free the handle. */
+  Pointer virDomainSnapshotCreateXML(Pointer dom, String xml, int flags);
+
+  int virDomainListAllSnapshots(Pointer dom, PointerByReference snaps, int flags);
+
+  Pointer virDomainSnapshotLookupByName(Pointer dom, String name, int flags);
+
+  /** The snapshot's XML, to free with {@code Native.free}. */
+  Pointer virDomainSnapshotGetXMLDesc(Pointer snap, int flags);
+
+  int virDomainRevertToSnapshot(Pointer snap, int flags);
+
+  int virDomainSnapshotDelete(Pointer snap, int flags);
+
+  int virDomainSnapshotFree(Pointer snap);
 
   int virDomainRef(Pointer dom);
 

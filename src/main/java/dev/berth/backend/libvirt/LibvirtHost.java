@@ -516,7 +516,8 @@ final class LibvirtHost {
     withDomain(
         name,
         dom -> {
-          if (c.virDomainUndefineFlags(dom, LibvirtC.UNDEFINE_MANAGED_SAVE) < 0) {
+          int flags = LibvirtC.UNDEFINE_MANAGED_SAVE | LibvirtC.UNDEFINE_SNAPSHOTS_METADATA;
+          if (c.virDomainUndefineFlags(dom, flags) < 0) {
             throw new IOException(uri + ": cannot undefine " + name + ": " + error());
           }
           return null;

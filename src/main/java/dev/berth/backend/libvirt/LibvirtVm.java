@@ -27,6 +27,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A running libvirt domain as a {@link RunningVm}: every power action is libvirt's own call (so
@@ -129,6 +130,14 @@ final class LibvirtVm implements RunningVm {
 
     @Override
     public void lifecycle(int event, int detail) {
+      if (event == LibvirtC.EVENT_STOPPED && detail == LibvirtC.STOPPED_FROM_SNAPSHOT) {
+        try {
+          control.execute(LibvirtVm.this::wentBackToSnapshot);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+          // the run ended meanwhile
+        }
+        return;
+      }
       if (event == LibvirtC.EVENT_STOPPED || event == LibvirtC.EVENT_CRASHED) {
         finish(exitOf(event, detail));
       }
@@ -178,8 +187,54 @@ final class LibvirtVm implements RunningVm {
     openConsole(); // the old stream died with the old connection
   }
 
+  /**
+   * libvirt 9.0 goes back to a snapshot of a running domain by ending its QEMU and starting another
+   * from the snapshot: the run goes on in the new process (its id noted, its console opened anew).
+   * Back to a snapshot of it off, the run ends, with cause snapshot-load. On the control thread, so
+   * a revert of ours has returned and libvirt's state is final.
+   */
+  private void wentBackToSnapshot() {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (true) {
+      int[] s;
+      try {
+        s = host.state(name);
+      } catch (IOException e) {
+        finish(MachineExit.unknown("it is gone from " + host.uri() + ": " + e.getMessage()));
+        return;
+      }
+      RunState now = runState(s[0]);
+      if (now != RunState.SHUTDOWN && s[2] != domainId) {
+        started(s[2]);
+        if (run > 0) {
+          noteRun(run);
+        }
+        state = now;
+        openConsole();
+        return;
+      }
+      if (revertedHere || System.nanoTime() > deadline) {
+        finish(MachineExit.shutdown(ShutdownCause.SNAPSHOT_LOAD));
+        return;
+      }
+      try {
+        Thread.sleep(100); // someone else's revert may still be starting the new QEMU
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  /** Set once a revert of ours returned: libvirt's state after it is final. */
+  private volatile boolean revertedHere;
+
+  /** The history's run number, kept for a QEMU that takes over the run (a snapshot's). */
+  private volatile int run;
+
   @Override
   public void noteRun(int run) {
+    this.run = run;
     try {
       note.write(domainId, run);
     } catch (IOException e) {
@@ -244,18 +299,31 @@ final class LibvirtVm implements RunningVm {
 
   /** One libvirt call on the domain, on the control thread; failure is libvirt's message. */
   private CompletableFuture<Void> call(String what, Call call) {
+    return supply(
+        what,
+        () ->
+            host.withDomain(
+                name,
+                dom -> {
+                  if (call.run(dom) < 0) {
+                    throw new IOException(what + ": " + host.error());
+                  }
+                  return null;
+                }));
+  }
+
+  @FunctionalInterface
+  private interface IoSupplier<T> {
+    T get() throws IOException;
+  }
+
+  /** On the control thread: libvirt's calls for this domain, one at a time, none on the caller. */
+  private <T> CompletableFuture<T> supply(String what, IoSupplier<T> work) {
     try {
-      return CompletableFuture.runAsync(
+      return CompletableFuture.supplyAsync(
           () -> {
             try {
-              host.withDomain(
-                  name,
-                  dom -> {
-                    if (call.run(dom) < 0) {
-                      throw new IOException(what + ": " + host.error());
-                    }
-                    return null;
-                  });
+              return work.get();
             } catch (IOException e) {
               throw new java.io.UncheckedIOException(e.getMessage(), e);
             }
@@ -265,6 +333,32 @@ final class LibvirtVm implements RunningVm {
       return CompletableFuture.failedFuture(
           new IOException(what + ": " + name + " is no longer running"));
     }
+  }
+
+  @Override
+  public CompletableFuture<dev.berth.vm.Snapshot> takeSnapshot(String tag, String description) {
+    return supply("snapshot", () -> new LibvirtSnapshots(host, name).take(tag, description));
+  }
+
+  @Override
+  public CompletableFuture<Void> revertSnapshot(String tag) {
+    return supply(
+        "revert",
+        () -> {
+          new LibvirtSnapshots(host, name).revert(tag);
+          revertedHere = true;
+          return null;
+        });
+  }
+
+  @Override
+  public CompletableFuture<Void> deleteSnapshot(String tag) {
+    return supply(
+        "delete snapshot",
+        () -> {
+          new LibvirtSnapshots(host, name).delete(tag);
+          return null;
+        });
   }
 
   @Override

@@ -34,21 +34,26 @@ final class LibvirtRig implements AutoCloseable {
 
   /** Defines {@code name} with the guest's kernel {@code params} and opens a session on it. */
   LibvirtRig(String name, String... params) throws Exception {
-    this(name, LibvirtTestDomain.URI, params);
+    this(name, LibvirtTestDomain.URI, null, params);
   }
 
   /** A rig whose session reaches the local libvirtd through {@code uri} (ssh, say). */
   static LibvirtRig via(String uri, String name) throws Exception {
-    return new LibvirtRig(name, uri, new String[0]);
+    return new LibvirtRig(name, uri, null, new String[0]);
   }
 
-  private LibvirtRig(String name, String uri, String[] params) throws Exception {
+  /** A rig whose domain has {@code disk} (a qcow2 image) as its vda. */
+  static LibvirtRig withDisk(String name, Path disk) throws Exception {
+    return new LibvirtRig(name, LibvirtTestDomain.URI, disk, new String[0]);
+  }
+
+  private LibvirtRig(String name, String uri, Path disk, String[] params) throws Exception {
     this.name = name;
     Path home = Files.createTempDirectory(Path.of("/tmp"), "lv");
     Files.createDirectories(home.resolve("run"));
     BerthDirs dirs = new BerthDirs(Map.of("XDG_RUNTIME_DIR", home.resolve("run").toString()), home);
     history = new RunHistory(dirs.state());
-    domain = LibvirtTestDomain.define(name, params);
+    domain = LibvirtTestDomain.define(name, disk, params);
     session = new VmSession(VmSpec.libvirt(name, uri), InstalledBackends.all(), history, dirs);
     watch = new SessionWatch(session);
     states = watch.states;

@@ -24,12 +24,18 @@ public final class LibvirtTestDomain implements AutoCloseable {
    * @param params kernel parameters for the guest's init: {@code acpid=0}, {@code agent=0}
    */
   public static LibvirtTestDomain define(String name, String... params) throws Exception {
+    return define(name, null, params);
+  }
+
+  /** As {@link #define(String, String...)}, with {@code disk} (a qcow2 image) as its vda. */
+  public static LibvirtTestDomain define(String name, Path disk, String... params)
+      throws Exception {
     X86TestGuest.ensureBuilt();
     LibvirtHost host = LibvirtHost.of(URI);
     if (host.domainNames().contains(name)) {
       new LibvirtTestDomain(name).close();
     }
-    host.define(xml(name, String.join(" ", params)));
+    host.define(xml(name, String.join(" ", params), disk));
     return new LibvirtTestDomain(name);
   }
 
@@ -47,7 +53,7 @@ public final class LibvirtTestDomain implements AutoCloseable {
     return name;
   }
 
-  static String xml(String name, String params) {
+  static String xml(String name, String params, Path disk) {
     Path g = X86TestGuest.DIR;
     return "<domain type='qemu'><name>"
         + name
@@ -61,6 +67,11 @@ public final class LibvirtTestDomain implements AutoCloseable {
         + params
         + "</cmdline></os>"
         + "<features><acpi/></features><devices>"
+        + (disk == null
+            ? ""
+            : "<disk type='file' device='disk'><driver name='qemu' type='qcow2'/><source file='"
+                + disk
+                + "'/><target dev='vda' bus='virtio'/></disk>")
         + "<serial type='pty'><target port='0'/></serial>"
         + "<channel type='unix'><target type='virtio' name='org.qemu.guest_agent.0'/></channel>"
         // VNC with no listener at all: clients come only through libvirt's graphics descriptor
