@@ -3,7 +3,9 @@
  * the faulting pc, supplies the value and skips the load; the loop finishes. Then two loops that
  * only end when the machine timer interrupt is taken inside them: one polls a flag in memory
  * (the handler checks that the interrupted registers are exactly those of an instruction
- * boundary), one has no memory access at all (the handler sets a register it tests). */
+ * boundary), one has no memory access at all (the handler sets a register it tests). Each
+ * spin loop sets mstatus.MIE itself once its registers are cleared: a timer due before that
+ * would find them stale (or have its t2 cleared after it, so the loop never ended). */
 #include "lib.h"
 
 #define BAD_ADDR 0x08000000UL   /* unmapped on both boards */
@@ -25,12 +27,12 @@ __asm__(
     "  add t1, t1, t3\n  addi t0, t0, 1\n  blt t0, a0, 1b\n"
     "  mv a0, t1\n  ret\n"
     /* a0 = flag: t0 counts, t1 = 3 * t0 at every instruction boundary but one */
-    ".globl spin_on_flag\nspin_on_flag:\n  li t0, 0\n  li t1, 0\n"
+    ".globl spin_on_flag\nspin_on_flag:\n  li t0, 0\n  li t1, 0\n  csrsi mstatus, 8\n"
     ".globl spin_flag_loop\nspin_flag_loop:\n  addi t0, t0, 1\n"
     ".globl spin_flag_t1\nspin_flag_t1:\n  addi t1, t1, 3\n  lw t2, 0(a0)\n  beqz t2, spin_flag_loop\n"
     ".globl spin_flag_end\nspin_flag_end:\n  mv a0, t0\n  ret\n"
     /* no memory access: ends when the handler sets t2 */
-    ".globl spin_on_reg\nspin_on_reg:\n  li t0, 0\n  li t2, 0\n"
+    ".globl spin_on_reg\nspin_on_reg:\n  li t0, 0\n  li t2, 0\n  csrsi mstatus, 8\n"
     ".globl spin_reg_loop\nspin_reg_loop:\n  addi t0, t0, 1\n  beqz t2, spin_reg_loop\n"
     ".globl spin_reg_end\nspin_reg_end:\n  mv a0, t0\n  ret\n"
     ".option pop\n");
@@ -73,11 +75,11 @@ void m_trap(struct trap_frame *f)
     fail(1);
 }
 
+/* The timer, due in 2 ms at 10 MHz; the spin loop enables interrupts (mstatus.MIE). */
 static void arm_timer(void)
 {
-    set_mtimecmp(mtime() + 20000);   /* 2 ms at 10 MHz */
+    set_mtimecmp(mtime() + 20000);
     csr_set(mie, MIP_MTIP);
-    irq_enable();
 }
 
 int main(void)

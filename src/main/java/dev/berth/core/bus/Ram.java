@@ -6,18 +6,23 @@ import java.nio.ByteOrder;
 
 /**
  * Guest RAM: a little-endian byte array. The CPU reads and writes it directly on its fast path.
- * Pages that translated code was made from are marked; a write to one through {@link #written} (the
- * CPU's slow path, device DMA) unmarks it and tells the {@link CodeWatcher}.
+ * Pages that translated code or the interpreter's decoded instructions were made from are marked
+ * (each with its own mark); a write to one through {@link #written} (the CPU's slow path, device
+ * DMA) tells that mark's {@link CodeWatcher}, and the mark goes once the watcher has nothing left
+ * there.
  */
 public final class Ram {
   /** Told when a page holding translated code is written, so that code can be discarded. */
   public interface CodeWatcher {
     /**
-     * Bytes {@code [off, off+len)} of page {@code page} (RAM offsets) were written; returns true if
-     * translated code made from the page remains.
+     * Bytes {@code [off, off+len)} (RAM offsets, reaching into page {@code page} at least) were
+     * written; returns true if code made from the page remains.
      */
     boolean codeWritten(int page, int off, int len);
   }
+
+  /** The marks: translated units, and the interpreter's decoded instructions. */
+  public static final int TRANSLATED = 1, DECODED = 2;
 
   public static final int PAGE_SHIFT = 12;
 
@@ -31,59 +36,55 @@ public final class Ram {
   public final long base;
   public final byte[] bytes;
 
-  /** One flag per 4 KiB page: 1 while translated code made from that page may exist. */
+  /** One byte per 4 KiB page: the marks of the code made from it. */
   private final byte[] code;
 
-  /** Per page, one bit per 64-byte chunk that translated code was made from. */
-  private final long[] chunks;
-
-  private CodeWatcher watcher;
+  private final CodeWatcher[] watchers = new CodeWatcher[DECODED + 1];
 
   public Ram(long base, int size) {
     this.base = base;
     this.bytes = new byte[size];
     this.code = new byte[(size + (1 << PAGE_SHIFT) - 1) >>> PAGE_SHIFT];
-    this.chunks = new long[code.length];
   }
 
-  public void setCodeWatcher(CodeWatcher w) {
-    this.watcher = w;
+  /** {@code w} is told of writes to the pages marked with {@code mark}. */
+  public void addCodeWatcher(int mark, CodeWatcher w) {
+    watchers[mark] = w;
   }
 
-  /** Marks {@code [off, off+len)} (within one page) as the source of translated code. */
-  public void markCode(int off, int len) {
-    code[off >>> PAGE_SHIFT] = 1;
-    chunks[off >>> PAGE_SHIFT] |= chunkMask(off, off + len);
+  /** Marks the page holding RAM offset {@code off} with {@code mark}. */
+  public void markCode(int mark, int off) {
+    code[off >>> PAGE_SHIFT] |= (byte) mark;
   }
 
-  /** The chunk bits of the bytes [from, to) of from's page (to at most the page's end). */
-  private static long chunkMask(int from, int to) {
-    int first = (from & 0xfff) >>> 6;
-    int last = ((to - 1) & 0xfff) >>> 6;
-    return (-1L << first) & (-1L >>> (63 - last));
-  }
-
+  /** True if the page holding {@code off} has any mark. */
   public boolean isCode(int off) {
     return code[off >>> PAGE_SHIFT] != 0;
   }
 
-  /** Forgets every mark (the translated code was all discarded). */
-  public void clearCodeMarks() {
-    java.util.Arrays.fill(code, (byte) 0);
-    java.util.Arrays.fill(chunks, 0);
+  /** Takes {@code mark} off every page (the code it stands for was all discarded). */
+  public void clearCodeMarks(int mark) {
+    for (int p = 0; p < code.length; p++) {
+      code[p] &= (byte) ~mark;
+    }
   }
 
   /**
-   * Bytes {@code [off, off+len)} were just written by someone other than translated code's fast
-   * path: a page among them that holds code is reported, and unmarked once no code is left. Cheap
-   * when none does.
+   * Bytes {@code [off, off+len)} were just written by someone other than the CPU's fast path: a
+   * page among them that holds code is reported to its watchers, and each mark goes once its
+   * watcher has no code left there. Cheap when none does.
    */
   public void written(int off, int len) {
     int first = off >>> PAGE_SHIFT;
     int last = (off + len - 1) >>> PAGE_SHIFT;
     for (int p = first; p <= last; p++) {
-      if (code[p] != 0 && !watcher.codeWritten(p, off, len)) {
-        code[p] = 0;
+      int marks = code[p];
+      if (marks != 0) {
+        for (int m = TRANSLATED; m <= DECODED; m <<= 1) {
+          if ((marks & m) != 0 && !watchers[m].codeWritten(p, off, len)) {
+            code[p] &= (byte) ~m;
+          }
+        }
       }
     }
   }

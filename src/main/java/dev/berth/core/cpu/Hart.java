@@ -63,11 +63,16 @@ public final class Hart implements Saveable {
 
   private final Translator jit;
 
+  private final DecodedPages decoded;
+
   /** Instructions retired inside translated units (statistics). */
   long translatedRetired, unitRuns, slowAccesses;
 
-  /** Integer registers; x0 is kept at zero by never writing it. */
-  final long[] x = new long[32];
+  /**
+   * Integer registers; x0 is kept at zero by never writing it. The 33rd is where the interpreter's
+   * decoded instructions write a result for x0: written, never read.
+   */
+  final long[] x = new long[DecodedPages.SINK + 1];
 
   long pc;
   int priv = Priv.M;
@@ -109,6 +114,7 @@ public final class Hart implements Saveable {
     this.csr = new CsrFile(this, time);
     this.fp = new FpInstructions(this, csr);
     this.mmu = new Mmu(this, bus.ram());
+    this.decoded = new DecodedPages(this, bus.ram());
     this.jit = translate ? new Translator(this, bus.ram()) : null;
     for (int r = 0; r < REGIMES; r++) {
       java.util.Arrays.fill(tagR[r], -1); // -1 is no page number: every entry empty
@@ -131,7 +137,9 @@ public final class Hart implements Saveable {
   public String translationStatistics() {
     return jit == null
         ? ""
-        : String.format(
+        : decoded.statistics()
+            + "; "
+            + String.format(
                 "%,d instructions run translated in %,d unit runs, %,d soft-TLB misses; ",
                 translatedRetired, unitRuns, slowAccesses)
             + jit.statistics();
@@ -153,8 +161,9 @@ public final class Hart implements Saveable {
     reservation = -1;
     waitingForInterrupt = false;
     endSlice = false;
+    decoded.flush(); // the images were reloaded under it
     if (jit != null) {
-      jit.flushAll(); // the images were reloaded under it
+      jit.flushAll();
     }
     satpChanged();
     selectRegime();
@@ -315,52 +324,418 @@ public final class Hart implements Saveable {
    * Interprets up to {@code budget} instructions, or (if {@code oneBlock}) up to the first jump to
    * code the translating tier has or wants, or the first trap; returns how many steps it took,
    * traps included.
+   *
+   * <p>{@link #fast} runs what needs no slow path; this method takes the instruction it stops at
+   * the long way, with its trap if it has one, and looks at what may have changed (a device ending
+   * the slice, an interrupt line or enable that moved): only a slow path, a generic instruction or
+   * a trap can change those.
    */
   private long interpret(long budget, boolean oneBlock) {
-    long pc = this.pc;
     long n = 0;
+    boolean check = true;
     while (n < budget) {
-      n++;
-      if (interruptCheck) {
-        interruptCheck = false;
-        this.pc = pc;
-        takePendingInterrupt();
-        pc = this.pc;
+      if (check) {
+        check = false;
+        if (endSlice) {
+          break;
+        }
+        if (interruptCheck) {
+          interruptCheck = false;
+          takePendingInterrupt();
+        }
       }
-      int bits = 0;
-      int len = 4;
-      try {
-        bits = fetch(pc);
-        int insn = bits;
-        if ((bits & 3) != 3) {
-          len = 2;
-          bits &= 0xffff;
-          insn = Compressed.expand(bits);
-          if (insn == 0) {
-            throw illegal(bits);
-          }
-        }
-        long next = execute(insn, pc, pc + len);
-        instret++;
-        boolean jumped = next != pc + len;
-        pc = next;
-        if (endSlice || (oneBlock && jumped && jit.wants(pc, priv))) {
-          break;
-        }
-      } catch (Trap t) {
-        if (t.cause == Cause.ILLEGAL_INSN && len == 2) {
-          t.tval = bits; // a compressed instruction reports its own 16 bits
-        }
-        this.pc = pc; // the trapping instruction's own address becomes epc
-        enterTrap(t.cause, t.tval, false);
-        pc = this.pc;
-        if (oneBlock || endSlice) {
-          break;
-        }
+      n += fast(budget - n, oneBlock);
+      int stop = fastStop;
+      if (stop == STOP_BUDGET || stop == STOP_WANTED) {
+        break;
+      }
+      n++;
+      long pc = this.pc;
+      int step = stop == STOP_NO_PAGE ? slowStep(pc) : slowEntry(slowEntry, pc);
+      check = true;
+      if (endSlice
+          || (oneBlock && (step == TRAPPED || (step == JUMPED && jit.wants(this.pc, priv))))) {
+        break;
       }
     }
-    this.pc = pc;
     return n;
+  }
+
+  // Why fast() stopped: the budget is spent, it jumped to code the translating tier wants, the
+  // instruction at pc needs a slow path (slowEntry), or pc's page has no fetch-TLB entry.
+  private static final int STOP_BUDGET = 0, STOP_WANTED = 1, STOP_SLOW = 2, STOP_NO_PAGE = 3;
+
+  // What a slow step did.
+  private static final int TRAPPED = 0, RETIRED = 1, JUMPED = 2;
+
+  private int fastStop;
+
+  /** The decoded instruction fast() stopped at, and the address it would access. */
+  private long slowEntry, slowVa;
+
+  /**
+   * Runs decoded instructions from pc for as long as none needs a slow path: up to {@code budget},
+   * a soft-TLB miss, an instruction that is not simple (generic, across a page, reserved), or a pc
+   * on a page the fetch TLB has no entry for; returns how many retired, and leaves pc and instret
+   * up to date and the reason in {@link #fastStop}. Nothing here can trap, and nothing it does can
+   * end the slice or raise an interrupt, so it tests for neither: it is small enough for HotSpot to
+   * compile once and well.
+   *
+   * <p>Within a page it indexes the page's entries ({@link DecodedPages}) by the pc's offset, and
+   * it looks a page up through the fetch TLB only when the pc leaves it.
+   */
+  private long fast(long budget, boolean oneBlock) {
+    final long[] x = this.x;
+    final byte[] ram = this.ram;
+    long pc = this.pc;
+    long n = 0;
+    long[] page = null;
+    long pageVa = 1; // the virtual address of page[0]; 1 is none
+    int ppn = 0;
+    int stop = STOP_SLOW;
+    long e = 0;
+    loop:
+    while (true) {
+      if (n >= budget) {
+        stop = STOP_BUDGET;
+        break;
+      }
+      long rel = pc - pageVa;
+      if (rel >>> 12 != 0) {
+        int slot = (int) (pc >>> 12) & TLB_MASK;
+        if (curTagX[slot] != pc >>> 12) {
+          stop = STOP_NO_PAGE;
+          break;
+        }
+        ppn = (int) ((pc + curAddX[slot]) >>> 12);
+        page = decoded.page(ppn);
+        pageVa = pc & ~0xfffL;
+        rel = pc & 0xfff;
+      }
+      int at = (int) rel >>> 1;
+      e = page[at];
+      if (e == 0) {
+        e = decoded.decode(page, ppn, at);
+      }
+      int len = (int) (e >>> 24) & 7;
+      switch ((int) e & 0xff) {
+        case DecodedPages.LI -> x[rd(e)] = e >> 32;
+        case DecodedPages.MV -> x[rd(e)] = x[rs1(e)];
+        case DecodedPages.ADDI -> x[rd(e)] = x[rs1(e)] + (e >> 32);
+        case DecodedPages.ADDIW -> x[rd(e)] = (int) x[rs1(e)] + (int) (e >> 32);
+        case DecodedPages.ADD -> x[rd(e)] = x[rs1(e)] + x[rs2(e)];
+        case DecodedPages.ADDW -> x[rd(e)] = (int) x[rs1(e)] + (int) x[rs2(e)];
+        case DecodedPages.SUB -> x[rd(e)] = x[rs1(e)] - x[rs2(e)];
+        case DecodedPages.SUBW -> x[rd(e)] = (int) x[rs1(e)] - (int) x[rs2(e)];
+        case DecodedPages.AUIPC -> x[rd(e)] = pc + (e >> 32);
+        case DecodedPages.SLLI -> x[rd(e)] = x[rs1(e)] << (e >> 32);
+        case DecodedPages.SRLI -> x[rd(e)] = x[rs1(e)] >>> (e >> 32);
+        case DecodedPages.SRAI -> x[rd(e)] = x[rs1(e)] >> (e >> 32);
+        case DecodedPages.SLLIW -> x[rd(e)] = (int) x[rs1(e)] << (e >> 32);
+        case DecodedPages.SRLIW -> x[rd(e)] = (int) x[rs1(e)] >>> (e >> 32);
+        case DecodedPages.SRAIW -> x[rd(e)] = (int) x[rs1(e)] >> (e >> 32);
+        case DecodedPages.ANDI -> x[rd(e)] = x[rs1(e)] & (e >> 32);
+        case DecodedPages.ORI -> x[rd(e)] = x[rs1(e)] | (e >> 32);
+        case DecodedPages.XORI -> x[rd(e)] = x[rs1(e)] ^ (e >> 32);
+        case DecodedPages.SLTI -> x[rd(e)] = x[rs1(e)] < (e >> 32) ? 1 : 0;
+        case DecodedPages.SLTIU ->
+            x[rd(e)] = x[rs1(e)] + Long.MIN_VALUE < (e >> 32) + Long.MIN_VALUE ? 1 : 0;
+        case DecodedPages.AND -> x[rd(e)] = x[rs1(e)] & x[rs2(e)];
+        case DecodedPages.OR -> x[rd(e)] = x[rs1(e)] | x[rs2(e)];
+        case DecodedPages.XOR -> x[rd(e)] = x[rs1(e)] ^ x[rs2(e)];
+        case DecodedPages.SLL -> x[rd(e)] = x[rs1(e)] << x[rs2(e)];
+        case DecodedPages.SRL -> x[rd(e)] = x[rs1(e)] >>> x[rs2(e)];
+        case DecodedPages.SRA -> x[rd(e)] = x[rs1(e)] >> x[rs2(e)];
+        case DecodedPages.SLLW -> x[rd(e)] = (int) x[rs1(e)] << x[rs2(e)];
+        case DecodedPages.SRLW -> x[rd(e)] = (int) x[rs1(e)] >>> x[rs2(e)];
+        case DecodedPages.SRAW -> x[rd(e)] = (int) x[rs1(e)] >> x[rs2(e)];
+        case DecodedPages.SLT -> x[rd(e)] = x[rs1(e)] < x[rs2(e)] ? 1 : 0;
+        case DecodedPages.SLTU ->
+            x[rd(e)] = x[rs1(e)] + Long.MIN_VALUE < x[rs2(e)] + Long.MIN_VALUE ? 1 : 0;
+        case DecodedPages.MUL -> x[rd(e)] = x[rs1(e)] * x[rs2(e)];
+        case DecodedPages.MULW -> x[rd(e)] = (int) x[rs1(e)] * (int) x[rs2(e)];
+        case DecodedPages.NOP -> {}
+        case DecodedPages.LD -> {
+          long va = x[rs1(e)] + (e >> 32);
+          int slot = (int) (va >>> 12) & TLB_MASK;
+          if (curTagR[slot] != (va + 7) >>> 12) {
+            slowVa = va;
+            break loop;
+          }
+          x[rd(e)] = Ram.read(ram, (int) (va + curAddR[slot]), 8);
+        }
+        case DecodedPages.LW -> {
+          long va = x[rs1(e)] + (e >> 32);
+          int slot = (int) (va >>> 12) & TLB_MASK;
+          if (curTagR[slot] != (va + 3) >>> 12) {
+            slowVa = va;
+            break loop;
+          }
+          x[rd(e)] = Ram.read(ram, (int) (va + curAddR[slot]), 4);
+        }
+        case DecodedPages.LWU -> {
+          long va = x[rs1(e)] + (e >> 32);
+          int slot = (int) (va >>> 12) & TLB_MASK;
+          if (curTagR[slot] != (va + 3) >>> 12) {
+            slowVa = va;
+            break loop;
+          }
+          x[rd(e)] = Ram.read(ram, (int) (va + curAddR[slot]), 4) & 0xffffffffL;
+        }
+        case DecodedPages.LH -> {
+          long va = x[rs1(e)] + (e >> 32);
+          int slot = (int) (va >>> 12) & TLB_MASK;
+          if (curTagR[slot] != (va + 1) >>> 12) {
+            slowVa = va;
+            break loop;
+          }
+          x[rd(e)] = Ram.read(ram, (int) (va + curAddR[slot]), 2);
+        }
+        case DecodedPages.LHU -> {
+          long va = x[rs1(e)] + (e >> 32);
+          int slot = (int) (va >>> 12) & TLB_MASK;
+          if (curTagR[slot] != (va + 1) >>> 12) {
+            slowVa = va;
+            break loop;
+          }
+          x[rd(e)] = Ram.read(ram, (int) (va + curAddR[slot]), 2) & 0xffff;
+        }
+        case DecodedPages.LB -> {
+          long va = x[rs1(e)] + (e >> 32);
+          int slot = (int) (va >>> 12) & TLB_MASK;
+          if (curTagR[slot] != (va + 0) >>> 12) {
+            slowVa = va;
+            break loop;
+          }
+          x[rd(e)] = Ram.read(ram, (int) (va + curAddR[slot]), 1);
+        }
+        case DecodedPages.LBU -> {
+          long va = x[rs1(e)] + (e >> 32);
+          int slot = (int) (va >>> 12) & TLB_MASK;
+          if (curTagR[slot] != (va + 0) >>> 12) {
+            slowVa = va;
+            break loop;
+          }
+          x[rd(e)] = Ram.read(ram, (int) (va + curAddR[slot]), 1) & 0xff;
+        }
+        case DecodedPages.SD -> {
+          long va = x[rs1(e)] + (e >> 32);
+          int slot = (int) (va >>> 12) & TLB_MASK;
+          if (curTagW[slot] != (va + 7) >>> 12) {
+            slowVa = va;
+            break loop;
+          }
+          Ram.write(ram, (int) (va + curAddW[slot]), 8, x[rs2(e)]);
+        }
+        case DecodedPages.SW -> {
+          long va = x[rs1(e)] + (e >> 32);
+          int slot = (int) (va >>> 12) & TLB_MASK;
+          if (curTagW[slot] != (va + 3) >>> 12) {
+            slowVa = va;
+            break loop;
+          }
+          Ram.write(ram, (int) (va + curAddW[slot]), 4, x[rs2(e)]);
+        }
+        case DecodedPages.SH -> {
+          long va = x[rs1(e)] + (e >> 32);
+          int slot = (int) (va >>> 12) & TLB_MASK;
+          if (curTagW[slot] != (va + 1) >>> 12) {
+            slowVa = va;
+            break loop;
+          }
+          Ram.write(ram, (int) (va + curAddW[slot]), 2, x[rs2(e)]);
+        }
+        case DecodedPages.SB -> {
+          long va = x[rs1(e)] + (e >> 32);
+          int slot = (int) (va >>> 12) & TLB_MASK;
+          if (curTagW[slot] != (va + 0) >>> 12) {
+            slowVa = va;
+            break loop;
+          }
+          Ram.write(ram, (int) (va + curAddW[slot]), 1, x[rs2(e)]);
+        }
+        case DecodedPages.BEQ,
+            DecodedPages.BNE,
+            DecodedPages.BLT,
+            DecodedPages.BGE,
+            DecodedPages.BLTU,
+            DecodedPages.BGEU -> {
+          long a = x[rs1(e)];
+          long b = x[rs2(e)];
+          boolean taken =
+              switch ((int) e & 0xff) {
+                case DecodedPages.BEQ -> a == b;
+                case DecodedPages.BNE -> a != b;
+                case DecodedPages.BLT -> a < b;
+                case DecodedPages.BGE -> a >= b;
+                case DecodedPages.BLTU -> a + Long.MIN_VALUE < b + Long.MIN_VALUE;
+                default -> a + Long.MIN_VALUE >= b + Long.MIN_VALUE;
+              };
+          if (taken && (e >> 32) != len) {
+            pc += e >> 32;
+            n++;
+            if (oneBlock && jit.wants(pc, priv)) {
+              stop = STOP_WANTED;
+              break loop;
+            }
+            continue;
+          }
+        }
+        case DecodedPages.JAL -> {
+          x[rd(e)] = pc + len;
+          if ((e >> 32) != len) {
+            pc += e >> 32;
+            n++;
+            if (oneBlock && jit.wants(pc, priv)) {
+              stop = STOP_WANTED;
+              break loop;
+            }
+            continue;
+          }
+        }
+        case DecodedPages.JALR -> {
+          long target = (x[rs1(e)] + (e >> 32)) & ~1L;
+          x[rd(e)] = pc + len;
+          if (target != pc + len) {
+            pc = target;
+            n++;
+            if (oneBlock && jit.wants(pc, priv)) {
+              stop = STOP_WANTED;
+              break loop;
+            }
+            continue;
+          }
+        }
+        default -> {
+          break loop; // generic, multiply-high, divide, reserved, across the page: the slow way
+        }
+      }
+      pc += len;
+      n++;
+    }
+    slowEntry = e;
+    fastStop = stop;
+    this.pc = pc;
+    instret += n;
+    return n;
+  }
+
+  private static int rd(long e) {
+    return (int) (e >>> 8) & 63;
+  }
+
+  private static int rs1(long e) {
+    return (int) (e >>> 14) & 31;
+  }
+
+  private static int rs2(long e) {
+    return (int) (e >>> 19) & 31;
+  }
+
+  /**
+   * The instruction {@link #fast} stopped at: decoded entry {@code e} at {@code pc}, its access (if
+   * any) at {@link #slowVa}. Returns what it did; a trap is taken.
+   */
+  private int slowEntry(long e, long pc) {
+    int len = (int) (e >>> 24) & 7;
+    int op = (int) e & 0xff;
+    long next = pc + len;
+    try {
+      switch (op) {
+        case DecodedPages.LD -> x[rd(e)] = loadSlow(slowVa, 8);
+        case DecodedPages.LW -> x[rd(e)] = loadSlow(slowVa, 4);
+        case DecodedPages.LWU -> x[rd(e)] = loadSlow(slowVa, 4) & 0xffffffffL;
+        case DecodedPages.LH -> x[rd(e)] = loadSlow(slowVa, 2);
+        case DecodedPages.LHU -> x[rd(e)] = loadSlow(slowVa, 2) & 0xffff;
+        case DecodedPages.LB -> x[rd(e)] = loadSlow(slowVa, 1);
+        case DecodedPages.LBU -> x[rd(e)] = loadSlow(slowVa, 1) & 0xff;
+        case DecodedPages.SD -> storeSlow(slowVa, 8, x[rs2(e)]);
+        case DecodedPages.SW -> storeSlow(slowVa, 4, x[rs2(e)]);
+        case DecodedPages.SH -> storeSlow(slowVa, 2, x[rs2(e)]);
+        case DecodedPages.SB -> storeSlow(slowVa, 1, x[rs2(e)]);
+        case DecodedPages.MULH,
+            DecodedPages.MULHSU,
+            DecodedPages.MULHU,
+            DecodedPages.DIV,
+            DecodedPages.DIVU,
+            DecodedPages.REM,
+            DecodedPages.REMU ->
+            x[rd(e)] = mulDiv(op, x[rs1(e)], x[rs2(e)]);
+        case DecodedPages.DIVW, DecodedPages.DIVUW, DecodedPages.REMW, DecodedPages.REMUW ->
+            x[rd(e)] = mulDiv32(op, (int) x[rs1(e)], (int) x[rs2(e)]);
+        case DecodedPages.ILLEGAL_C -> throw illegal((int) (e >>> 8) & 0xffff);
+        case DecodedPages.GENERIC -> next = execute((int) (e >>> 32), pc, next);
+        default -> {
+          return slowStep(pc); // CROSSING: fetched the long way
+        }
+      }
+    } catch (Trap t) {
+      if (t.cause == Cause.ILLEGAL_INSN
+          && len == 2
+          && (op == DecodedPages.GENERIC || op == DecodedPages.ILLEGAL_C)) {
+        t.tval = (e >>> 8) & 0xffff; // a compressed instruction reports its own 16 bits
+      }
+      this.pc = pc; // the trapping instruction's own address becomes epc
+      enterTrap(t.cause, t.tval, false);
+      return TRAPPED;
+    }
+    instret++;
+    this.pc = next;
+    return next == pc + len ? RETIRED : JUMPED;
+  }
+
+  /**
+   * Fetches and executes the instruction at {@code pc} the long way (no decoded entry: no fetch-TLB
+   * entry yet, a device's memory, an instruction across a page's end), taking its trap if it has
+   * one. Returns what it did.
+   */
+  private int slowStep(long pc) {
+    int bits = 0;
+    int len = 4;
+    try {
+      bits = fetch(pc);
+      int insn = bits;
+      if ((bits & 3) != 3) {
+        len = 2;
+        bits &= 0xffff;
+        insn = Compressed.expand(bits);
+        if (insn == 0) {
+          throw illegal(bits);
+        }
+      }
+      long next = execute(insn, pc, pc + len);
+      instret++;
+      this.pc = next;
+      return next == pc + len ? RETIRED : JUMPED;
+    } catch (Trap t) {
+      if (t.cause == Cause.ILLEGAL_INSN && len == 2) {
+        t.tval = bits; // a compressed instruction reports its own 16 bits
+      }
+      this.pc = pc; // the trapping instruction's own address becomes epc
+      enterTrap(t.cause, t.tval, false);
+      return TRAPPED;
+    }
+  }
+
+  private static long mulDiv(int op, long a, long b) {
+    return switch (op) {
+      case DecodedPages.MULH -> Math.multiplyHigh(a, b);
+      case DecodedPages.MULHSU -> Math.multiplyHigh(a, b) + (b < 0 ? a : 0);
+      case DecodedPages.MULHU -> Math.multiplyHigh(a, b) + (a < 0 ? b : 0) + (b < 0 ? a : 0);
+      case DecodedPages.DIV -> b == 0 ? -1 : (a == Long.MIN_VALUE && b == -1) ? a : a / b;
+      case DecodedPages.DIVU -> b == 0 ? -1 : Long.divideUnsigned(a, b);
+      case DecodedPages.REM -> b == 0 ? a : (a == Long.MIN_VALUE && b == -1) ? 0 : a % b;
+      default -> b == 0 ? a : Long.remainderUnsigned(a, b);
+    };
+  }
+
+  private static long mulDiv32(int op, int a, int b) {
+    return switch (op) {
+      case DecodedPages.DIVW -> b == 0 ? -1 : (a == Integer.MIN_VALUE && b == -1) ? a : a / b;
+      case DecodedPages.DIVUW -> b == 0 ? -1 : Integer.divideUnsigned(a, b);
+      case DecodedPages.REMW -> b == 0 ? a : (a == Integer.MIN_VALUE && b == -1) ? 0 : a % b;
+      default -> b == 0 ? a : Integer.remainderUnsigned(a, b);
+    };
   }
 
   /**

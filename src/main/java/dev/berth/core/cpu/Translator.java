@@ -81,7 +81,7 @@ final class Translator implements Ram.CodeWatcher {
     this.bytes = ram.bytes;
     this.ramBase = ram.base;
     this.pages = new Unit[(ram.size() + 0xfff) >>> 12];
-    ram.setCodeWatcher(this);
+    ram.addCodeWatcher(Ram.TRANSLATED, this);
   }
 
   String statistics() {
@@ -247,7 +247,7 @@ final class Translator implements Ram.CodeWatcher {
       if (!ram.isCode(off)) {
         hart.flushWriteTlb(); // stores to this page must now take the slow path
       }
-      ram.markCode(off, u.length);
+      ram.markCode(Ram.TRANSLATED, off);
     }
   }
 
@@ -410,7 +410,7 @@ final class Translator implements Ram.CodeWatcher {
     Arrays.fill(hash, null);
     Arrays.fill(jcache, null);
     jfills = 0;
-    ram.clearCodeMarks();
+    ram.clearCodeMarks(Ram.TRANSLATED);
     entries = 0;
     liveUnits = 0;
     liveBytes = 0;
