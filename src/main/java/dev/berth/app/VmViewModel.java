@@ -54,6 +54,7 @@ public final class VmViewModel {
   private final StringProperty emulator = new SimpleStringProperty("");
   private final StringProperty accelerator = new SimpleStringProperty("");
   private final ObjectProperty<Set<Capability>> capabilities = new SimpleObjectProperty<>(Set.of());
+  private final StringProperty uptime = new SimpleStringProperty("");
   private Consumer<String> unexpectedStop = s -> {};
   private Consumer<String> rebooted = s -> {};
 
@@ -232,6 +233,25 @@ public final class VmViewModel {
   /** What the VM can do now; the actions' enabled state follows it. */
   public ReadOnlyObjectProperty<Set<Capability>> capabilitiesProperty() {
     return capabilities;
+  }
+
+  /** "up 1:02:03" while the VM runs, "" otherwise; {@link #refreshUptime} keeps it current. */
+  public ReadOnlyStringProperty uptimeProperty() {
+    return uptime;
+  }
+
+  /** On the FX thread, once a second: the time since the run under way started. */
+  void refreshUptime(long nowMillis) {
+    Run last = runs.isEmpty() ? null : runs.get(runs.size() - 1);
+    if (!isActive() || last == null || last.end() != null) {
+      uptime.set("");
+      return;
+    }
+    long s = Math.max(0, (nowMillis - last.startMicros() / 1000) / 1000);
+    uptime.set(
+        s >= 3600
+            ? String.format("up %d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
+            : String.format("up %d:%02d", s / 60, s % 60));
   }
 
   public ObservableList<String> events() {

@@ -139,6 +139,22 @@ final class QmpControls implements VmControls {
                 + " use Save state in the app"));
   }
 
+  /** The agent's reboot; without one, Ctrl+Alt+Del is the app's. */
+  @Override
+  public CompletableFuture<?> reboot() {
+    return now(
+        () -> {
+          String how =
+              new GuestAgent(agentSocket)
+                  .reboot(
+                      () -> {
+                        throw new IOException(
+                            "no guest agent answered; Ctrl+Alt+Del is the app's (Send key)");
+                      });
+          err.println("berth: " + how);
+        });
+  }
+
   @Override
   public CompletableFuture<?> ctrlAltDel() {
     return CompletableFuture.failedFuture(

@@ -139,6 +139,22 @@ public interface RunningVm {
   /** Ctrl+Alt+Del on the guest's keyboard. */
   CompletableFuture<Void> sendCtrlAltDel();
 
+  /** Presses {@code chord} on the guest's keyboard (keys down in order, up in reverse). */
+  default CompletableFuture<Void> sendKeys(KeyChord chord) {
+    return chord == KeyChord.CTRL_ALT_DEL
+        ? sendCtrlAltDel()
+        : CompletableFuture.failedFuture(
+            new UnsupportedOperationException("this VM's keyboard takes Ctrl+Alt+Del only"));
+  }
+
+  /**
+   * Asks the guest to restart; completes with which way it went, in words. Without an agent this is
+   * Ctrl+Alt+Del.
+   */
+  default CompletableFuture<String> reboot() {
+    return sendCtrlAltDel().thenApply(x -> "Reboot via Ctrl+Alt+Del");
+  }
+
   RunState state();
 
   /** Completes when the run is over. */

@@ -665,8 +665,42 @@ public final class VmSession implements VmControls {
 
   @Override
   public CompletableFuture<?> ctrlAltDel() {
-    return simple(
-        VmAction.CTRL_ALT_DEL, RunningVm::sendCtrlAltDel, "Ctrl+Alt+Del", "Sent Ctrl+Alt+Del");
+    return sendKeys(KeyChord.CTRL_ALT_DEL);
+  }
+
+  @Override
+  public CompletableFuture<?> sendKeys(KeyChord chord) {
+    VmAction row = VmAction.valueOf(chord.name());
+    return simple(row, v -> v.sendKeys(chord), chord.label(), "Sent " + chord.label());
+  }
+
+  /** The run goes on: the guest's restart shows as its RESET and a new boot on the console. */
+  @Override
+  public CompletableFuture<?> reboot() {
+    return act(
+        VmAction.REBOOT,
+        v -> {
+          tell(l -> l.message("Asking " + name() + " to reboot…"));
+          log("(reboot) asked: the guest agent if it answers, else Ctrl+Alt+Del");
+          CompletableFuture<String> f = v.reboot();
+          f.whenComplete(
+              (how, error) ->
+                  on(
+                      () -> {
+                        if (v != vm) {
+                          return;
+                        }
+                        if (error != null) {
+                          tell(
+                              l ->
+                                  l.message("Cannot reboot " + name() + ": " + rootMessage(error)));
+                        } else {
+                          tell(l -> l.message(how));
+                          log("(reboot) " + how);
+                        }
+                      }));
+          return f;
+        });
   }
 
   private CompletableFuture<?> simple(

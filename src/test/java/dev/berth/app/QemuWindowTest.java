@@ -68,7 +68,7 @@ class QemuWindowTest {
     AppDriver.waitFor(30, () -> vm.agentProperty().get().startsWith("Guest agent answers"));
     AppDriver.waitFor(10, () -> vm.framebufferProperty().get() instanceof dev.berth.rfb.RfbClient);
     AppDriver.waitFor(10, () -> vm.framebufferProperty().get().screen().width() >= 640);
-    robot.clickOn("Power button");
+    AppDriver.act(robot, dev.berth.vm.VmAction.POWER_BUTTON);
     AppDriver.waitFor(30, () -> AppDriver.badge(robot).getText().equals("Shut off"));
     assertEquals("Guest powered off (guest-shutdown)", AppDriver.lastEnd(robot));
     String log = AppDriver.events(robot);
@@ -107,10 +107,10 @@ class QemuWindowTest {
     robot.clickOn("Cancel");
     AppDriver.waitFor(5, () -> robot.lookup(".dialog-pane").tryQuery().isEmpty());
     assertTrue(stage.isShowing());
-    robot.clickOn("Power button");
+    AppDriver.act(robot, dev.berth.vm.VmAction.POWER_BUTTON);
     AppDriver.waitFor(10, () -> AppDriver.events(robot).contains("POWERDOWN"));
     assertEquals("Powering down", AppDriver.badge(robot).getText(), "no acpid: the guest runs on");
-    AppDriver.clickConfirming(robot, "#forceOff", dev.berth.vm.VmAction.FORCE_OFF);
+    AppDriver.actConfirming(robot, dev.berth.vm.VmAction.FORCE_OFF);
     AppDriver.waitFor(30, () -> AppDriver.badge(robot).getText().equals("Shut off"));
     assertEquals("Terminated by signal (host-signal)", AppDriver.lastEnd(robot));
     assertTrue(AppDriver.events(robot).contains("{\"guest\":false,\"reason\":\"host-signal\"}"));
@@ -141,7 +141,7 @@ class QemuWindowTest {
                 .replaceAll(".*pid (\\d+).*", "$1"));
     dev.berth.backend.qemu.ProcessSignals.send(ProcessHandle.of(pid).orElseThrow(), "STOP");
     long t0 = System.nanoTime();
-    AppDriver.clickConfirming(robot, "#forceOff", dev.berth.vm.VmAction.FORCE_OFF);
+    AppDriver.actConfirming(robot, dev.berth.vm.VmAction.FORCE_OFF);
     AppDriver.waitFor(30, () -> AppDriver.badge(robot).getText().equals("Shut off"));
     double waited = (System.nanoTime() - t0) / 1e9;
     assertEquals("Killed — no shutdown event", AppDriver.lastEnd(robot));

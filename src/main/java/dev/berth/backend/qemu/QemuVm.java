@@ -14,6 +14,7 @@ import dev.berth.event.ShutdownCause;
 import dev.berth.qmp.QmpClient;
 import dev.berth.vm.AgentStatus;
 import dev.berth.vm.BerthDirs;
+import dev.berth.vm.KeyChord;
 import dev.berth.vm.PrivateFiles;
 import dev.berth.vm.RunningVm;
 import dev.berth.vm.ShutdownPath;
@@ -671,12 +672,27 @@ public final class QemuVm implements RunningVm {
 
   @Override
   public CompletableFuture<Void> sendCtrlAltDel() {
+    return sendKeys(KeyChord.CTRL_ALT_DEL);
+  }
+
+  @Override
+  public CompletableFuture<Void> sendKeys(KeyChord chord) {
     ObjectNode args = JSON.createObjectNode();
     ArrayNode keys = args.putArray("keys");
-    for (String k : List.of("ctrl", "alt", "delete")) {
+    for (String k : chord.qcodes()) {
       keys.addObject().put("type", "qcode").put("data", k);
     }
     return qmp("send-key", args);
+  }
+
+  @Override
+  public CompletableFuture<String> reboot() {
+    ObjectNode args = JSON.createObjectNode();
+    ArrayNode keys = args.putArray("keys");
+    for (String k : KeyChord.CTRL_ALT_DEL.qcodes()) {
+      keys.addObject().put("type", "qcode").put("data", k);
+    }
+    return onControl("reboot", () -> agent.reboot(() -> monitor.execute("send-key", args)));
   }
 
   @Override
