@@ -140,6 +140,7 @@ public final class QemuVm implements RunningVm {
     }
     VmSockets.vmDir(dirs, spec.name());
     rt.clean();
+    new ConsoleTranscript(rt).reset();
     Files.deleteIfExists(rt.log());
     Files.createFile(rt.log(), PrivateFiles.fileMode(rt.log())); // 0600 before QEMU writes to it
     AccelDecision accel = AccelDecision.decide(spec.accel(), qemu);
@@ -452,7 +453,8 @@ public final class QemuVm implements RunningVm {
   // ---- the serial console ----------------------------------------------------------------
 
   private void pumpConsole() {
-    replaySerialLog();
+    ConsoleTranscript transcript = new ConsoleTranscript(rt);
+    boolean keeping = catchUp(transcript);
     try {
       SocketChannel ch = dev.berth.qapi.QapiChannel.connect(rt.serial());
       serial = ch;
@@ -464,27 +466,60 @@ public final class QemuVm implements RunningVm {
           if (sink != null) {
             sink.write(buf, 0, n);
           }
+          if (keeping) {
+            keeping = keep(transcript, buf, n);
+          }
         }
       }
     } catch (IOException e) {
       LOG.log(System.Logger.Level.DEBUG, "serial console of " + spec.name() + " closed", e);
+    } finally {
+      try {
+        transcript.close();
+      } catch (IOException e) {
+        // nothing more to write
+      }
     }
   }
 
-  /** After a reattach the user sees what the guest printed while no Berth was watching. */
-  private void replaySerialLog() {
-    if (process != null) {
-      return;
-    }
+  /**
+   * Before connecting: Berth's transcript brought up to date and, after a reattach, shown, so the
+   * user sees what the guest printed while no Berth was watching — as the socket carried it, not as
+   * QEMU's log repeated it. Without a transcript, the end of QEMU's log is the best there is.
+   */
+  private boolean catchUp(ConsoleTranscript transcript) {
+    byte[] history;
+    boolean keeping;
     try {
-      byte[] all = Files.readAllBytes(rt.serialLog());
-      int from = Math.max(0, all.length - REPLAY_BYTES);
-      ConsoleSink sink = consoleSink;
-      if (sink != null && all.length > from) {
-        sink.write(all, from, all.length - from);
-      }
+      history = transcript.catchUp(REPLAY_BYTES);
+      keeping = true;
     } catch (IOException e) {
-      // no log yet
+      LOG.log(System.Logger.Level.WARNING, "no console transcript for " + spec.name(), e);
+      history = serialLogTail();
+      keeping = false;
+    }
+    ConsoleSink sink = consoleSink;
+    if (process == null && sink != null && history != null && history.length > 0) {
+      sink.write(history, 0, history.length);
+    }
+    return keeping;
+  }
+
+  private boolean keep(ConsoleTranscript transcript, byte[] buf, int n) {
+    try {
+      transcript.append(buf, 0, n);
+      return true;
+    } catch (IOException e) {
+      LOG.log(System.Logger.Level.WARNING, "console transcript of " + spec.name() + " stopped", e);
+      return false;
+    }
+  }
+
+  private byte[] serialLogTail() {
+    try {
+      return PrivateFiles.readTail(rt.serialLog(), REPLAY_BYTES);
+    } catch (IOException e) {
+      return null; // no log yet
     }
   }
 
