@@ -84,6 +84,11 @@ public final class VmSession implements VmControls {
 
   // the session thread's alone
   private LiveRun liveRun;
+  private String origin = "";
+
+  /** Splits the console into lines while the guest is stopping (the console thread's only). */
+  private final ConsoleLines stepLines = new ConsoleLines();
+
   private RunRecorder recorder;
   private boolean userAsked;
   private long waitStartNanos = -1;
@@ -490,6 +495,16 @@ public final class VmSession implements VmControls {
 
   private void console(byte[] b, int off, int len) {
     consoleBytes += len; // one writer: the run's console thread
+    VmState now = state;
+    if (now == VmState.POWERING_DOWN
+        || now == VmState.SHUTTING_DOWN
+        || now == VmState.STOPPING
+        || stepLines.pending()) {
+      for (String line : stepLines.feed(b, off, len)) {
+        long t = MachineEvent.nowMicros();
+        on(() -> step(new Run.ConsoleLine(t, line)));
+      }
+    }
     RunningVm.ConsoleSink sink = consoleSink;
     if (sink != null) {
       sink.write(b, off, len);
@@ -498,6 +513,33 @@ public final class VmSession implements VmControls {
     synchronized (earlyConsole) {
       earlyConsole.write(b, off, len);
     }
+  }
+
+  /**
+   * A line the guest printed while it was stopping: one of its shutdown steps, kept with the run
+   * (the timeline marks them inside the stopping segment).
+   */
+  private void step(Run.ConsoleLine line) {
+    if (liveRun == null || !liveRun.step(line)) {
+      return;
+    }
+    if (recorder != null) {
+      recorder.step(line);
+    }
+    if (!runs.isEmpty()) {
+      List<Run> all = new ArrayList<>(runs);
+      all.set(all.size() - 1, liveRun.snapshot());
+      runs = List.copyOf(all);
+      tell(l -> l.runsChanged(runs));
+    }
+  }
+
+  /**
+   * Who starts this session's runs, noted in the history's start record: {@link Run#CLI} for {@code
+   * berth start}.
+   */
+  public void setOrigin(String by) {
+    origin = by == null ? "" : by;
   }
 
   // ---- the power menu ----------------------------------------------------------------------
@@ -1045,7 +1087,7 @@ public final class VmSession implements VmControls {
       try {
         recorder =
             continued == null
-                ? history.startRun(spec.historyKey())
+                ? history.startRun(spec.historyKey(), origin)
                 : history.continueRun(spec.historyKey(), continued);
         number = recorder.run();
       } catch (IOException e) {
@@ -1053,16 +1095,19 @@ public final class VmSession implements VmControls {
         tell(l -> l.message("Run history cannot be written: " + e.getMessage()));
       }
     }
+    String by = continued == null && !v.recordsItsOwnRun() ? origin : "";
     if (continued != null) {
       for (int i = all.size() - 1; i >= 0; i--) {
         if (all.get(i).number() == continued) {
           startMicros = all.get(i).startMicros();
+          by = all.get(i).origin(); // a reattach: the run's own start said who
           all.remove(i);
           break;
         }
       }
     }
     liveRun = new LiveRun(number, startMicros, lifecycle.state());
+    liveRun.origin(by);
     all.add(liveRun.snapshot());
     runs = List.copyOf(all);
     if (recorder != null) {

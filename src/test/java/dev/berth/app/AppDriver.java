@@ -44,8 +44,10 @@ final class AppDriver {
 
   static String events(FxRobot robot) {
     @SuppressWarnings("unchecked")
-    ListView<String> list = robot.lookup(".events").queryAs(ListView.class);
-    return String.join("\n", list.getItems());
+    javafx.scene.control.TableView<EventRow> table =
+        robot.lookup("#eventTable").queryAs(javafx.scene.control.TableView.class);
+    return String.join(
+        "\n", table.getItems().stream().map(r -> r.time() + "  " + r.raw()).toList());
   }
 
   /** Quit emulator from the toolbar, ticking "Don't ask again" and confirming. */

@@ -120,6 +120,32 @@ class ToolbarWindowTest {
     AppDriver.waitFor(20, () -> AppDriver.badge(robot).getText().equals("Shut off"));
     AppDriver.waitFor(5, () -> uptime.getText().isEmpty());
     assertEquals("Shut off", badge.getText());
+
+    // what the guest printed between the press and the power-off is kept with the run
+    dev.berth.vm.Run run = demo.runs().get(demo.runs().size() - 1);
+    assertTrue(
+        run.steps().stream().anyMatch(l -> l.text().contains("entering S5")),
+        run.steps().toString());
+    // the Events tab: a table of who asked what, the raw JSON of the selected row under it
+    robot.press(javafx.scene.input.KeyCode.ALT).type(javafx.scene.input.KeyCode.DIGIT4);
+    robot.release(javafx.scene.input.KeyCode.ALT);
+    @SuppressWarnings("unchecked")
+    javafx.scene.control.TableView<EventRow> table =
+        robot.lookup("#eventTable").queryAs(javafx.scene.control.TableView.class);
+    EventRow press =
+        table.getItems().stream().filter(r -> r.event().equals("POWERDOWN")).findFirst().get();
+    assertEquals("the host", press.who());
+    EventRow off =
+        table.getItems().stream().filter(r -> r.event().equals("SHUTDOWN")).findFirst().get();
+    assertEquals("the guest", off.who());
+    assertEquals("The guest powered off (guest-shutdown)", off.details());
+    assertTrue(off.time().matches("\\d\\d:\\d\\d:\\d\\d"), off.time());
+    robot.interact(() -> table.getSelectionModel().select(off));
+    javafx.scene.control.TextArea raw =
+        robot.lookup("#rawText").queryAs(javafx.scene.control.TextArea.class);
+    assertTrue(raw.getText().contains("\"reason\" : \"guest-shutdown\""), raw.getText());
+    assertTrue(
+        robot.lookup("#rawPane").queryAs(javafx.scene.control.TitledPane.class).isExpanded());
   }
 
   @Test
