@@ -184,8 +184,7 @@ public final class TimelineView extends Region {
 
   /** Light labels under the dark theme (AtlantaFX's Primer Dark), dark ones otherwise. */
   private static Color textColour() {
-    String ua = javafx.application.Application.getUserAgentStylesheet();
-    return ua != null && ua.contains("dark") ? Color.web("#e6edf3") : Color.web("#263238");
+    return CanvasInk.dark() ? Color.web("#e6edf3") : Color.web("#263238");
   }
 
   private void drawLegend(GraphicsContext g, double w) {

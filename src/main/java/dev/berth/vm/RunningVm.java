@@ -176,6 +176,24 @@ public interface RunningVm {
   }
 
   /**
+   * The host CPU time the emulator has spent on this VM, for the Overview's graph, or -1: {@link
+   * #cpuNanos} where the stuck-guest check may use it, and also where it may not (QEMU).
+   */
+  default long emulatorCpuNanos() {
+    return cpuNanos();
+  }
+
+  /** Host time the guest's CPU has spent idle (WFI) so far, in nanoseconds, or -1. */
+  default long guestIdleNanos() {
+    return -1;
+  }
+
+  /** The host memory the emulator holds for this VM, in bytes, or -1 if it cannot tell. */
+  default long memoryBytes() {
+    return -1;
+  }
+
+  /**
    * True if another Berth process runs the VM and records its run history: this one shows the run
    * and reads the history once it ends, and never writes it.
    */

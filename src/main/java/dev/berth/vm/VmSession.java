@@ -489,6 +489,8 @@ public final class VmSession implements VmControls {
     if (ticker != null) {
       ticker.cancel(false);
     }
+    lastSampleNanos = -1; // a new run: its graphs start afresh
+    lastConsole = consoleBytes;
     ticker = TICKS.scheduleAtFixedRate(() -> on(this::tick), 1, 1, TimeUnit.SECONDS);
     probeAgent(v);
   }
@@ -903,11 +905,38 @@ public final class VmSession implements VmControls {
     checkProgress(v);
     String line = v.sampleStats();
     tell(l -> l.stats(line));
+    VmSample sample = sample(v);
+    tell(l -> l.sample(sample));
     // the agent starts late in the guest's boot and may stop: ask again now and then
     int every = agentAnswers ? AGENT_RECHECK_SECONDS : AGENT_PROBE_SECONDS;
     if (++ticks % every == 0) {
       probeAgent(v);
     }
+  }
+
+  private long lastSampleNanos = -1;
+  private long lastEmulatorCpu = -1;
+  private long lastGuestIdle = -1;
+  private long lastConsole;
+
+  /** The second since the last tick, as figures (on the session thread, never the UI's). */
+  private VmSample sample(RunningVm v) {
+    long now = System.nanoTime();
+    long cpu = v.emulatorCpuNanos();
+    long idle = v.guestIdleNanos();
+    long printed = consoleBytes;
+    double dt = lastSampleNanos < 0 ? Double.NaN : Math.max(1, now - lastSampleNanos);
+    double host = cpu < 0 || lastEmulatorCpu < 0 ? Double.NaN : (cpu - lastEmulatorCpu) / dt * 100;
+    double guest =
+        idle < 0 || lastGuestIdle < 0 || state != VmState.RUNNING && state != VmState.POWERING_DOWN
+            ? (state == VmState.PAUSED ? 0 : Double.NaN)
+            : Math.max(0, Math.min(100, 100 - (idle - lastGuestIdle) / dt * 100));
+    double io = (printed - lastConsole) / dt * 1e9;
+    lastSampleNanos = now;
+    lastEmulatorCpu = cpu;
+    lastGuestIdle = idle;
+    lastConsole = printed;
+    return new VmSample(System.currentTimeMillis(), guest, host, v.memoryBytes(), io);
   }
 
   /**

@@ -300,6 +300,11 @@ public final class BundledVm implements RunningVm {
   }
 
   @Override
+  public long guestIdleNanos() {
+    return machine.idleNanos();
+  }
+
+  @Override
   public AgentStatus probeAgent() {
     return agent.probe();
   }

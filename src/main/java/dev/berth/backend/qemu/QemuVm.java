@@ -754,6 +754,24 @@ public final class QemuVm implements RunningVm {
         describe(), up / 3600, up / 60 % 60, up % 60, cpu.toMillis() / 1000.0);
   }
 
+  /** QEMU's CPU time as the kernel counts it (not for the stuck-guest check: a GUI is quiet). */
+  @Override
+  public long emulatorCpuNanos() {
+    return handle.info().totalCpuDuration().map(Duration::toNanos).orElse(-1L);
+  }
+
+  /** QEMU's resident set, from {@code /proc/<pid>/statm} (pages of 4 KiB). */
+  @Override
+  public long memoryBytes() {
+    try {
+      String[] f =
+          Files.readString(Path.of("/proc", Long.toString(handle.pid()), "statm")).split(" ");
+      return Long.parseLong(f[1].trim()) * 4096;
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+  }
+
   @Override
   public AgentStatus probeAgent() {
     return agent.probe();
