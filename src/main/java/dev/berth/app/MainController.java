@@ -139,7 +139,7 @@ public final class MainController {
                 }));
     stats.setCycleCount(Timeline.INDEFINITE);
     stats.play();
-    stage.setOnCloseRequest(new AppClose(stage, this::allVms)::requested);
+    stage.setOnCloseRequest(new AppClose(stage, this::allVms, settings)::requested);
     // Alt+1..5 switch tabs (Ctrl is the guest's: the console sends Ctrl-keys to the guest).
     for (int i = 0; i < tabs.getTabs().size(); i++) {
       int index = i;

@@ -125,6 +125,16 @@ final class AppDriver {
     waitFor(5, () -> robot.lookup(".dialog-pane").tryQuery().isEmpty());
   }
 
+  /** Clicks the button labelled {@code text} of the dialog on screen (not a window's behind it). */
+  static void clickDialogButton(FxRobot robot, String text) throws Exception {
+    waitForDialog(robot);
+    robot.clickOn(
+        robot.lookup(".dialog-pane .button").queryAllAs(Button.class).stream()
+            .filter(b -> b.getText().equals(text))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("no " + text + " button in the dialog")));
+  }
+
   /** Waits until a dialog is on screen (its window shown, so its buttons can be clicked). */
   static void waitForDialog(FxRobot robot) throws Exception {
     waitForVisible(robot, ".dialog-pane .button");

@@ -86,6 +86,29 @@ class QemuWindowTest {
     assertTrue(AppDriver.events(robot).contains("{\"guest\":false,\"reason\":\"host-qmp-quit\"}"));
   }
 
+  /** Closing with a QEMU VM running offers Save state: the run ends Saved, the window closes. */
+  @Test
+  void closingOffersSaveStateForAQemuVm(FxRobot robot) throws Exception {
+    select(robot, "x86");
+    startAndWaitForGuest(robot);
+    AppDriver.requestClose(stage);
+    AppDriver.waitForDialog(robot);
+    javafx.scene.control.DialogPane ask =
+        robot.lookup(".dialog-pane").queryAs(javafx.scene.control.DialogPane.class);
+    assertTrue(
+        ask.getContent().lookupAll(".label").stream()
+            .anyMatch(
+                n ->
+                    ((javafx.scene.control.Label) n)
+                        .getText()
+                        .endsWith("(or Save state stops it where it is)")));
+    AppDriver.clickDialogButton(robot, AppClose.SAVE_STATE);
+    AppDriver.waitFor(60, () -> !vm.isActive());
+    AppDriver.waitFor(10, () -> !stage.isShowing());
+    dev.berth.vm.Run last = vm.runs().get(vm.runs().size() - 1);
+    assertEquals(dev.berth.event.MachineExit.Kind.SAVED, last.end().kind(), last.end().words());
+  }
+
   @Test
   void ignoredButtonThenForceOff(FxRobot robot) throws Exception {
     select(robot, "x86");
@@ -102,7 +125,8 @@ class QemuWindowTest {
                 n ->
                     ((javafx.scene.control.Label) n)
                         .getText()
-                        .equals("• x86 keeps running on QEMU; the next Berth takes it up again")));
+                        .startsWith(
+                            "• x86 keeps running on QEMU; the next Berth takes it up again")));
     AppDriver.waitForVisible(robot, "Cancel");
     robot.clickOn("Cancel");
     AppDriver.waitFor(5, () -> robot.lookup(".dialog-pane").tryQuery().isEmpty());
