@@ -10,6 +10,7 @@ import javafx.scene.control.Alert;
 import javafx.scene.control.Button;
 import javafx.scene.control.ButtonBar;
 import javafx.scene.control.ButtonType;
+import javafx.scene.control.CheckBox;
 import javafx.scene.control.Dialog;
 import javafx.scene.control.Label;
 import javafx.scene.layout.VBox;
@@ -20,28 +21,39 @@ import javafx.stage.WindowEvent;
 /**
  * Closing the window while VMs run, as VirtualBox's close dialog does: it names them and what
  * closing does to each (a bundled VM stops with Berth; a QEMU VM runs on and the next Berth takes
- * it up again), and after "press power button and wait" it shows which VMs are still going down,
- * with Force off and Cancel close, until the last one is off and the window closes.
+ * it up again), offers Save state where a VM's backend can save, and after "press power button and
+ * wait" or Save state it shows which VMs are still going down, with Force off and Cancel close,
+ * until the last one is off and the window closes. Preferences (or "do this every time") can make
+ * it do one of these without asking.
  */
 final class AppClose {
   static final String POWER_BUTTON = "Press power button and wait";
   static final String QUIT = "Quit emulators";
+  static final String SAVE_STATE = "Save state";
   static final String LEAVE_RUNNING = "Close, leave them running";
   static final String FORCE_OFF = "Force off the rest";
   static final String CANCEL_CLOSE = "Cancel close";
+  static final String EVERY_TIME = "Do this every time (Preferences can change it)";
 
   private final Stage stage;
   private final Supplier<List<VmViewModel>> vms;
+  private final AppSettings settings;
 
   /** The progress of a close under way, or null. */
   private Dialog<ButtonType> pending;
 
-  AppClose(Stage stage, Supplier<List<VmViewModel>> vms) {
+  AppClose(Stage stage, Supplier<List<VmViewModel>> vms, AppSettings settings) {
     this.stage = stage;
     this.vms = vms;
+    this.settings = settings;
   }
 
-  /** The window's close request: lets it close, or consumes it and asks. */
+  /** Whether {@code m} can save its state now (its backend can, and it runs or is paused). */
+  private static boolean canSave(VmViewModel m) {
+    return m.isActive() && m.disabledReason(VmAction.SAVE_STATE) == null;
+  }
+
+  /** The window's close request: lets it close, or consumes it and asks (or does as told). */
   void requested(WindowEvent e) {
     if (pending != null) {
       e.consume(); // a close is under way: show where it stands, do not ask again
@@ -56,8 +68,30 @@ final class AppClose {
       return;
     }
     e.consume();
+    switch (settings.onClose()) {
+      case SAVE_STATE -> saveAndClose(dying, outliving);
+      case POWER_BUTTON -> {
+        if (dying.isEmpty()) {
+          stage.close();
+        } else {
+          stopAndClose(dying, outliving, VmAction.POWER_BUTTON);
+        }
+      }
+      case LEAVE_RUNNING -> {
+        if (dying.isEmpty()) {
+          stage.close();
+        } else {
+          ask(dying, outliving);
+        }
+      }
+      case ASK -> ask(dying, outliving);
+    }
+  }
+
+  private void ask(List<VmViewModel> dying, List<VmViewModel> outliving) {
     List<VmViewModel> all = new java.util.ArrayList<>(dying);
     all.addAll(outliving);
+    boolean saving = all.stream().anyMatch(AppClose::canSave);
     Alert alert = new Alert(Alert.AlertType.CONFIRMATION);
     alert.initOwner(stage);
     alert.setTitle("VMs are running");
@@ -66,7 +100,14 @@ final class AppClose {
     for (VmViewModel m : dying) {
       lines
           .getChildren()
-          .add(new Label("• " + m.name() + " (" + backend(m) + ") stops with Berth"));
+          .add(
+              new Label(
+                  "• "
+                      + m.name()
+                      + " ("
+                      + backend(m)
+                      + ") stops with Berth"
+                      + (canSave(m) ? "; Save state keeps it as it is for its next start" : "")));
     }
     for (VmViewModel m : outliving) {
       lines
@@ -77,28 +118,86 @@ final class AppClose {
                       + m.name()
                       + " keeps running on "
                       + backend(m)
-                      + "; the next Berth takes it up again"));
+                      + "; the next Berth takes it up again"
+                      + (canSave(m) ? " (or Save state stops it where it is)" : "")));
     }
+    CheckBox everyTime = new CheckBox(EVERY_TIME);
+    everyTime.setId("closeEveryTime");
+    lines.getChildren().add(everyTime);
     alert.getDialogPane().setContent(lines);
     ButtonType button = new ButtonType(POWER_BUTTON, ButtonBar.ButtonData.YES);
     ButtonType quit = new ButtonType(QUIT, ButtonBar.ButtonData.NO);
+    ButtonType save = new ButtonType(SAVE_STATE, ButtonBar.ButtonData.OTHER);
     ButtonType leave = new ButtonType(LEAVE_RUNNING, ButtonBar.ButtonData.OK_DONE);
+    List<ButtonType> choices = new java.util.ArrayList<>();
+    if (saving) {
+      choices.add(save);
+    }
     if (dying.isEmpty()) {
-      alert.getButtonTypes().setAll(leave, ButtonType.CANCEL);
+      choices.add(leave);
     } else {
-      alert.getButtonTypes().setAll(button, quit, ButtonType.CANCEL);
-      // stopping VMs is never what Enter does
-      ((Button) alert.getDialogPane().lookupButton(button)).setDefaultButton(false);
-      ((Button) alert.getDialogPane().lookupButton(ButtonType.CANCEL)).setDefaultButton(true);
+      choices.add(button);
+      choices.add(quit);
+    }
+    choices.add(ButtonType.CANCEL);
+    alert.getButtonTypes().setAll(choices);
+    // stopping VMs is never what Enter does
+    for (ButtonType b : choices) {
+      ((Button) alert.getDialogPane().lookupButton(b)).setDefaultButton(b == ButtonType.CANCEL);
     }
     ButtonType choice = alert.showAndWait().orElse(ButtonType.CANCEL);
+    if (choice == ButtonType.CANCEL) {
+      return;
+    }
+    if (everyTime.isSelected()) {
+      if (choice == save) {
+        settings.setOnClose(AppSettings.OnClose.SAVE_STATE);
+      } else if (choice == button) {
+        settings.setOnClose(AppSettings.OnClose.POWER_BUTTON);
+      } else if (choice == leave) {
+        settings.setOnClose(AppSettings.OnClose.LEAVE_RUNNING);
+      }
+    }
     if (choice == leave) {
       stage.close();
+    } else if (choice == save) {
+      saveAndClose(dying, outliving);
     } else if (choice == button || choice == quit) {
-      for (VmViewModel m : dying) {
-        m.perform(choice == button ? VmAction.POWER_BUTTON : VmAction.QUIT);
+      stopAndClose(dying, outliving, choice == button ? VmAction.POWER_BUTTON : VmAction.QUIT);
+    }
+  }
+
+  /** Presses {@code how} on every VM that stops with Berth, then waits for them. */
+  private void stopAndClose(List<VmViewModel> dying, List<VmViewModel> outliving, VmAction how) {
+    for (VmViewModel m : dying) {
+      m.perform(how);
+    }
+    showProgress(dying, outliving);
+  }
+
+  /**
+   * Saves every VM that can save its state; the others that stop with Berth get the power button,
+   * and the others that outlive it run on.
+   */
+  private void saveAndClose(List<VmViewModel> dying, List<VmViewModel> outliving) {
+    List<VmViewModel> going = new java.util.ArrayList<>();
+    List<VmViewModel> staying = new java.util.ArrayList<>();
+    for (VmViewModel m : dying) {
+      m.perform(canSave(m) ? VmAction.SAVE_STATE : VmAction.POWER_BUTTON);
+      going.add(m);
+    }
+    for (VmViewModel m : outliving) {
+      if (canSave(m)) {
+        m.perform(VmAction.SAVE_STATE);
+        going.add(m);
+      } else {
+        staying.add(m);
       }
-      showProgress(dying, outliving);
+    }
+    if (going.isEmpty()) {
+      stage.close();
+    } else {
+      showProgress(going, staying);
     }
   }
 

@@ -27,6 +27,25 @@ final class AppSettings {
   private final Set<VmAction> notAsked = EnumSet.noneOf(VmAction.class);
   private int powerButtonTimeout = VmSpec.DEFAULT_POWER_BUTTON_TIMEOUT_SECONDS;
   private Theme theme = Theme.CLASSIC;
+  private OnClose onClose = OnClose.ASK;
+
+  /** What closing the window does to the VMs that run. */
+  enum OnClose {
+    ASK("Ask every time"),
+    SAVE_STATE("Save their state where the backend can, press the power button on the rest"),
+    POWER_BUTTON("Press their power button and wait"),
+    LEAVE_RUNNING("Leave QEMU and libvirt VMs running (ask about the others)");
+
+    private final String label;
+
+    OnClose(String label) {
+      this.label = label;
+    }
+
+    String label() {
+      return label;
+    }
+  }
 
   /** The look the user chose: JavaFX's own, or AtlantaFX's Primer in light or dark. */
   enum Theme {
@@ -75,6 +94,11 @@ final class AppSettings {
         if (!root.path("confirmQuit").asBoolean(true)) {
           s.notAsked.add(VmAction.QUIT);
         }
+        for (OnClose c : OnClose.values()) {
+          if (c.name().equalsIgnoreCase(root.path("onClose").asText(""))) {
+            s.onClose = c;
+          }
+        }
         for (Theme t : Theme.values()) {
           if (t.name().equalsIgnoreCase(root.path("theme").asText(""))) {
             s.theme = t;
@@ -117,6 +141,15 @@ final class AppSettings {
     save();
   }
 
+  OnClose onClose() {
+    return onClose;
+  }
+
+  void setOnClose(OnClose chosen) {
+    this.onClose = chosen;
+    save();
+  }
+
   Theme theme() {
     return theme;
   }
@@ -136,6 +169,7 @@ final class AppSettings {
     }
     root.put("powerButtonTimeoutSeconds", powerButtonTimeout);
     root.put("theme", theme.name().toLowerCase(java.util.Locale.ROOT));
+    root.put("onClose", onClose.name().toLowerCase(java.util.Locale.ROOT));
     try {
       PrivateFiles.directory(file.getParent());
       AtomicFiles.write(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root));

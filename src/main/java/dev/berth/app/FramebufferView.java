@@ -42,6 +42,13 @@ public final class FramebufferView extends StackPane {
   private int width;
   private int height;
   private boolean fit = true;
+  private double zoom = 1;
+
+  /** Ctrl and Alt went down with no other key: releasing them lets go of the keyboard. */
+  private boolean ctrlAltAlone;
+
+  /** What lets go of the keyboard while the view has it, as the grab indicator says. */
+  static final String RELEASE_KEYS = "Ctrl+Alt";
 
   /** The keysym sent for each key held down, so its release sends the same one. */
   private final Map<KeyCode, Integer> held = new EnumMap<>(KeyCode.class);
@@ -118,6 +125,28 @@ public final class FramebufferView extends StackPane {
     return height;
   }
 
+  /** At 1:1, the scale: 0.5 shows half size, 2 doubles every pixel. */
+  public void setZoom(double zoom) {
+    this.zoom = zoom;
+    if (!fit) {
+      setFit(false);
+    }
+  }
+
+  public double zoom() {
+    return zoom;
+  }
+
+  /** The width the guest's screen takes on this one, in pixels (for tests). */
+  double shownWidth() {
+    return view.getLayoutBounds().getWidth();
+  }
+
+  /** True while keys and the mouse go to the guest: the view has the keyboard. */
+  public javafx.beans.property.ReadOnlyBooleanProperty grabbedProperty() {
+    return focusedProperty();
+  }
+
   /** Fit the window (keeping the aspect ratio) or show pixels 1:1 with scroll bars. */
   public void setFit(boolean fit) {
     this.fit = fit;
@@ -130,8 +159,8 @@ public final class FramebufferView extends StackPane {
       view.fitHeightProperty().bind(heightProperty());
       getChildren().add(view);
     } else {
-      view.setFitWidth(0);
-      view.setFitHeight(0);
+      view.setFitWidth(zoom == 1 ? 0 : width * zoom);
+      view.setFitHeight(zoom == 1 ? 0 : height * zoom);
       oneToOne.setContent(view);
       getChildren().add(oneToOne);
     }
@@ -162,6 +191,10 @@ public final class FramebufferView extends StackPane {
     shown = ByteBuffer.allocateDirect(w * h * 4).order(ByteOrder.nativeOrder()).asIntBuffer();
     buffer = new PixelBuffer<>(w, h, shown, PixelFormat.getIntArgbPreInstance());
     view.setImage(new WritableImage(buffer));
+    if (!fit && zoom != 1) {
+      view.setFitWidth(w * zoom);
+      view.setFitHeight(h * zoom);
+    }
     requestLayout();
   }
 
@@ -191,8 +224,15 @@ public final class FramebufferView extends StackPane {
 
   private void keyPressed(KeyEvent e) {
     KeyCode code = e.getCode();
-    if (TerminalView.reservedForApp(code, e.isShiftDown(), e.isControlDown(), e.isAltDown())) {
+    if (TerminalView.reservedForApp(code, e.isShiftDown(), e.isControlDown(), e.isAltDown())
+        || isFullScreenKey(e)) {
       return;
+    }
+    boolean modifier = code == KeyCode.CONTROL || code == KeyCode.ALT || code == KeyCode.ALT_GRAPH;
+    if (!modifier) {
+      ctrlAltAlone = false;
+    } else if (e.isControlDown() && e.isAltDown()) {
+      ctrlAltAlone = true;
     }
     int keysym = FxKeysyms.of(code, e.getText(), e.isShiftDown());
     if (keysym != 0) {
@@ -208,6 +248,23 @@ public final class FramebufferView extends StackPane {
       display.key(keysym, false);
       e.consume();
     }
+    if (ctrlAltAlone && !e.isControlDown() && !e.isAltDown()) {
+      // Ctrl+Alt pressed and released with nothing else: the guest lets go of the keyboard
+      ctrlAltAlone = false;
+      releaseAll();
+      if (getParent() != null) {
+        getParent().requestFocus();
+      }
+    }
+  }
+
+  /** F11 alone: full screen, the window's and never the guest's. */
+  static boolean isFullScreenKey(KeyEvent e) {
+    return e.getCode() == KeyCode.F11
+        && !e.isControlDown()
+        && !e.isAltDown()
+        && !e.isShiftDown()
+        && !e.isMetaDown();
   }
 
   /** Keys still down when the focus leaves would stay down in the guest. */

@@ -91,6 +91,7 @@ public final class MainController {
     actions.refresh();
     vmList.setItems(vms);
     vmList.setCellFactory(list -> new VmCell());
+    vmList.setPlaceholder(emptyState());
     vms.forEach(this::watch);
     vms.forEach(VmViewModel::reattach);
     LibraryWatcher watcher = LibraryWatcher.start(library, vms, this::watch);
@@ -133,10 +134,12 @@ public final class MainController {
                   if (vm != null && vm.isActive()) {
                     timelineTabController.redraw();
                   }
+                  long now = System.currentTimeMillis();
+                  allVms().forEach(m -> m.refreshUptime(now));
                 }));
     stats.setCycleCount(Timeline.INDEFINITE);
     stats.play();
-    stage.setOnCloseRequest(new AppClose(stage, this::allVms)::requested);
+    stage.setOnCloseRequest(new AppClose(stage, this::allVms, settings)::requested);
     // Alt+1..5 switch tabs (Ctrl is the guest's: the console sends Ctrl-keys to the guest).
     for (int i = 0; i < tabs.getTabs().size(); i++) {
       int index = i;
@@ -204,16 +207,46 @@ public final class MainController {
     model.setOnUnexpectedStop(words -> notifyUnexpected(model, words));
   }
 
-  /** A VM in the list: its name and backend, and its state as a coloured badge. */
+  /**
+   * A VM in the list: its backend's icon, its name and what it runs on, its state as a coloured
+   * badge and, while it runs, its uptime. A double-click starts a VM that is off, and otherwise
+   * brings its console up.
+   */
   private final class VmCell extends ListCell<VmViewModel> {
     private final Label badge = new Label();
+    private final Label name = new Label();
+    private final Label detail = new Label();
+    private final Label uptime = new Label();
+    private final javafx.scene.layout.StackPane iconBox = new javafx.scene.layout.StackPane();
+    private final HBox row;
     private final javafx.beans.value.ChangeListener<VmState> restyle =
         (o, was, is) -> styleAsState(badge, is);
     private VmViewModel shown;
 
     VmCell() {
       badge.getStyleClass().add("state-badge");
-      setContentDisplay(javafx.scene.control.ContentDisplay.RIGHT);
+      badge.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+      name.getStyleClass().add("vm-name");
+      detail.getStyleClass().add("vm-detail");
+      uptime.getStyleClass().add("vm-uptime");
+      iconBox.setMinWidth(22);
+      javafx.scene.layout.VBox words = new javafx.scene.layout.VBox(1, name, detail);
+      javafx.scene.layout.VBox right = new javafx.scene.layout.VBox(2, badge, uptime);
+      right.setAlignment(javafx.geometry.Pos.CENTER_RIGHT);
+      javafx.scene.layout.Region gap = new javafx.scene.layout.Region();
+      HBox.setHgrow(gap, javafx.scene.layout.Priority.ALWAYS);
+      row = new HBox(8, iconBox, words, gap, right);
+      row.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
+      row.getStyleClass().add("vm-row");
+      setContentDisplay(javafx.scene.control.ContentDisplay.GRAPHIC_ONLY);
+      setOnMouseClicked(
+          e -> {
+            if (e.getButton() == javafx.scene.input.MouseButton.PRIMARY
+                && e.getClickCount() == 2
+                && shown != null) {
+              opened(shown);
+            }
+          });
     }
 
     @Override
@@ -222,6 +255,7 @@ public final class MainController {
       if (shown != null) {
         shown.stateProperty().removeListener(restyle);
         badge.textProperty().unbind();
+        uptime.textProperty().unbind();
       }
       shown = empty ? null : item;
       if (shown == null) {
@@ -229,16 +263,69 @@ public final class MainController {
         setGraphic(null);
         return;
       }
+      // the text stays for accessibility and for lookups by name; the row shows it
       setText(item.name() + "  ·  " + item.spec().backend().label());
+      name.setText(item.name());
+      detail.setText(describe(item.spec()));
+      iconBox.getChildren().setAll(ActionControls.icon(item.spec().backend()));
       badge
           .textProperty()
           .bind(
               Bindings.createStringBinding(
                   () -> item.stateProperty().get().label(), item.stateProperty()));
+      uptime.textProperty().bind(item.uptimeProperty());
       item.stateProperty().addListener(restyle);
       styleAsState(badge, item.stateProperty().get());
-      setGraphic(badge);
+      setGraphic(row);
     }
+  }
+
+  /** "QEMU · x86_64 q35", "bundled core · linux". */
+  private static String describe(VmSpec spec) {
+    String what =
+        switch (spec.backend()) {
+          case BUNDLED ->
+              spec.bundledGuest() != null ? spec.bundledGuest() : spec.memoryMiB() + " MiB";
+          case QEMU -> spec.arch() + (spec.machine() == null ? "" : " " + spec.machine());
+          case LIBVIRT -> spec.connection() == null ? "" : spec.connection();
+        };
+    return spec.backend().label() + (what.isEmpty() ? "" : "  ·  " + what);
+  }
+
+  /** A double-click on a VM: start it if it is off, else show its console. */
+  private void opened(VmViewModel model) {
+    if (model != vm) {
+      select(model);
+    }
+    if (model.disabledReason(dev.berth.vm.VmAction.START) == null) {
+      perform(dev.berth.vm.VmAction.START);
+    } else {
+      tabs.getSelectionModel().select(0);
+      consoleTabController.focus(model);
+    }
+  }
+
+  /** What the list shows with no VM at all: what a VM is here, and how to make one. */
+  private javafx.scene.Node emptyState() {
+    Label title = new Label("No virtual machines yet");
+    title.getStyleClass().add("empty-title");
+    Label how =
+        new Label(
+            "A VM is a computer Berth runs inside this one: on its own RISC-V core, on QEMU, or on"
+                + " a libvirt host. Make one here, or with \"berth create\" in a terminal: it"
+                + " appears at once.");
+    how.setWrapText(true);
+    how.getStyleClass().add("hint");
+    Button make = new Button("New VM…", new org.kordamp.ikonli.javafx.FontIcon("mdi2p-plus"));
+    make.setId("emptyNewVm");
+    make.setOnAction(e -> newVm());
+    Button host = new Button("Connect to host…");
+    host.setOnAction(e -> connectToHost());
+    javafx.scene.layout.VBox box = new javafx.scene.layout.VBox(8, title, how, make, host);
+    box.setAlignment(javafx.geometry.Pos.CENTER);
+    box.getStyleClass().add("empty-state");
+    box.setId("emptyState");
+    return box;
   }
 
   private void select(VmViewModel model) {

@@ -23,6 +23,7 @@ public final class PreferencesController {
   @FXML private Label timeoutError;
   @FXML private VBox confirmations;
   @FXML private javafx.scene.control.ChoiceBox<AppSettings.Theme> theme;
+  @FXML private javafx.scene.control.ChoiceBox<AppSettings.OnClose> onClose;
 
   private final Map<VmAction, CheckBox> asks = new EnumMap<>(VmAction.class);
   private final SimpleBooleanProperty valid = new SimpleBooleanProperty(true);
@@ -39,6 +40,19 @@ public final class PreferencesController {
       }
     }
     timeout.textProperty().addListener((o, was, is) -> validate());
+    onClose.getItems().setAll(AppSettings.OnClose.values());
+    onClose.setConverter(
+        new javafx.util.StringConverter<>() {
+          @Override
+          public String toString(AppSettings.OnClose c) {
+            return c == null ? "" : c.label();
+          }
+
+          @Override
+          public AppSettings.OnClose fromString(String s) {
+            return null;
+          }
+        });
     theme.getItems().setAll(AppSettings.Theme.values());
     theme.setConverter(
         new javafx.util.StringConverter<>() {
@@ -58,6 +72,7 @@ public final class PreferencesController {
     timeout.setText(Integer.toString(settings.powerButtonTimeout()));
     asks.forEach((a, box) -> box.setSelected(settings.confirms(a)));
     theme.setValue(settings.theme());
+    onClose.setValue(settings.onClose());
   }
 
   ReadOnlyBooleanProperty validProperty() {
@@ -80,5 +95,6 @@ public final class PreferencesController {
     settings.setPowerButtonTimeout(Integer.parseInt(timeout.getText().trim()));
     asks.forEach((a, box) -> settings.setConfirms(a, box.isSelected()));
     settings.setTheme(theme.getValue());
+    settings.setOnClose(onClose.getValue());
   }
 }

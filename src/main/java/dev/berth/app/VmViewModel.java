@@ -39,6 +39,9 @@ import javafx.collections.ObservableList;
  * the run history) are the session's; this class only adapts them.
  */
 public final class VmViewModel {
+  /** Five minutes at one sample a second. */
+  static final int MAX_SAMPLES = 300;
+
   private final VmSession session;
   private final ObjectProperty<VmState> state = new SimpleObjectProperty<>(VmState.SHUT_OFF);
   private final ObservableList<Run> runs = FXCollections.observableArrayList();
@@ -54,6 +57,8 @@ public final class VmViewModel {
   private final StringProperty emulator = new SimpleStringProperty("");
   private final StringProperty accelerator = new SimpleStringProperty("");
   private final ObjectProperty<Set<Capability>> capabilities = new SimpleObjectProperty<>(Set.of());
+  private final StringProperty uptime = new SimpleStringProperty("");
+  private final ObservableList<dev.berth.vm.VmSample> samples = FXCollections.observableArrayList();
   private Consumer<String> unexpectedStop = s -> {};
   private Consumer<String> rebooted = s -> {};
 
@@ -67,7 +72,13 @@ public final class VmViewModel {
   private final class ToFxThread implements SessionListener {
     @Override
     public void stateChanged(VmState s) {
-      Platform.runLater(() -> state.set(s));
+      Platform.runLater(
+          () -> {
+            if (s == VmState.STARTING) {
+              samples.clear(); // a new run's graphs start empty
+            }
+            state.set(s);
+          });
     }
 
     @Override
@@ -107,6 +118,17 @@ public final class VmViewModel {
     @Override
     public void stats(String line) {
       Platform.runLater(() -> stats.set(line));
+    }
+
+    @Override
+    public void sample(dev.berth.vm.VmSample s) {
+      Platform.runLater(
+          () -> {
+            samples.add(s);
+            if (samples.size() > MAX_SAMPLES) {
+              samples.remove(0, samples.size() - MAX_SAMPLES);
+            }
+          });
     }
 
     @Override
@@ -232,6 +254,30 @@ public final class VmViewModel {
   /** What the VM can do now; the actions' enabled state follows it. */
   public ReadOnlyObjectProperty<Set<Capability>> capabilitiesProperty() {
     return capabilities;
+  }
+
+  /** "up 1:02:03" while the VM runs, "" otherwise; {@link #refreshUptime} keeps it current. */
+  public ReadOnlyStringProperty uptimeProperty() {
+    return uptime;
+  }
+
+  /** On the FX thread, once a second: the time since the run under way started. */
+  void refreshUptime(long nowMillis) {
+    Run last = runs.isEmpty() ? null : runs.get(runs.size() - 1);
+    if (!isActive() || last == null || last.end() != null) {
+      uptime.set("");
+      return;
+    }
+    long s = Math.max(0, (nowMillis - last.startMicros() / 1000) / 1000);
+    uptime.set(
+        s >= 3600
+            ? String.format("up %d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
+            : String.format("up %d:%02d", s / 60, s % 60));
+  }
+
+  /** The last five minutes of the running VM's figures, one a second, oldest first. */
+  public ObservableList<dev.berth.vm.VmSample> samples() {
+    return samples;
   }
 
   public ObservableList<String> events() {

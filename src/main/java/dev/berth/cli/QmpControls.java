@@ -145,6 +145,22 @@ final class QmpControls implements VmControls {
     return now(() -> qmp.execute("x-berth-save-state", null, SAVE_MILLIS));
   }
 
+  /** The agent's reboot; without one, Ctrl+Alt+Del is the app's. */
+  @Override
+  public CompletableFuture<?> reboot() {
+    return now(
+        () -> {
+          String how =
+              new GuestAgent(agentSocket)
+                  .reboot(
+                      () -> {
+                        throw new IOException(
+                            "no guest agent answered; Ctrl+Alt+Del is the app's (Send key)");
+                      });
+          err.println("berth: " + how);
+        });
+  }
+
   @Override
   public CompletableFuture<?> ctrlAltDel() {
     return CompletableFuture.failedFuture(

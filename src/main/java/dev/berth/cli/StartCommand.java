@@ -44,6 +44,7 @@ public final class StartCommand implements Callable<Integer> {
   private int start(VmSpec spec, BerthDirs dirs, ConsoleIo io) throws Exception {
     VmSession session =
         new VmSession(spec, InstalledBackends.all(), new RunHistory(dirs.state()), dirs);
+    session.setOrigin(dev.berth.vm.Run.CLI);
     try {
       session.start().get();
     } catch (java.util.concurrent.ExecutionException e) {

@@ -79,6 +79,16 @@ public final class DirectControls implements VmControls {
   }
 
   @Override
+  public CompletableFuture<?> reboot() {
+    return vm.reboot();
+  }
+
+  @Override
+  public CompletableFuture<?> sendKeys(KeyChord chord) {
+    return vm.sendKeys(chord);
+  }
+
+  @Override
   public CompletableFuture<?> saveState() {
     return vm.saveState();
   }

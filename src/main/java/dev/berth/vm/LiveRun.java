@@ -14,6 +14,8 @@ public final class LiveRun {
   private VmState state;
   private long stateSince;
   private Run.End end;
+  private final List<Run.ConsoleLine> steps = new ArrayList<>();
+  private String origin = "";
 
   public LiveRun(int number, long startMicros, VmState first) {
     this.number = number;
@@ -35,6 +37,20 @@ public final class LiveRun {
     events.add(e);
   }
 
+  /** Who started it ({@link Run#CLI}), as the history's start record says. */
+  public void origin(String by) {
+    origin = by == null ? "" : by;
+  }
+
+  /** A line the guest printed while stopping; false once {@link Run#MAX_STEPS} are kept. */
+  public boolean step(Run.ConsoleLine line) {
+    if (end != null || steps.size() >= Run.MAX_STEPS) {
+      return false;
+    }
+    steps.add(line);
+    return true;
+  }
+
   public void end(MachineExit exit, String words, long tMicros) {
     state(exit.kind() == MachineExit.Kind.CRASHED ? VmState.CRASHED : VmState.SHUT_OFF, tMicros);
     end = new Run.End(tMicros, exit.kind(), exit.cause(), exit.code(), words);
@@ -46,6 +62,6 @@ public final class LiveRun {
     if (end == null) {
       segments.add(new Run.Segment(state, stateSince, null));
     }
-    return new Run(number, startMicros, segments, events, end);
+    return new Run(number, startMicros, segments, events, end, origin, steps);
   }
 }

@@ -16,12 +16,40 @@ import java.util.List;
  *     before it could record the end)
  */
 public record Run(
-    int number, long startMicros, List<Segment> segments, List<MachineEvent> events, End end) {
+    int number,
+    long startMicros,
+    List<Segment> segments,
+    List<MachineEvent> events,
+    End end,
+    String origin,
+    List<ConsoleLine> steps) {
 
+  /** Who started a run from the command line ({@code berth start}), in {@link #origin}. */
+  public static final String CLI = "cli";
+
+  /**
+   * @param origin who started it: {@link #CLI}, or "" (the app, or not recorded)
+   * @param steps the lines the guest printed on its console while it was stopping: what it did with
+   *     the request (at most {@link #MAX_STEPS})
+   */
   public Run {
     segments = List.copyOf(segments);
     events = List.copyOf(events);
+    origin = origin == null ? "" : origin;
+    steps = List.copyOf(steps);
   }
+
+  /** A run with no recorded origin and no shutdown steps. */
+  public Run(
+      int number, long startMicros, List<Segment> segments, List<MachineEvent> events, End end) {
+    this(number, startMicros, segments, events, end, "", List.of());
+  }
+
+  /** At most this many lines of a stopping guest's console are kept per run. */
+  public static final int MAX_STEPS = 40;
+
+  /** One line a guest printed on its console, without its line ending or escape sequences. */
+  public record ConsoleLine(long tMicros, String text) {}
 
   /**
    * A stretch of time in one state.

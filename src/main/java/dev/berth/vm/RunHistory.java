@@ -39,6 +39,7 @@ public final class RunHistory {
   static final String STATE = "state";
   static final String EVENT = "event";
   static final String END = "end";
+  static final String STEP = "step";
   static final ObjectMapper MAPPER = new ObjectMapper();
 
   private static final System.Logger LOG = System.getLogger(RunHistory.class.getName());
@@ -89,6 +90,15 @@ public final class RunHistory {
    * @throws IOException if the history file cannot be opened or written
    */
   public synchronized RunRecorder startRun(String vm) throws IOException {
+    return startRun(vm, "");
+  }
+
+  /**
+   * As {@link #startRun(String)}, noting who started it ({@link Run#CLI}) in the start record.
+   *
+   * @throws IOException if the history file cannot be opened or written
+   */
+  public synchronized RunRecorder startRun(String vm, String origin) throws IOException {
     Path file = file(vm);
     FileChannel ch = open(file);
     NavigableMap<Integer, RunBuilder> known = read(file);
@@ -98,7 +108,12 @@ public final class RunHistory {
         // A torn last line: end it, so this run's first record is not glued to it.
         ch.write(ByteBuffer.wrap(new byte[] {'\n'}));
       }
-      RunRecorder.write(ch, RunRecorder.record(run, nowMicros(clock), START));
+      com.fasterxml.jackson.databind.node.ObjectNode start =
+          RunRecorder.record(run, nowMicros(clock), START);
+      if (origin != null && !origin.isEmpty()) {
+        start.put("by", origin);
+      }
+      RunRecorder.write(ch, start);
     } catch (IOException | RuntimeException e) {
       ch.close();
       throw e;
@@ -246,8 +261,21 @@ public final class RunHistory {
     }
     long micros = t.longValue();
     switch (type.textValue()) {
-      case START ->
-          runs.computeIfAbsent(run.intValue(), n -> new RunBuilder(n, micros)).started(micros);
+      case START -> {
+        RunBuilder b = runs.computeIfAbsent(run.intValue(), n -> new RunBuilder(n, micros));
+        b.started(micros);
+        b.origin = r.path("by").asText("");
+      }
+      case STEP -> {
+        JsonNode text = r.get("line");
+        if (text == null || !text.isTextual()) {
+          return "malformed step";
+        }
+        RunBuilder b = builder(runs, run.intValue(), micros);
+        if (b.steps.size() < Run.MAX_STEPS) {
+          b.steps.add(new Run.ConsoleLine(micros, text.textValue()));
+        }
+      }
       case STATE -> {
         VmState state = enumOrNull(VmState.class, r.path("state").asText(null));
         if (state == null) {
@@ -320,6 +348,8 @@ public final class RunHistory {
     VmState openState;
     long openFrom;
     Run.End end;
+    String origin = "";
+    final List<Run.ConsoleLine> steps = new ArrayList<>();
 
     RunBuilder(int number, long firstMicros) {
       this.number = number;
@@ -361,7 +391,7 @@ public final class RunHistory {
       if (openState != null) {
         all.add(new Run.Segment(openState, openFrom, null));
       }
-      return new Run(number, startMicros, all, events, end);
+      return new Run(number, startMicros, all, events, end, origin, steps);
     }
   }
 }

@@ -57,6 +57,13 @@ public final class RunRecorder implements AutoCloseable {
     append(r);
   }
 
+  /** The guest printed {@code line} on its console while it was stopping. */
+  public synchronized void step(Run.ConsoleLine line) {
+    ObjectNode r = record(line.tMicros(), RunHistory.STEP);
+    r.put("line", line.text());
+    append(r);
+  }
+
   /**
    * The run ended now: records how, with {@code words} for a user (such as {@link
    * Lifecycle#describe(MachineExit)}), and closes the file. Later calls are ignored.

@@ -160,6 +160,22 @@ public interface RunningVm {
   /** Ctrl+Alt+Del on the guest's keyboard. */
   CompletableFuture<Void> sendCtrlAltDel();
 
+  /** Presses {@code chord} on the guest's keyboard (keys down in order, up in reverse). */
+  default CompletableFuture<Void> sendKeys(KeyChord chord) {
+    return chord == KeyChord.CTRL_ALT_DEL
+        ? sendCtrlAltDel()
+        : CompletableFuture.failedFuture(
+            new UnsupportedOperationException("this VM's keyboard takes Ctrl+Alt+Del only"));
+  }
+
+  /**
+   * Asks the guest to restart; completes with which way it went, in words. Without an agent this is
+   * Ctrl+Alt+Del.
+   */
+  default CompletableFuture<String> reboot() {
+    return sendCtrlAltDel().thenApply(x -> "Reboot via Ctrl+Alt+Del");
+  }
+
   RunState state();
 
   /** Completes when the run is over. */
@@ -177,6 +193,24 @@ public interface RunningVm {
    * an idle one.
    */
   default long cpuNanos() {
+    return -1;
+  }
+
+  /**
+   * The host CPU time the emulator has spent on this VM, for the Overview's graph, or -1: {@link
+   * #cpuNanos} where the stuck-guest check may use it, and also where it may not (QEMU).
+   */
+  default long emulatorCpuNanos() {
+    return cpuNanos();
+  }
+
+  /** Host time the guest's CPU has spent idle (WFI) so far, in nanoseconds, or -1. */
+  default long guestIdleNanos() {
+    return -1;
+  }
+
+  /** The host memory the emulator holds for this VM, in bytes, or -1 if it cannot tell. */
+  default long memoryBytes() {
     return -1;
   }
 

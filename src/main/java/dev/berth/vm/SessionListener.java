@@ -37,6 +37,9 @@ public interface SessionListener {
   /** Uptime, guest speed, host CPU; "" when off. Once a second while running. */
   default void stats(String line) {}
 
+  /** Once a second while the VM runs: its figures for the Overview's graphs. */
+  default void sample(VmSample sample) {}
+
   /** The run's graphical console, or null. */
   default void display(GuestDisplay display) {}
 

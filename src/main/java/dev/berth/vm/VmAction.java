@@ -41,6 +41,16 @@ public enum VmAction {
       null,
       null,
       VmControls::shutDown),
+  REBOOT(
+      "Re_boot",
+      "reboot",
+      null,
+      "Ask the guest to restart: through its agent when one answers, otherwise Ctrl+Alt+Del on its"
+          + " keyboard",
+      Where.MACHINE,
+      null,
+      null,
+      VmControls::reboot),
   QUIT(
       "_Quit emulator…",
       "quit",
@@ -141,15 +151,21 @@ public enum VmAction {
       Capability.SAVE_STATE,
       null,
       VmControls::saveState),
-  CTRL_ALT_DEL(
-      "Ctrl+Alt+Del",
-      null,
-      null,
-      "Press Ctrl+Alt+Del on the guest's keyboard",
-      Where.SEND_KEY,
-      Capability.KEYBOARD,
-      null,
-      VmControls::ctrlAltDel);
+  // the Send key menu: one row per chord
+  CTRL_ALT_DEL(KeyChord.CTRL_ALT_DEL),
+  CTRL_ALT_BACKSPACE(KeyChord.CTRL_ALT_BACKSPACE),
+  CTRL_ALT_F1(KeyChord.CTRL_ALT_F1),
+  CTRL_ALT_F2(KeyChord.CTRL_ALT_F2),
+  CTRL_ALT_F3(KeyChord.CTRL_ALT_F3),
+  CTRL_ALT_F4(KeyChord.CTRL_ALT_F4),
+  CTRL_ALT_F5(KeyChord.CTRL_ALT_F5),
+  CTRL_ALT_F6(KeyChord.CTRL_ALT_F6),
+  CTRL_ALT_F7(KeyChord.CTRL_ALT_F7),
+  CTRL_ALT_F8(KeyChord.CTRL_ALT_F8),
+  CTRL_ALT_F9(KeyChord.CTRL_ALT_F9),
+  CTRL_ALT_F10(KeyChord.CTRL_ALT_F10),
+  CTRL_ALT_F11(KeyChord.CTRL_ALT_F11),
+  CTRL_ALT_F12(KeyChord.CTRL_ALT_F12);
 
   /** Where the action sits in the menus. */
   public enum Where {
@@ -166,6 +182,7 @@ public enum VmAction {
   private final Capability needs;
   private final Confirm confirm;
   private final Function<VmControls, CompletableFuture<?>> call;
+  private final KeyChord chord;
 
   VmAction(
       String label,
@@ -184,6 +201,25 @@ public enum VmAction {
     this.needs = needs;
     this.confirm = confirm;
     this.call = call;
+    this.chord = null;
+  }
+
+  /** A Send key row: the chord's label, pressed on the guest's keyboard. */
+  VmAction(KeyChord chord) {
+    this.label = chord.label();
+    this.verb = null;
+    this.shortcut = null;
+    this.tooltip = "Press " + chord.label() + " on the guest's keyboard";
+    this.where = Where.SEND_KEY;
+    this.needs = Capability.KEYBOARD;
+    this.confirm = null;
+    this.call = c -> c.sendKeys(chord);
+    this.chord = chord;
+  }
+
+  /** The keys a Send key row presses, or null for the other actions. */
+  public KeyChord chord() {
+    return chord;
   }
 
   /** The menu label, with {@code _} before its mnemonic. */
@@ -294,15 +330,28 @@ public enum VmAction {
                   : null;
           case RESUME -> state == VmState.PAUSED ? null : "it is not paused";
           case WAKE_UP -> state == VmState.SUSPENDED ? null : "it is not suspended";
-          case CTRL_ALT_DEL -> state == VmState.RUNNING ? null : "it is not running";
+          case REBOOT ->
+              state == VmState.RUNNING
+                  ? null
+                  : state == VmState.PAUSED || state == VmState.SUSPENDED
+                      ? "it is " + state.label().toLowerCase(Locale.ROOT) + "; resume it first"
+                      : "it is not running";
           case SAVE_STATE ->
               state == VmState.RUNNING || state == VmState.PAUSED
                   ? null
                   : state == VmState.SAVING ? "it is saving already" : "it is not running";
           default -> null;
         };
+    if (stateProblem == null && chord != null && state != VmState.RUNNING) {
+      stateProblem = "it is not running";
+    }
     if (stateProblem != null) {
       return stateProblem;
+    }
+    if (this == REBOOT
+        && !can.contains(Capability.KEYBOARD)
+        && !can.contains(Capability.GUEST_AGENT)) {
+      return "it has neither a guest agent nor a keyboard";
     }
     if (this == SHUT_DOWN
         && !can.contains(Capability.POWER_BUTTON)

@@ -34,6 +34,17 @@ public interface VmControls {
 
   CompletableFuture<?> ctrlAltDel();
 
+  /** Asks the guest to restart: its agent's reboot when it answers, else Ctrl+Alt+Del. */
+  CompletableFuture<?> reboot();
+
+  /** Presses {@code chord} on the guest's keyboard. */
+  default CompletableFuture<?> sendKeys(KeyChord chord) {
+    return chord == KeyChord.CTRL_ALT_DEL
+        ? ctrlAltDel()
+        : CompletableFuture.failedFuture(
+            new UnsupportedOperationException(chord.label() + " cannot be sent from here"));
+  }
+
   /** Writes the running VM's state to disk and ends the run; the next start restores it. */
   CompletableFuture<?> saveState();
 }

@@ -84,6 +84,11 @@ public final class VmSession implements VmControls {
 
   // the session thread's alone
   private LiveRun liveRun;
+  private String origin = "";
+
+  /** Splits the console into lines while the guest is stopping (the console thread's only). */
+  private final ConsoleLines stepLines = new ConsoleLines();
+
   private RunRecorder recorder;
   private boolean userAsked;
   private long waitStartNanos = -1;
@@ -484,12 +489,24 @@ public final class VmSession implements VmControls {
     if (ticker != null) {
       ticker.cancel(false);
     }
+    lastSampleNanos = -1; // a new run: its graphs start afresh
+    lastConsole = consoleBytes;
     ticker = TICKS.scheduleAtFixedRate(() -> on(this::tick), 1, 1, TimeUnit.SECONDS);
     probeAgent(v);
   }
 
   private void console(byte[] b, int off, int len) {
     consoleBytes += len; // one writer: the run's console thread
+    VmState now = state;
+    if (now == VmState.POWERING_DOWN
+        || now == VmState.SHUTTING_DOWN
+        || now == VmState.STOPPING
+        || stepLines.pending()) {
+      for (String line : stepLines.feed(b, off, len)) {
+        long t = MachineEvent.nowMicros();
+        on(() -> step(new Run.ConsoleLine(t, line)));
+      }
+    }
     RunningVm.ConsoleSink sink = consoleSink;
     if (sink != null) {
       sink.write(b, off, len);
@@ -498,6 +515,33 @@ public final class VmSession implements VmControls {
     synchronized (earlyConsole) {
       earlyConsole.write(b, off, len);
     }
+  }
+
+  /**
+   * A line the guest printed while it was stopping: one of its shutdown steps, kept with the run
+   * (the timeline marks them inside the stopping segment).
+   */
+  private void step(Run.ConsoleLine line) {
+    if (liveRun == null || !liveRun.step(line)) {
+      return;
+    }
+    if (recorder != null) {
+      recorder.step(line);
+    }
+    if (!runs.isEmpty()) {
+      List<Run> all = new ArrayList<>(runs);
+      all.set(all.size() - 1, liveRun.snapshot());
+      runs = List.copyOf(all);
+      tell(l -> l.runsChanged(runs));
+    }
+  }
+
+  /**
+   * Who starts this session's runs, noted in the history's start record: {@link Run#CLI} for {@code
+   * berth start}.
+   */
+  public void setOrigin(String by) {
+    origin = by == null ? "" : by;
   }
 
   // ---- the power menu ----------------------------------------------------------------------
@@ -790,8 +834,42 @@ public final class VmSession implements VmControls {
 
   @Override
   public CompletableFuture<?> ctrlAltDel() {
-    return simple(
-        VmAction.CTRL_ALT_DEL, RunningVm::sendCtrlAltDel, "Ctrl+Alt+Del", "Sent Ctrl+Alt+Del");
+    return sendKeys(KeyChord.CTRL_ALT_DEL);
+  }
+
+  @Override
+  public CompletableFuture<?> sendKeys(KeyChord chord) {
+    VmAction row = VmAction.valueOf(chord.name());
+    return simple(row, v -> v.sendKeys(chord), chord.label(), "Sent " + chord.label());
+  }
+
+  /** The run goes on: the guest's restart shows as its RESET and a new boot on the console. */
+  @Override
+  public CompletableFuture<?> reboot() {
+    return act(
+        VmAction.REBOOT,
+        v -> {
+          tell(l -> l.message("Asking " + name() + " to reboot…"));
+          log("(reboot) asked: the guest agent if it answers, else Ctrl+Alt+Del");
+          CompletableFuture<String> f = v.reboot();
+          f.whenComplete(
+              (how, error) ->
+                  on(
+                      () -> {
+                        if (v != vm) {
+                          return;
+                        }
+                        if (error != null) {
+                          tell(
+                              l ->
+                                  l.message("Cannot reboot " + name() + ": " + rootMessage(error)));
+                        } else {
+                          tell(l -> l.message(how));
+                          log("(reboot) " + how);
+                        }
+                      }));
+          return f;
+        });
   }
 
   private CompletableFuture<?> simple(
@@ -952,11 +1030,38 @@ public final class VmSession implements VmControls {
     checkProgress(v);
     String line = v.sampleStats();
     tell(l -> l.stats(line));
+    VmSample sample = sample(v);
+    tell(l -> l.sample(sample));
     // the agent starts late in the guest's boot and may stop: ask again now and then
     int every = agentAnswers ? AGENT_RECHECK_SECONDS : AGENT_PROBE_SECONDS;
     if (++ticks % every == 0) {
       probeAgent(v);
     }
+  }
+
+  private long lastSampleNanos = -1;
+  private long lastEmulatorCpu = -1;
+  private long lastGuestIdle = -1;
+  private long lastConsole;
+
+  /** The second since the last tick, as figures (on the session thread, never the UI's). */
+  private VmSample sample(RunningVm v) {
+    long now = System.nanoTime();
+    long cpu = v.emulatorCpuNanos();
+    long idle = v.guestIdleNanos();
+    long printed = consoleBytes;
+    double dt = lastSampleNanos < 0 ? Double.NaN : Math.max(1, now - lastSampleNanos);
+    double host = cpu < 0 || lastEmulatorCpu < 0 ? Double.NaN : (cpu - lastEmulatorCpu) / dt * 100;
+    double guest =
+        idle < 0 || lastGuestIdle < 0 || state != VmState.RUNNING && state != VmState.POWERING_DOWN
+            ? (state == VmState.PAUSED ? 0 : Double.NaN)
+            : Math.max(0, Math.min(100, 100 - (idle - lastGuestIdle) / dt * 100));
+    double io = (printed - lastConsole) / dt * 1e9;
+    lastSampleNanos = now;
+    lastEmulatorCpu = cpu;
+    lastGuestIdle = idle;
+    lastConsole = printed;
+    return new VmSample(System.currentTimeMillis(), guest, host, v.memoryBytes(), io);
   }
 
   /**
@@ -1136,7 +1241,7 @@ public final class VmSession implements VmControls {
       try {
         recorder =
             continued == null
-                ? history.startRun(spec.historyKey())
+                ? history.startRun(spec.historyKey(), origin)
                 : history.continueRun(spec.historyKey(), continued);
         number = recorder.run();
       } catch (IOException e) {
@@ -1144,16 +1249,19 @@ public final class VmSession implements VmControls {
         tell(l -> l.message("Run history cannot be written: " + e.getMessage()));
       }
     }
+    String by = continued == null && !v.recordsItsOwnRun() ? origin : "";
     if (continued != null) {
       for (int i = all.size() - 1; i >= 0; i--) {
         if (all.get(i).number() == continued) {
           startMicros = all.get(i).startMicros();
+          by = all.get(i).origin(); // a reattach: the run's own start said who
           all.remove(i);
           break;
         }
       }
     }
     liveRun = new LiveRun(number, startMicros, lifecycle.state());
+    liveRun.origin(by);
     all.add(liveRun.snapshot());
     runs = List.copyOf(all);
     if (recorder != null) {

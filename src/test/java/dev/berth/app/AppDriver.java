@@ -44,14 +44,61 @@ final class AppDriver {
 
   static String events(FxRobot robot) {
     @SuppressWarnings("unchecked")
-    ListView<String> list = robot.lookup(".events").queryAs(ListView.class);
-    return String.join("\n", list.getItems());
+    javafx.scene.control.TableView<EventRow> table =
+        robot.lookup("#eventTable").queryAs(javafx.scene.control.TableView.class);
+    return String.join(
+        "\n", table.getItems().stream().map(r -> r.time() + "  " + r.raw()).toList());
   }
 
   /** Quit emulator from the toolbar, ticking "Don't ask again" and confirming. */
   static void quitConfirming(FxRobot robot) throws Exception {
-    robot.clickOn("Quit emulator");
+    act(robot, VmAction.QUIT);
     confirm(robot, VmAction.QUIT, true);
+  }
+
+  /**
+   * Does {@code a} from the toolbar: clicks its button (Start, Pause, Shut down's main part, Save
+   * state), or fires its item in the Shut down ▾ or Send key ▾ menu (Monocle draws no popups to
+   * click on), later on the FX thread so that a confirmation it opens waits for the test.
+   */
+  static void act(FxRobot robot, VmAction a) {
+    if (a == VmAction.SHUT_DOWN) {
+      robot.clickOn("#shutDown");
+      return;
+    }
+    java.util.Optional<javafx.scene.Node> button =
+        robot.lookup("#" + ActionControls.camel(a)).tryQuery();
+    if (button.isPresent() && button.get() instanceof Button) {
+      robot.clickOn(button.get());
+      return;
+    }
+    javafx.scene.control.MenuItem item = toolbarItem(robot, a);
+    if (item.isDisable()) {
+      throw new AssertionError(a + " is disabled in the toolbar's menu");
+    }
+    javafx.application.Platform.runLater(item::fire);
+  }
+
+  /** {@code a}'s item in the toolbar's Shut down ▾ (with its Signals ▸) or Send key ▾ menu. */
+  static javafx.scene.control.MenuItem toolbarItem(FxRobot robot, VmAction a) {
+    java.util.List<javafx.scene.control.MenuItem> all = new java.util.ArrayList<>();
+    for (String menu : java.util.List.of("#shutDown", "#sendKey")) {
+      for (javafx.scene.control.MenuItem i :
+          robot.lookup(menu).queryAs(javafx.scene.control.MenuButton.class).getItems()) {
+        all.add(i);
+        if (i instanceof javafx.scene.control.Menu sub) {
+          all.addAll(sub.getItems());
+        }
+      }
+    }
+    String id = ActionControls.camel(a) + "Tool";
+    return all.stream().filter(i -> id.equals(i.getId())).findFirst().orElseThrow();
+  }
+
+  /** Does {@code a} from the toolbar, then answers its confirmation with its own button. */
+  static void actConfirming(FxRobot robot, VmAction a) throws Exception {
+    act(robot, a);
+    confirm(robot, a, false);
   }
 
   /** Clicks {@code button}, then the confirmation's button for {@code action}. */
@@ -76,6 +123,16 @@ final class AppDriver {
             .orElseThrow();
     robot.clickOn(confirm);
     waitFor(5, () -> robot.lookup(".dialog-pane").tryQuery().isEmpty());
+  }
+
+  /** Clicks the button labelled {@code text} of the dialog on screen (not a window's behind it). */
+  static void clickDialogButton(FxRobot robot, String text) throws Exception {
+    waitForDialog(robot);
+    robot.clickOn(
+        robot.lookup(".dialog-pane .button").queryAllAs(Button.class).stream()
+            .filter(b -> b.getText().equals(text))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("no " + text + " button in the dialog")));
   }
 
   /** Waits until a dialog is on screen (its window shown, so its buttons can be clicked). */

@@ -72,7 +72,7 @@ class CliStartedWindowTest {
     robot.type(javafx.scene.input.KeyCode.ENTER);
     AppDriver.waitFor(10, () -> AppDriver.consoleText(robot).contains("demo$"));
 
-    robot.clickOn("#powerButton");
+    AppDriver.act(robot, dev.berth.vm.VmAction.POWER_BUTTON);
     assertTrue(cli.waitFor(20, TimeUnit.SECONDS), "the terminal's berth start ended");
     AppDriver.waitFor(10, () -> demo.stateProperty().get() == VmState.SHUT_OFF);
     AppDriver.waitFor(10, () -> demo.messageProperty().get().endsWith("it can start here now"));

@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import javafx.animation.AnimationTimer;
-import javafx.scene.control.Button;
 import javafx.stage.Stage;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -97,7 +96,8 @@ class ConsoleFloodBenchmark {
       vm.type("button ignore\r");
       WaitForAsyncUtils.waitFor(
           10, TimeUnit.SECONDS, () -> lastLines(view).contains("policy: ignore"));
-      Button power = robot.lookup("#powerButton").queryAs(Button.class);
+      javafx.scene.control.MenuItem power =
+          AppDriver.toolbarItem(robot, dev.berth.vm.VmAction.POWER_BUTTON);
       long[] clicked = new long[1];
       long[] shown = new long[1];
       robot.interact(

@@ -59,7 +59,7 @@ class DisplayTabTest {
     assertEquals(768, img.getHeight());
     assertEquals(RUNNING_GREEN, img.getRGB(500, 740) & 0xffffff);
 
-    robot.clickOn("Power button");
+    AppDriver.act(robot, dev.berth.vm.VmAction.POWER_BUTTON);
     WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> !vm.isActive());
     assertTrue(
         statusBarPixel() == 0x424242 || statusBarPixel() == SHUTDOWN_ORANGE,

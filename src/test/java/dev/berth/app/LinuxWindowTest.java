@@ -91,7 +91,7 @@ class LinuxWindowTest {
       }
     }
     assertTrue(consoleHas(robot, "KBD-5"), "keys on the Display tab reached the guest");
-    robot.clickOn("Shut down");
+    AppDriver.act(robot, dev.berth.vm.VmAction.SHUT_DOWN);
     AppDriver.waitFor(60, () -> vm.stateProperty().get() == VmState.SHUT_OFF);
     assertEquals("Guest powered off (guest-shutdown)", vm.lastEndProperty().get());
     // the agent path's report comes when its channel closes, which may be after the run's end

@@ -82,7 +82,7 @@ class MainWindowTest {
   @Test
   void powerButtonOnAGuestThatHonoursIt(FxRobot robot) throws Exception {
     startAndWaitForPrompt(robot);
-    robot.clickOn("Power button");
+    AppDriver.act(robot, VmAction.POWER_BUTTON);
     AppDriver.waitFor(20, () -> AppDriver.badge(robot).getText().equals("Shut off"));
     AppDriver.waitFor(5, () -> AppDriver.consoleText(robot).contains("pm: entering S5"));
     assertEquals("Guest powered off (guest-shutdown)", AppDriver.lastEnd(robot));
@@ -100,7 +100,7 @@ class MainWindowTest {
     startAndWaitForPrompt(robot);
     typeInConsole(robot, "button ignore");
     AppDriver.waitFor(20, () -> AppDriver.consoleText(robot).contains("policy: ignore"));
-    robot.clickOn("Power button");
+    AppDriver.act(robot, VmAction.POWER_BUTTON);
     AppDriver.waitFor(5, () -> AppDriver.badge(robot).getText().equals("Powering down"));
     Label wait = robot.lookup("#waitLabel").queryAs(Label.class);
     AppDriver.waitFor(5, () -> wait.getText().startsWith("Waiting for the guest"));
@@ -143,7 +143,7 @@ class MainWindowTest {
       throws Exception {
     startAndWaitForPrompt(robot);
     assertTrue(robot.lookup(".console").query().isFocused(), "the console has the keyboard");
-    robot.clickOn("Quit emulator");
+    AppDriver.act(robot, VmAction.QUIT);
     AppDriver.waitFor(5, () -> robot.lookup(".dialog-pane").tryQuery().isPresent());
     robot.type(javafx.scene.input.KeyCode.ENTER);
     AppDriver.waitFor(5, () -> robot.lookup(".dialog-pane").tryQuery().isEmpty());
@@ -176,7 +176,7 @@ class MainWindowTest {
     assertTrue(rule > 0, console);
     assertTrue(console.lastIndexOf("demo$", rule) > 0, "the old prompt is above it");
     assertTrue(console.indexOf("Berth demo guest", rule) > rule, "the new boot below it");
-    AppDriver.clickConfirming(robot, "#forceOff", VmAction.FORCE_OFF);
+    AppDriver.actConfirming(robot, VmAction.FORCE_OFF);
     AppDriver.waitFor(20, () -> AppDriver.badge(robot).getText().equals("Shut off"));
   }
 
@@ -190,7 +190,7 @@ class MainWindowTest {
     robot.clickOn("Resume");
     AppDriver.waitFor(10, () -> AppDriver.badge(robot).getText().equals("Running"));
     AppDriver.waitFor(5, () -> message(robot).equals("demo runs again"));
-    AppDriver.clickConfirming(robot, "#reset", VmAction.RESET);
+    AppDriver.actConfirming(robot, VmAction.RESET);
     AppDriver.waitFor(
         10, () -> AppDriver.events(robot).contains("\"reason\":\"host-qmp-system-reset\""));
     AppDriver.waitFor(
@@ -198,7 +198,7 @@ class MainWindowTest {
     // the reboot is marked in the console
     AppDriver.waitFor(
         5, () -> AppDriver.consoleText(robot).contains(" reset (host-qmp-system-reset), "));
-    AppDriver.clickConfirming(robot, "#forceOff", VmAction.FORCE_OFF);
+    AppDriver.actConfirming(robot, VmAction.FORCE_OFF);
     AppDriver.waitFor(20, () -> AppDriver.badge(robot).getText().equals("Shut off"));
     assertEquals("Terminated by signal (host-signal)", AppDriver.lastEnd(robot));
     assertEquals(1, vm.runs().size());
@@ -218,7 +218,7 @@ class MainWindowTest {
       if (a == VmAction.KILL) {
         AppDriver.fireMenuItem(robot, "_Kill");
       } else {
-        robot.clickOn("#" + ActionControls.camel(a));
+        AppDriver.act(robot, a);
       }
       AppDriver.waitFor(5, () -> robot.lookup(".dialog-pane").tryQuery().isPresent());
       javafx.scene.control.DialogPane pane =
@@ -228,11 +228,11 @@ class MainWindowTest {
       AppDriver.waitFor(5, () -> robot.lookup(".dialog-pane").tryQuery().isEmpty());
       assertEquals("Running", AppDriver.badge(robot).getText(), a + ": Enter cancelled it");
     }
-    robot.clickOn("#forceOff");
+    AppDriver.act(robot, VmAction.FORCE_OFF);
     AppDriver.confirm(robot, VmAction.FORCE_OFF, true);
     AppDriver.waitFor(20, () -> AppDriver.badge(robot).getText().equals("Shut off"));
     startAndWaitForPrompt(robot);
-    robot.clickOn("#forceOff");
+    AppDriver.act(robot, VmAction.FORCE_OFF);
     AppDriver.waitFor(20, () -> AppDriver.badge(robot).getText().equals("Shut off"));
 
     AppDriver.fireMenuItem(robot, "_Preferences");
@@ -244,7 +244,7 @@ class MainWindowTest {
     robot.clickOn("OK");
     AppDriver.waitFor(5, () -> robot.lookup(".dialog-pane").tryQuery().isEmpty());
     startAndWaitForPrompt(robot);
-    AppDriver.clickConfirming(robot, "#forceOff", VmAction.FORCE_OFF);
+    AppDriver.actConfirming(robot, VmAction.FORCE_OFF);
     AppDriver.waitFor(20, () -> AppDriver.badge(robot).getText().equals("Shut off"));
   }
 
@@ -267,7 +267,7 @@ class MainWindowTest {
     AppDriver.waitFor(5, () -> !message(robot).startsWith("Cannot start"));
     assertEquals("demo stopped in the other Berth process; it can start here now", message(robot));
     startAndWaitForPrompt(robot);
-    AppDriver.clickConfirming(robot, "#forceOff", VmAction.FORCE_OFF);
+    AppDriver.actConfirming(robot, VmAction.FORCE_OFF);
     AppDriver.waitFor(20, () -> AppDriver.badge(robot).getText().equals("Shut off"));
   }
 
@@ -331,7 +331,7 @@ class MainWindowTest {
     AppDriver.waitForVisible(robot, "Cancel");
     robot.clickOn("Cancel");
     AppDriver.waitFor(5, () -> robot.lookup(".dialog-pane").tryQuery().isEmpty());
-    AppDriver.clickConfirming(robot, "#forceOff", VmAction.FORCE_OFF);
+    AppDriver.actConfirming(robot, VmAction.FORCE_OFF);
     AppDriver.waitFor(20, () -> AppDriver.badge(robot).getText().equals("Shut off"));
   }
 }

@@ -68,7 +68,7 @@ class QemuWindowTest {
     AppDriver.waitFor(30, () -> vm.agentProperty().get().startsWith("Guest agent answers"));
     AppDriver.waitFor(10, () -> vm.framebufferProperty().get() instanceof dev.berth.rfb.RfbClient);
     AppDriver.waitFor(10, () -> vm.framebufferProperty().get().screen().width() >= 640);
-    robot.clickOn("Power button");
+    AppDriver.act(robot, dev.berth.vm.VmAction.POWER_BUTTON);
     AppDriver.waitFor(30, () -> AppDriver.badge(robot).getText().equals("Shut off"));
     assertEquals("Guest powered off (guest-shutdown)", AppDriver.lastEnd(robot));
     String log = AppDriver.events(robot);
@@ -84,6 +84,29 @@ class QemuWindowTest {
     AppDriver.waitFor(30, () -> AppDriver.badge(robot).getText().equals("Shut off"));
     assertEquals("Emulator quit by host (host-qmp-quit)", AppDriver.lastEnd(robot));
     assertTrue(AppDriver.events(robot).contains("{\"guest\":false,\"reason\":\"host-qmp-quit\"}"));
+  }
+
+  /** Closing with a QEMU VM running offers Save state: the run ends Saved, the window closes. */
+  @Test
+  void closingOffersSaveStateForAQemuVm(FxRobot robot) throws Exception {
+    select(robot, "x86");
+    startAndWaitForGuest(robot);
+    AppDriver.requestClose(stage);
+    AppDriver.waitForDialog(robot);
+    javafx.scene.control.DialogPane ask =
+        robot.lookup(".dialog-pane").queryAs(javafx.scene.control.DialogPane.class);
+    assertTrue(
+        ask.getContent().lookupAll(".label").stream()
+            .anyMatch(
+                n ->
+                    ((javafx.scene.control.Label) n)
+                        .getText()
+                        .endsWith("(or Save state stops it where it is)")));
+    AppDriver.clickDialogButton(robot, AppClose.SAVE_STATE);
+    AppDriver.waitFor(60, () -> !vm.isActive());
+    AppDriver.waitFor(10, () -> !stage.isShowing());
+    dev.berth.vm.Run last = vm.runs().get(vm.runs().size() - 1);
+    assertEquals(dev.berth.event.MachineExit.Kind.SAVED, last.end().kind(), last.end().words());
   }
 
   @Test
@@ -102,15 +125,16 @@ class QemuWindowTest {
                 n ->
                     ((javafx.scene.control.Label) n)
                         .getText()
-                        .equals("• x86 keeps running on QEMU; the next Berth takes it up again")));
+                        .startsWith(
+                            "• x86 keeps running on QEMU; the next Berth takes it up again")));
     AppDriver.waitForVisible(robot, "Cancel");
     robot.clickOn("Cancel");
     AppDriver.waitFor(5, () -> robot.lookup(".dialog-pane").tryQuery().isEmpty());
     assertTrue(stage.isShowing());
-    robot.clickOn("Power button");
+    AppDriver.act(robot, dev.berth.vm.VmAction.POWER_BUTTON);
     AppDriver.waitFor(10, () -> AppDriver.events(robot).contains("POWERDOWN"));
     assertEquals("Powering down", AppDriver.badge(robot).getText(), "no acpid: the guest runs on");
-    AppDriver.clickConfirming(robot, "#forceOff", dev.berth.vm.VmAction.FORCE_OFF);
+    AppDriver.actConfirming(robot, dev.berth.vm.VmAction.FORCE_OFF);
     AppDriver.waitFor(30, () -> AppDriver.badge(robot).getText().equals("Shut off"));
     assertEquals("Terminated by signal (host-signal)", AppDriver.lastEnd(robot));
     assertTrue(AppDriver.events(robot).contains("{\"guest\":false,\"reason\":\"host-signal\"}"));
@@ -141,7 +165,7 @@ class QemuWindowTest {
                 .replaceAll(".*pid (\\d+).*", "$1"));
     dev.berth.backend.qemu.ProcessSignals.send(ProcessHandle.of(pid).orElseThrow(), "STOP");
     long t0 = System.nanoTime();
-    AppDriver.clickConfirming(robot, "#forceOff", dev.berth.vm.VmAction.FORCE_OFF);
+    AppDriver.actConfirming(robot, dev.berth.vm.VmAction.FORCE_OFF);
     AppDriver.waitFor(30, () -> AppDriver.badge(robot).getText().equals("Shut off"));
     double waited = (System.nanoTime() - t0) / 1e9;
     assertEquals("Killed — no shutdown event", AppDriver.lastEnd(robot));

@@ -132,6 +132,12 @@ class SessionHistoryTest {
             "SHUTDOWN GUEST_SHUTDOWN Guest powered off (guest-shutdown)");
     assertEquals(expected, Story.of(cli.get(0)), "through the CLI");
     assertEquals(expected, Story.of(app.get(0)), "through the app's session");
+    // the timeline marks the run berth start made, and keeps what the guest printed while stopping
+    assertEquals(Run.CLI, cli.get(0).origin());
+    assertEquals("", app.get(0).origin());
+    assertTrue(
+        cli.get(0).steps().stream().anyMatch(l -> l.text().contains("entering S5")),
+        cli.get(0).steps().toString());
   }
 
   private static void awaitState(BlockingQueue<VmState> states, VmState wanted)

@@ -82,6 +82,23 @@ class LinuxGuestPowerTest {
   }
 
   @Test
+  void rebootGoesThroughTheAgentAndTheGuestBootsAgain() throws Exception {
+    try (GuestRun run = boot()) {
+      awaitAgent();
+      String how =
+          agent.reboot(
+              () -> {
+                throw new AssertionError("Ctrl+Alt+Del while the agent answers");
+              });
+      assertEquals("Reboot via the guest agent (guest-shutdown, mode reboot)", how);
+      run.awaitEvent(MachineEvent.RESET);
+      assertEquals(ShutdownCause.GUEST_RESET, run.events().get(0).cause());
+      run.awaitConsole("berth-shutdown: reboot: stopping services");
+      run.awaitConsole("berth-linux ready in ", 2);
+    }
+  }
+
+  @Test
   void withTheAgentStoppedShutDownFallsBackToTheButton() throws Exception {
     try (GuestRun run = boot()) {
       awaitAgent();

@@ -91,6 +91,29 @@ class RunHistoryTest {
   }
 
   @Test
+  void theGuestsShutdownStepsAndWhoStartedTheRunReadBack() throws IOException {
+    RunHistory history = new RunHistory(state, clock);
+    try (RunRecorder r = history.startRun("linux", Run.CLI)) {
+      r.state(VmState.POWERING_DOWN, T0 + 10);
+      r.step(new Run.ConsoleLine(T0 + 20, "berth-shutdown: poweroff: stopping services"));
+      r.step(new Run.ConsoleLine(T0 + 30, "reboot: Power down"));
+      r.end(guestShutdown(), "Guest powered off (guest-shutdown)");
+    }
+    try (RunRecorder r = history.startRun("linux")) {
+      r.end(guestShutdown(), "x");
+    }
+    List<Run> runs = new RunHistory(state, clock).runs("linux");
+    assertEquals(Run.CLI, runs.get(0).origin());
+    assertEquals(
+        List.of(
+            new Run.ConsoleLine(T0 + 20, "berth-shutdown: poweroff: stopping services"),
+            new Run.ConsoleLine(T0 + 30, "reboot: Power down")),
+        runs.get(0).steps());
+    assertEquals("", runs.get(1).origin(), "started by the app");
+    assertEquals(List.of(), runs.get(1).steps());
+  }
+
+  @Test
   void aRecordedRunReadsBackAsSegmentsEventsAndEnd() throws IOException {
     RunHistory history = new RunHistory(state, clock);
     recordRun(history, "demo", T0);

@@ -64,24 +64,48 @@ public final class GuestAgent {
    * @param button the power-button press of the VM's backend, used as the fallback
    */
   public ShutdownPath shutDown(ButtonPress button) throws IOException {
-    String why;
-    if (socket == null || !Files.exists(socket)) {
-      why = "this VM has no agent channel";
-    } else {
-      try (QgaClient qga = new QgaClient(socket, ANSWER_MILLIS)) {
-        qga.sync();
-        if (!qga.ping()) {
-          throw new IOException("the guest agent did not answer guest-ping");
-        }
-        qga.shutdown("powerdown", SHUTDOWN_GRACE_MILLIS);
-        return ShutdownPath.agent();
-      } catch (IOException e) {
-        LOG.log(System.Logger.Level.INFO, "no agent shutdown on " + socket + ": " + e.getMessage());
-        why = "no agent answered: " + e.getMessage();
-      }
+    String whyNot = viaAgent("powerdown");
+    if (whyNot == null) {
+      return ShutdownPath.agent();
     }
     button.press();
-    return ShutdownPath.button(why);
+    return ShutdownPath.button(whyNot);
+  }
+
+  /**
+   * Restarts the guest through its agent ({@code guest-shutdown} mode reboot) if it answers,
+   * otherwise presses Ctrl+Alt+Del, which guests take as a request to reboot. Blocks up to a few
+   * seconds.
+   *
+   * @param ctrlAltDel the backend's Ctrl+Alt+Del, used as the fallback
+   * @return which way it went, in words
+   */
+  public String reboot(ButtonPress ctrlAltDel) throws IOException {
+    String whyNot = viaAgent("reboot");
+    if (whyNot == null) {
+      return "Reboot via the guest agent (guest-shutdown, mode reboot)";
+    }
+    ctrlAltDel.press();
+    return "Reboot via Ctrl+Alt+Del (" + whyNot + ")";
+  }
+
+  /** Sends {@code guest-shutdown} in {@code mode}; null if the agent took it, else why not. */
+  private String viaAgent(String mode) {
+    if (socket == null || !Files.exists(socket)) {
+      return "this VM has no agent channel";
+    }
+    try (QgaClient qga = new QgaClient(socket, ANSWER_MILLIS)) {
+      qga.sync();
+      if (!qga.ping()) {
+        throw new IOException("the guest agent did not answer guest-ping");
+      }
+      qga.shutdown(mode, SHUTDOWN_GRACE_MILLIS);
+      return null;
+    } catch (IOException e) {
+      LOG.log(
+          System.Logger.Level.INFO, "no agent " + mode + " on " + socket + ": " + e.getMessage());
+      return "no agent answered: " + e.getMessage();
+    }
   }
 
   /** The backend's power button. */

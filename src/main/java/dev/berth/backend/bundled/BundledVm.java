@@ -10,6 +10,7 @@ import dev.berth.event.MachineListener;
 import dev.berth.event.RunState;
 import dev.berth.vm.AgentStatus;
 import dev.berth.vm.BerthDirs;
+import dev.berth.vm.KeyChord;
 import dev.berth.vm.RunningVm;
 import dev.berth.vm.ShutdownPath;
 import dev.berth.vm.VmSockets;
@@ -34,9 +35,8 @@ public final class BundledVm implements RunningVm {
           });
 
   /** Linux key codes: KEY_LEFTCTRL, KEY_LEFTALT, KEY_DELETE. */
-  private static final int[] CTRL_ALT_DEL = {29, 56, 111};
-
   private final Machine machine;
+
   private final GuestAgent agent;
   private final BerthDirs dirs;
   private final long startedNanos = System.nanoTime();
@@ -272,18 +272,44 @@ public final class BundledVm implements RunningVm {
 
   @Override
   public CompletableFuture<Void> sendCtrlAltDel() {
+    return sendKeys(KeyChord.CTRL_ALT_DEL);
+  }
+
+  @Override
+  public CompletableFuture<Void> sendKeys(KeyChord chord) {
     Keyboard keyboard = machine.keyboard();
     if (keyboard == null) {
       return CompletableFuture.failedFuture(
-          new UnsupportedOperationException("this machine has no keyboard for Ctrl+Alt+Del"));
+          new UnsupportedOperationException("this machine has no keyboard for " + chord.label()));
     }
-    for (int code : CTRL_ALT_DEL) {
+    int[] codes = chord.linuxCodes();
+    for (int code : codes) {
       keyboard.key(code, true);
     }
-    for (int k = CTRL_ALT_DEL.length - 1; k >= 0; k--) {
-      keyboard.key(CTRL_ALT_DEL[k], false);
+    for (int k = codes.length - 1; k >= 0; k--) {
+      keyboard.key(codes[k], false);
     }
     return done();
+  }
+
+  @Override
+  public CompletableFuture<String> reboot() {
+    return CompletableFuture.supplyAsync(
+        () -> {
+          try {
+            return agent.reboot(
+                () -> {
+                  try {
+                    sendCtrlAltDel().join();
+                  } catch (java.util.concurrent.CompletionException e) {
+                    throw new IOException(e.getCause().getMessage(), e.getCause());
+                  }
+                });
+          } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        },
+        AGENT);
   }
 
   @Override
@@ -326,6 +352,11 @@ public final class BundledVm implements RunningVm {
   @Override
   public long cpuNanos() {
     return machine.hostCpuNanos();
+  }
+
+  @Override
+  public long guestIdleNanos() {
+    return machine.idleNanos();
   }
 
   @Override

@@ -16,6 +16,7 @@ import dev.berth.event.RunState;
 import dev.berth.event.ShutdownCause;
 import dev.berth.vm.AgentStatus;
 import dev.berth.vm.Capability;
+import dev.berth.vm.KeyChord;
 import dev.berth.vm.RunningVm;
 import dev.berth.vm.ShutdownPath;
 import java.io.IOException;
@@ -54,9 +55,8 @@ final class LibvirtVm implements RunningVm {
   static final String MANAGED_SAVE = "libvirt's managed save";
 
   /** Linux key codes: KEY_LEFTCTRL, KEY_LEFTALT, KEY_DELETE. */
-  private static final int[] CTRL_ALT_DEL = {29, 56, 111};
-
   private final LibvirtHost host;
+
   private final String name;
   private final Listeners listeners = new Listeners();
   private final CompletableFuture<MachineExit> exit = new CompletableFuture<>();
@@ -588,12 +588,16 @@ final class LibvirtVm implements RunningVm {
 
   @Override
   public CompletableFuture<Void> sendCtrlAltDel() {
+    return sendKeys(KeyChord.CTRL_ALT_DEL);
+  }
+
+  @Override
+  public CompletableFuture<Void> sendKeys(KeyChord chord) {
+    int[] codes = chord.linuxCodes();
     return call(
-        "Ctrl+Alt+Del",
+        chord.label(),
         dom ->
-            host.c()
-                .virDomainSendKey(
-                    dom, LibvirtC.KEYCODE_SET_LINUX, 0, CTRL_ALT_DEL, CTRL_ALT_DEL.length, 0));
+            host.c().virDomainSendKey(dom, LibvirtC.KEYCODE_SET_LINUX, 0, codes, codes.length, 0));
   }
 
   @Override

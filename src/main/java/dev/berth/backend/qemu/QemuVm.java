@@ -14,6 +14,7 @@ import dev.berth.event.ShutdownCause;
 import dev.berth.qmp.QmpClient;
 import dev.berth.vm.AgentStatus;
 import dev.berth.vm.BerthDirs;
+import dev.berth.vm.KeyChord;
 import dev.berth.vm.PrivateFiles;
 import dev.berth.vm.RunningVm;
 import dev.berth.vm.ShutdownPath;
@@ -142,6 +143,7 @@ public final class QemuVm implements RunningVm {
     }
     VmSockets.vmDir(dirs, spec.name());
     rt.clean();
+    new ConsoleTranscript(rt).reset();
     Files.deleteIfExists(rt.log());
     Files.createFile(rt.log(), PrivateFiles.fileMode(rt.log())); // 0600 before QEMU writes to it
     AccelDecision accel = AccelDecision.decide(spec.accel(), qemu);
@@ -469,7 +471,8 @@ public final class QemuVm implements RunningVm {
   // ---- the serial console ----------------------------------------------------------------
 
   private void pumpConsole() {
-    replaySerialLog();
+    ConsoleTranscript transcript = new ConsoleTranscript(rt);
+    boolean keeping = catchUp(transcript);
     try {
       SocketChannel ch = dev.berth.qapi.QapiChannel.connect(rt.serial());
       serial = ch;
@@ -481,27 +484,60 @@ public final class QemuVm implements RunningVm {
           if (sink != null) {
             sink.write(buf, 0, n);
           }
+          if (keeping) {
+            keeping = keep(transcript, buf, n);
+          }
         }
       }
     } catch (IOException e) {
       LOG.log(System.Logger.Level.DEBUG, "serial console of " + spec.name() + " closed", e);
+    } finally {
+      try {
+        transcript.close();
+      } catch (IOException e) {
+        // nothing more to write
+      }
     }
   }
 
-  /** After a reattach the user sees what the guest printed while no Berth was watching. */
-  private void replaySerialLog() {
-    if (process != null) {
-      return;
-    }
+  /**
+   * Before connecting: Berth's transcript brought up to date and, after a reattach, shown, so the
+   * user sees what the guest printed while no Berth was watching — as the socket carried it, not as
+   * QEMU's log repeated it. Without a transcript, the end of QEMU's log is the best there is.
+   */
+  private boolean catchUp(ConsoleTranscript transcript) {
+    byte[] history;
+    boolean keeping;
     try {
-      byte[] all = Files.readAllBytes(rt.serialLog());
-      int from = Math.max(0, all.length - REPLAY_BYTES);
-      ConsoleSink sink = consoleSink;
-      if (sink != null && all.length > from) {
-        sink.write(all, from, all.length - from);
-      }
+      history = transcript.catchUp(REPLAY_BYTES);
+      keeping = true;
     } catch (IOException e) {
-      // no log yet
+      LOG.log(System.Logger.Level.WARNING, "no console transcript for " + spec.name(), e);
+      history = serialLogTail();
+      keeping = false;
+    }
+    ConsoleSink sink = consoleSink;
+    if (process == null && sink != null && history != null && history.length > 0) {
+      sink.write(history, 0, history.length);
+    }
+    return keeping;
+  }
+
+  private boolean keep(ConsoleTranscript transcript, byte[] buf, int n) {
+    try {
+      transcript.append(buf, 0, n);
+      return true;
+    } catch (IOException e) {
+      LOG.log(System.Logger.Level.WARNING, "console transcript of " + spec.name() + " stopped", e);
+      return false;
+    }
+  }
+
+  private byte[] serialLogTail() {
+    try {
+      return PrivateFiles.readTail(rt.serialLog(), REPLAY_BYTES);
+    } catch (IOException e) {
+      return null; // no log yet
     }
   }
 
@@ -728,12 +764,27 @@ public final class QemuVm implements RunningVm {
 
   @Override
   public CompletableFuture<Void> sendCtrlAltDel() {
+    return sendKeys(KeyChord.CTRL_ALT_DEL);
+  }
+
+  @Override
+  public CompletableFuture<Void> sendKeys(KeyChord chord) {
     ObjectNode args = JSON.createObjectNode();
     ArrayNode keys = args.putArray("keys");
-    for (String k : List.of("ctrl", "alt", "delete")) {
+    for (String k : chord.qcodes()) {
       keys.addObject().put("type", "qcode").put("data", k);
     }
     return qmp("send-key", args);
+  }
+
+  @Override
+  public CompletableFuture<String> reboot() {
+    ObjectNode args = JSON.createObjectNode();
+    ArrayNode keys = args.putArray("keys");
+    for (String k : KeyChord.CTRL_ALT_DEL.qcodes()) {
+      keys.addObject().put("type", "qcode").put("data", k);
+    }
+    return onControl("reboot", () -> agent.reboot(() -> monitor.execute("send-key", args)));
   }
 
   @Override
@@ -758,6 +809,24 @@ public final class QemuVm implements RunningVm {
     return String.format(
         "%s · watched for %d:%02d:%02d · QEMU used %.1f s of host CPU",
         describe(), up / 3600, up / 60 % 60, up % 60, cpu.toMillis() / 1000.0);
+  }
+
+  /** QEMU's CPU time as the kernel counts it (not for the stuck-guest check: a GUI is quiet). */
+  @Override
+  public long emulatorCpuNanos() {
+    return handle.info().totalCpuDuration().map(Duration::toNanos).orElse(-1L);
+  }
+
+  /** QEMU's resident set, from {@code /proc/<pid>/statm} (pages of 4 KiB). */
+  @Override
+  public long memoryBytes() {
+    try {
+      String[] f =
+          Files.readString(Path.of("/proc", Long.toString(handle.pid()), "statm")).split(" ");
+      return Long.parseLong(f[1].trim()) * 4096;
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
   }
 
   @Override

@@ -311,6 +311,36 @@ class QemuPowerPathTest {
     assertEvent(MachineEvent.RESET, ShutdownCause.GUEST_RESET);
   }
 
+  /** Every chord of the Send key menu is a key list QEMU's send-key takes. */
+  @Test
+  void everySendKeyChordIsOneQemuTakes() throws Exception {
+    boot("pc", "");
+    for (dev.berth.vm.KeyChord chord : dev.berth.vm.KeyChord.values()) {
+      if (chord != dev.berth.vm.KeyChord.CTRL_ALT_DEL) {
+        vm.sendKeys(chord).get(10, TimeUnit.SECONDS);
+      }
+    }
+    assertEquals(RunState.RUNNING, vm.state(), "no chord but Ctrl+Alt+Del restarts the guest");
+  }
+
+  /** Reboot with no agent in the guest falls back to Ctrl+Alt+Del: the guest resets. */
+  @Test
+  void rebootWithoutAnAgentPressesCtrlAltDel() throws Exception {
+    boot("pc", "agent=0");
+    String how = vm.reboot().get(20, TimeUnit.SECONDS);
+    assertTrue(how.startsWith("Reboot via Ctrl+Alt+Del (no agent answered"), how);
+    assertEvent(MachineEvent.RESET, ShutdownCause.GUEST_RESET);
+  }
+
+  /** With qemu-ga in the guest, Reboot is the agent's: the guest restarts itself. */
+  @Test
+  void rebootGoesThroughTheAgent() throws Exception {
+    boot("pc", "");
+    String how = vm.reboot().get(20, TimeUnit.SECONDS);
+    assertEquals("Reboot via the guest agent (guest-shutdown, mode reboot)", how);
+    assertEvent(MachineEvent.RESET, ShutdownCause.GUEST_RESET);
+  }
+
   @Test
   void reattachesToAQemuAnotherBerthStarted() throws Exception {
     VmSpec spec = X86TestGuest.spec("t", "pc", "");
