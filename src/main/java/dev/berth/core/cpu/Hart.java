@@ -198,8 +198,9 @@ public final class Hart implements Saveable {
     csr.restore(in);
     fp.restore(in);
     endSlice = false;
+    decoded.flush(); // RAM was replaced under both
     if (jit != null) {
-      jit.flushAll(); // RAM was replaced under it
+      jit.flushAll();
     }
     satpChanged();
     selectRegime();
