@@ -33,6 +33,7 @@ public final class MainController {
   @FXML private OverviewTabController overviewTabController;
   @FXML private EventsTabController eventsTabController;
   @FXML private TimelineTabController timelineTabController;
+  @FXML private SnapshotsTabController snapshotsTabController;
   @FXML private Label stateBadge;
   @FXML private Label lastEndLabel;
   @FXML private Label messageLabel;
@@ -140,7 +141,7 @@ public final class MainController {
     stats.setCycleCount(Timeline.INDEFINITE);
     stats.play();
     stage.setOnCloseRequest(new AppClose(stage, this::allVms, settings)::requested);
-    // Alt+1..5 switch tabs (Ctrl is the guest's: the console sends Ctrl-keys to the guest).
+    // Alt+1..6 switch tabs (Ctrl is the guest's: the console sends Ctrl-keys to the guest).
     for (int i = 0; i < tabs.getTabs().size(); i++) {
       int index = i;
       stage
@@ -338,6 +339,7 @@ public final class MainController {
     overviewTabController.show(model);
     eventsTabController.show(model);
     timelineTabController.show(model);
+    snapshotsTabController.show(model);
     lastEndLabel.textProperty().bind(model.lastEndProperty());
     messageLabel.textProperty().bind(model.messageProperty());
     // the status bar may have to cut a long line; its tooltip has it whole

@@ -12,7 +12,7 @@ public enum Capability {
   SIGNALS("the backend cannot send signals"),
   SUSPEND("this machine cannot suspend"),
   SAVE_STATE("its backend cannot save a VM's state yet"),
-  SNAPSHOTS("its backend cannot take snapshots yet"),
+  SNAPSHOTS("QEMU keeps snapshots in qcow2 disks only, and this VM has none or a raw one"),
   /** The VM runs on when this Berth process ends (QEMU in its own session, libvirt). */
   OUTLIVES_APP("the VM ends with this Berth"),
   /** On another host: files and sockets are not this machine's. */
