@@ -106,7 +106,13 @@ public final class PowerCommand implements Callable<Integer> {
       return 1;
     }
     try (QmpClient qmp = client) {
-      QmpControls controls = new QmpControls(qmp, qemu, VmSockets.qga(dirs, name), System.err);
+      QmpControls controls =
+          new QmpControls(
+              qmp,
+              qemu,
+              VmSockets.qga(dirs, name),
+              System.err,
+              new dev.berth.backend.qemu.QemuSavedState(dirs, name));
       try {
         a.get().invoke(controls).get();
       } catch (java.util.concurrent.ExecutionException e) {

@@ -23,11 +23,23 @@ final class QmpControls implements VmControls {
   private static final long SAVE_MILLIS = 600_000;
 
   private final QmpClient qmp;
+  private final dev.berth.backend.qemu.QemuSavedState savedState;
   private final Optional<ProcessHandle> qemu;
   private final Path agentSocket;
   private final PrintStream err;
 
   QmpControls(QmpClient qmp, Optional<ProcessHandle> qemu, Path agentSocket, PrintStream err) {
+    this(qmp, qemu, agentSocket, err, null);
+  }
+
+  /** With where a QEMU VM's saved state goes, for Save state. */
+  QmpControls(
+      QmpClient qmp,
+      Optional<ProcessHandle> qemu,
+      Path agentSocket,
+      PrintStream err,
+      dev.berth.backend.qemu.QemuSavedState savedState) {
+    this.savedState = savedState;
     this.qmp = qmp;
     this.qemu = qemu;
     this.agentSocket = agentSocket;
@@ -137,10 +149,15 @@ final class QmpControls implements VmControls {
   @Override
   public CompletableFuture<?> saveState() {
     if (qemu.isPresent()) {
-      return CompletableFuture.failedFuture(
-          new IOException(
-              "saving a QEMU VM's state from the command line is not there yet;"
-                  + " use Save state in the app"));
+      if (savedState == null) {
+        return CompletableFuture.failedFuture(new IOException("no place for its saved state"));
+      }
+      // QEMU's migration stream to the VM's file, then quit, as the app's Save state does
+      return now(
+          () -> {
+            savedState.save(qmp);
+            qmp.execute("quit", null);
+          });
     }
     return now(() -> qmp.execute("x-berth-save-state", null, SAVE_MILLIS));
   }

@@ -10,7 +10,8 @@ import picocli.CommandLine.Parameters;
     name = "save",
     description = {
       "Write a running VM's whole state to disk and stop it; 'berth start' (or Start in the app)",
-      "goes on where the guest was. libvirt VMs (-c URI) use libvirt's managed save."
+      "goes on where the guest was. The bundled core writes its own state file, QEMU its",
+      "migration stream (then quits), libvirt VMs (-c URI) use libvirt's managed save."
     },
     mixinStandardHelpOptions = true)
 public final class SaveCommand implements Callable<Integer> {

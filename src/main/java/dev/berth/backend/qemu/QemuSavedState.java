@@ -21,14 +21,14 @@ import java.util.concurrent.TimeUnit;
  * fsyncs and renames it, so a power cut in the middle leaves the previous state or none, never a
  * torn one. The next start loads it with {@code migrate-incoming} before the guest runs on.
  */
-final class QemuSavedState {
+public final class QemuSavedState {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final long MIGRATE_MILLIS = TimeUnit.MINUTES.toMillis(5);
 
   private final SavedState where;
   private final Path file;
 
-  QemuSavedState(BerthDirs dirs, String vm) {
+  public QemuSavedState(BerthDirs dirs, String vm) {
     this.where = new SavedState(dirs, vm, "qemu-state", "QEMU's saved state");
     this.file = where.file();
   }
@@ -41,8 +41,17 @@ final class QemuSavedState {
     return where;
   }
 
+  /** True if the saved state was written at or after {@code millis} (epoch): by this run. */
+  boolean writtenSince(long millis) {
+    try {
+      return where.exists() && Files.getLastModifiedTime(file).toMillis() >= millis;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
   /** Pauses the guest and writes its state; QEMU keeps running, paused, until it is told to go. */
-  void save(QmpClient monitor) throws IOException {
+  public void save(QmpClient monitor) throws IOException {
     where.prepare();
     Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
     Files.deleteIfExists(tmp);

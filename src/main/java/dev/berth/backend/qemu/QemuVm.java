@@ -75,6 +75,7 @@ public final class QemuVm implements RunningVm {
   private final Listeners listeners = new Listeners();
   private final CompletableFuture<MachineExit> exit = new CompletableFuture<>();
   private final long startedNanos = System.nanoTime();
+  private final long startedMillis = System.currentTimeMillis();
   private volatile RunState state;
   private volatile ShutdownCause shutdownCause;
   private volatile boolean killedHere;
@@ -419,7 +420,9 @@ public final class QemuVm implements RunningVm {
   /** The run's end from what was seen: the SHUTDOWN cause, our SIGKILL and the exit status. */
   MachineExit exitOf(Integer status) {
     ShutdownCause cause = shutdownCause;
-    if (savedHere) {
+    // saved here, or by berth save in another process (its quit follows the state on disk)
+    if (savedHere
+        || cause == ShutdownCause.HOST_QMP_QUIT && saved.writtenSince(startedMillis - 1000)) {
       return MachineExit.saved(
           "QEMU's state in " + saved.file().getFileName() + ": Start restores it");
     }

@@ -1,0 +1,70 @@
+package dev.berth.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.berth.backend.InstalledBackends;
+import dev.berth.backend.qemu.X86TestGuest;
+import dev.berth.event.MachineExit;
+import dev.berth.testing.SessionWatch;
+import dev.berth.vm.BerthDirs;
+import dev.berth.vm.Run;
+import dev.berth.vm.RunHistory;
+import dev.berth.vm.VmSession;
+import dev.berth.vm.VmSpec;
+import dev.berth.vm.VmState;
+import dev.berth.vm.VmStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * {@code berth save} on a QEMU VM that the app's session watches: QEMU's migration stream to the
+ * VM's file, then quit, from another process; the watching session records the run as Saved (not as
+ * a quit), and its next start restores it with what only RAM held.
+ */
+@Timeout(value = 240, unit = TimeUnit.SECONDS)
+class QemuSaveCommandTest {
+  private VmSession session;
+
+  @AfterEach
+  void end() throws Exception {
+    if (session != null && session.isActive()) {
+      session.kill().get(30, TimeUnit.SECONDS);
+      session.exitFuture().get(30, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void berthSaveFromAnotherProcessIsSeenAsSaved() throws Exception {
+    X86TestGuest.ensureBuilt();
+    Path home = Files.createTempDirectory(Path.of("/tmp"), "qv");
+    Path run = Files.createDirectories(home.resolve("run"));
+    BerthDirs dirs = new BerthDirs(Map.of("XDG_RUNTIME_DIR", run.toString()), home);
+    VmSpec spec = X86TestGuest.spec("qsave", "pc", "");
+    new VmStore(dirs.config()).save(spec);
+    RunHistory history = new RunHistory(dirs.state());
+    session = new VmSession(spec, InstalledBackends.all(), history, dirs);
+    SessionWatch watch = new SessionWatch(session);
+    session.start().get(60, TimeUnit.SECONDS);
+    watch.awaitState(VmState.RUNNING, 90);
+    watch.typeUntil("echo kept-$((6*7)) > /tmp/mark; echo w-$((1+1))", "w-2", 90);
+
+    CliProcess.Result save = new CliProcess(home, run).run("save", "qsave");
+    assertEquals(0, save.status(), save.err());
+    Run saved = watch.lastRun(history);
+    assertEquals(MachineExit.Kind.SAVED, saved.end().kind(), saved.end().toString());
+
+    session.start().get(120, TimeUnit.SECONDS);
+    watch.awaitState(VmState.RUNNING, 90);
+    watch.typeUntil("cat /tmp/mark", "kept-42", 90);
+    List<Run> runs = history.runs(spec.historyKey());
+    assertEquals(VmState.RESTORING, runs.get(1).segments().get(0).state(), "" + runs.get(1));
+    assertTrue(saved.end().words().startsWith("Saved"), saved.end().words());
+  }
+}
