@@ -174,4 +174,28 @@ class SaveRestoreTest {
     assertEquals(
         "it is not a Berth saved state", refusal(file, VERSION, MachineConfig.DEFAULT_MEMORY));
   }
+
+  /**
+   * A quit that arrives while the state is being written waits for it: the run ends saved, with a
+   * whole file that restores (the power cut a user meant has already happened: the guest stopped).
+   */
+  @Test
+  void aQuitDuringTheSaveFindsTheStateWhole() throws Exception {
+    Path file = dir.resolve("quit.berth-state");
+    try (GuestRun run = new GuestRun(machine("pm_button", true, MachineConfig.DEFAULT_MEMORY))) {
+      run.machine.start();
+      run.awaitConsole("waiting");
+      var save = run.machine.saveState(file, VERSION);
+      run.machine.quit();
+      assertEquals(MachineExit.Kind.SAVED, run.awaitExit().kind());
+      assertTrue(save.get(30, TimeUnit.SECONDS) > 0);
+    }
+    Machine again = machine("pm_button", true, MachineConfig.DEFAULT_MEMORY);
+    again.restore(file, VERSION);
+    try (GuestRun run = new GuestRun(again)) {
+      again.start();
+      again.powerButton(); // the restored guest still waits for its button, and answers it
+      assertEquals(MachineExit.Kind.SHUTDOWN, run.awaitExit().kind(), run.console());
+    }
+  }
 }
