@@ -157,6 +157,11 @@ public interface RunningVm {
         new UnsupportedOperationException(Capability.SNAPSHOTS.missing()));
   }
 
+  /** How far a save under way has come, 0 to 1, or -1 if this backend cannot tell. */
+  default double saveProgress() {
+    return -1;
+  }
+
   /** Ctrl+Alt+Del on the guest's keyboard. */
   CompletableFuture<Void> sendCtrlAltDel();
 

@@ -1028,6 +1028,11 @@ public final class VmSession implements VmControls {
       tell(l -> l.waiting(s, out));
     }
     checkProgress(v);
+    double saved = state == VmState.SAVING ? v.saveProgress() : -1;
+    if (saved >= 0) {
+      String note = "Saving " + name() + "'s state… " + Math.round(saved * 100) + " %";
+      tell(l -> l.message(note));
+    }
     String line = v.sampleStats();
     tell(l -> l.stats(line));
     VmSample sample = sample(v);

@@ -155,6 +155,11 @@ public final class BundledVm implements RunningVm {
         : new BundledSnapshots(dirs, machine.config().name()).revert(machine, tag);
   }
 
+  @Override
+  public double saveProgress() {
+    return machine.stateProgress();
+  }
+
   /** Files only: the machine never reads a snapshot it is not going back to. */
   @Override
   public CompletableFuture<Void> deleteSnapshot(String tag) {

@@ -121,6 +121,9 @@ public final class Machine {
   private volatile boolean guestListensToButton;
   private Thread worker;
 
+  /** How far a save under way has come (0 to 1), or -1 when none is. */
+  private volatile double stateProgress = -1;
+
   /** Set by {@link #restore}: the run goes on from a saved state instead of booting. */
   private boolean restored;
 
@@ -457,6 +460,11 @@ public final class Machine {
     instructionsRetired = hart.instructionsRetired();
   }
 
+  /** How far the save under way has come, 0 to 1; -1 if none is under way. */
+  public double stateProgress() {
+    return stateProgress;
+  }
+
   /** True if this run goes on from a saved state. */
   public boolean isRestored() {
     return restored;
@@ -765,7 +773,13 @@ public final class Machine {
     boolean wasRunning = stopForState();
     try {
       long size =
-          StateFile.write(order.file(), order.version(), fingerprint(), new Parts(), () -> killed);
+          StateFile.write(
+              order.file(),
+              order.version(),
+              fingerprint(),
+              new Parts(),
+              () -> killed,
+              done -> stateProgress = done);
       order.done().complete(size);
       return MachineExit.saved(
           "its state is in "
@@ -779,6 +793,7 @@ public final class Machine {
         return null;
       }
       LOG.log(System.Logger.Level.WARNING, "saving " + config.name() + " failed", e);
+      stateProgress = -1;
       goOn(wasRunning);
       return null;
     }

@@ -49,6 +49,18 @@ public final class StateFile {
   public static long write(
       Path file, String version, String fingerprint, Saveable body, BooleanSupplier abandoned)
       throws IOException {
+    return write(file, version, fingerprint, body, abandoned, done -> {});
+  }
+
+  /** As above, telling {@code progress} how far along it is (0 to 1) as it goes. */
+  public static long write(
+      Path file,
+      String version,
+      String fingerprint,
+      Saveable body,
+      BooleanSupplier abandoned,
+      java.util.function.DoubleConsumer progress)
+      throws IOException {
     Path tmp = temp(file);
     Files.deleteIfExists(tmp);
     try {
@@ -68,7 +80,7 @@ public final class StateFile {
       data.writeUTF(version);
       data.writeUTF(fingerprint);
       try {
-        body.save(new StateOut(data, abandoned));
+        body.save(new StateOut(data, abandoned, progress));
       } catch (UncheckedIOException e) {
         throw e.getCause();
       } catch (StateOut.Abandoned e) {

@@ -14,10 +14,15 @@ public final class StateOut {
 
   private final DataOutputStream out;
   private final java.util.function.BooleanSupplier abandoned;
+  private final java.util.function.DoubleConsumer progress;
 
-  StateOut(DataOutputStream out, java.util.function.BooleanSupplier abandoned) {
+  StateOut(
+      DataOutputStream out,
+      java.util.function.BooleanSupplier abandoned,
+      java.util.function.DoubleConsumer progress) {
     this.out = out;
     this.abandoned = abandoned;
+    this.progress = progress;
   }
 
   /**
@@ -98,6 +103,9 @@ public final class StateOut {
       }
       if (abandoned.getAsBoolean()) {
         throw new Abandoned();
+      }
+      if ((page & 255) == 0) {
+        progress.accept((double) off / ram.length); // every MiB: memory is nearly all of it
       }
       i32(page);
       try {

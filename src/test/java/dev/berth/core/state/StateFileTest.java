@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -96,5 +97,36 @@ class StateFileTest {
         assertThrows(StateException.class, () -> StateFile.read(file, "v", "m", other));
     assertEquals(
         "the saved state does not fit this machine (found pages where uart was)", e.getMessage());
+  }
+
+  /** A long save says how far it has come, from 0 towards 1, in order. */
+  @Test
+  void progressGoesUpAsMemoryIsWritten() throws IOException {
+    Saveable big =
+        new Saveable() {
+          final byte[] ram = new byte[16 << 20];
+
+          {
+            java.util.Arrays.fill(ram, (byte) 1);
+          }
+
+          @Override
+          public void save(StateOut out) {
+            out.begin("ram").memory(ram);
+          }
+
+          @Override
+          public void restore(StateIn in) throws StateException {
+            in.begin("ram").memory(ram);
+          }
+        };
+    java.util.List<Double> seen = new java.util.ArrayList<>();
+    StateFile.write(dir.resolve("big"), "v", "m", big, () -> false, seen::add);
+    assertEquals(16, seen.size(), "once a MiB: " + seen);
+    assertEquals(0.0, seen.get(0));
+    assertEquals(15.0 / 16, seen.get(15));
+    for (int i = 1; i < seen.size(); i++) {
+      assertTrue(seen.get(i) > seen.get(i - 1), "" + seen);
+    }
   }
 }
