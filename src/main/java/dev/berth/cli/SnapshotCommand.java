@@ -95,7 +95,7 @@ public final class SnapshotCommand implements Callable<Integer> {
   private int overQmp(BerthDirs dirs) throws IOException {
     try (QmpClient qmp = new QmpClient(VmSockets.qmp(dirs, name), 5000)) {
       ObjectNode args = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
-      args.put("job-id", "berth-" + action).put("tag", tag);
+      args.put("job-id", "berth-" + action + "-" + ProcessHandle.current().pid()).put("tag", tag);
       if (action.equals("create")) {
         args.put("x-berth-description", description);
       }
@@ -105,7 +105,7 @@ public final class SnapshotCommand implements Callable<Integer> {
             case "revert" -> "snapshot-load";
             default -> "snapshot-delete";
           };
-      qmp.execute(command, args, MILLIS);
+      dev.berth.qmp.QmpJob.run(qmp, command, args, MILLIS);
       System.err.println("berth: " + name + ": " + said());
       return 0;
     }

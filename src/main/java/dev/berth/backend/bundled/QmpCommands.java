@@ -36,7 +36,9 @@ final class QmpCommands {
           "x-berth-save-state",
           "snapshot-save",
           "snapshot-load",
-          "snapshot-delete");
+          "snapshot-delete",
+          "query-jobs",
+          "job-dismiss");
 
   /** What the machine's files can do for QMP: its saved state and its snapshots. */
   interface StateOps {
@@ -55,11 +57,13 @@ final class QmpCommands {
   private final Machine machine;
   private final String version;
   private final StateOps files;
+  private final QmpJobs jobs;
 
-  QmpCommands(Machine machine, String version, StateOps files) {
+  QmpCommands(Machine machine, String version, StateOps files, QmpJobs jobs) {
     this.machine = machine;
     this.version = version;
     this.files = files;
+    this.jobs = jobs;
   }
 
   String version() {
@@ -102,8 +106,7 @@ final class QmpCommands {
    * machine publishes meanwhile must not wait for that reply.
    */
   static boolean waitsForTheMachine(JsonNode request) {
-    String name = request == null ? "" : request.path("execute").asText();
-    return name.equals("x-berth-save-state") || name.startsWith("snapshot-");
+    return request != null && request.path("execute").asText().equals("x-berth-save-state");
   }
 
   String execute(JsonNode id, String name, ObjectNode args) {
@@ -135,8 +138,13 @@ final class QmpCommands {
       // QEMU's stop + migrate to a file + quit, as one command that answers once the file is on
       // disk (this client waits; others are answered meanwhile)
       case "x-berth-save-state" -> save(id);
-      // QEMU's snapshot jobs, answered once done (QEMU answers at once and reports the job)
+      // QEMU's snapshot jobs: the command answers at once, the job reports its way to the end
       case "snapshot-save", "snapshot-load", "snapshot-delete" -> snapshot(id, name, args);
+      case "query-jobs" -> success(id, jobs.query());
+      case "job-dismiss" -> {
+        String why = jobs.dismiss(args.path("id").asText(""));
+        yield why == null ? success(id, JSON.createObjectNode()) : error(id, "GenericError", why);
+      }
       default -> error(id, "CommandNotFound", "The command " + name + " has not been found");
     };
   }
@@ -150,28 +158,37 @@ final class QmpCommands {
   }
 
   private String snapshot(JsonNode id, String name, ObjectNode args) {
-    String tag = args.path("tag").asText("");
-    if (!args.path("tag").isTextual()) {
-      return error(id, "GenericError", "Parameter 'tag' is missing");
+    for (String required : List.of("job-id", "tag")) {
+      if (!args.path(required).isTextual()) {
+        return error(id, "GenericError", "Parameter '" + required + "' is missing");
+      }
     }
     if (files == null) {
       return error(id, "GenericError", "This machine has no place for snapshots");
     }
-    CompletableFuture<?> work =
-        switch (name) {
-          case "snapshot-save" -> files.snapshot(tag, args.path("x-berth-description").asText(""));
-          case "snapshot-load" -> files.revert(tag);
-          default ->
-              CompletableFuture.runAsync(
-                  () -> {
-                    try {
-                      files.delete(tag);
-                    } catch (java.io.IOException e) {
-                      throw new java.io.UncheckedIOException(e);
-                    }
-                  });
-        };
-    return await(id, work, name.replace('-', ' '), x -> JSON.createObjectNode());
+    String tag = args.path("tag").asText();
+    String refused =
+        jobs.start(
+            args.path("job-id").asText(),
+            name,
+            () ->
+                switch (name) {
+                  case "snapshot-save" ->
+                      files.snapshot(tag, args.path("x-berth-description").asText(""));
+                  case "snapshot-load" -> files.revert(tag);
+                  default ->
+                      CompletableFuture.runAsync(
+                          () -> {
+                            try {
+                              files.delete(tag);
+                            } catch (java.io.IOException e) {
+                              throw new java.io.UncheckedIOException(e);
+                            }
+                          });
+                });
+    return refused == null
+        ? success(id, JSON.createObjectNode())
+        : error(id, "GenericError", refused);
   }
 
   /** The reply once {@code work} is done, or its failure in one line. */

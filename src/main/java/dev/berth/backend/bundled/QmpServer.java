@@ -82,16 +82,13 @@ public final class QmpServer implements AutoCloseable {
       throws IOException {
     this.machine = machine;
     this.socket = socket;
-    this.commands = new QmpCommands(machine, version, files);
+    this.commands = new QmpCommands(machine, version, files, new QmpJobs(this::broadcast));
     this.server = dev.berth.vm.VmSockets.bindPrivate(socket);
     machine.addListener(
         new MachineListener() {
           @Override
           public void onEvent(MachineEvent e) {
-            String line = QmpJson.eventLine(e);
-            for (Session s : sessions) {
-              s.event(line);
-            }
+            broadcast(e);
           }
 
           @Override
@@ -106,6 +103,14 @@ public final class QmpServer implements AutoCloseable {
 
   public Path socket() {
     return socket;
+  }
+
+  /** An event to every client, in QEMU's wire format. */
+  private void broadcast(MachineEvent e) {
+    String line = QmpJson.eventLine(e);
+    for (Session s : sessions) {
+      s.event(line);
+    }
   }
 
   private void accept() {

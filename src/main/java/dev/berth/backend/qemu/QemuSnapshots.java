@@ -149,27 +149,10 @@ public final class QemuSnapshots {
     for (int i = 0; i < spec.disks().size(); i++) {
       devices.add(QemuCommandLine.nodeName(i));
     }
-    monitor.execute(command, args);
-    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(JOB_MILLIS);
-    while (true) {
-      for (JsonNode j : monitor.execute("query-jobs", null)) {
-        if (j.path("id").asText().equals(id) && j.path("status").asText().equals("concluded")) {
-          monitor.execute("job-dismiss", JSON.createObjectNode().put("id", id));
-          if (j.has("error")) {
-            throw new IOException("QEMU: " + j.path("error").asText());
-          }
-          return;
-        }
-      }
-      if (System.nanoTime() > deadline) {
-        throw new IOException("QEMU's " + command + " did not finish in 10 minutes");
-      }
-      try {
-        Thread.sleep(20); // a job's end is also a JOB_STATUS_CHANGE, but on the events thread
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IOException("interrupted while QEMU ran " + command, e);
-      }
+    try {
+      dev.berth.qmp.QmpJob.run(monitor, command, args, JOB_MILLIS);
+    } catch (IOException e) {
+      throw new IOException("QEMU: " + e.getMessage(), e);
     }
   }
 

@@ -180,6 +180,89 @@ class QmpServerTest {
     }
   }
 
+  private static JsonNode untilReply(RawClient c, java.util.List<String> statuses)
+      throws IOException {
+    while (true) {
+      JsonNode m = c.read();
+      if (m.has("return") || m.has("error")) {
+        return m;
+      }
+      if ("JOB_STATUS_CHANGE".equals(m.path("event").asText())) {
+        statuses.add(m.at("/data/status").asText());
+      }
+    }
+  }
+
+  /** Reads events until the job has concluded, collecting its statuses. */
+  private static void untilConcluded(RawClient c, java.util.List<String> statuses)
+      throws IOException {
+    while (!statuses.contains("concluded")) {
+      JsonNode m = c.read();
+      if ("JOB_STATUS_CHANGE".equals(m.path("event").asText())) {
+        statuses.add(m.at("/data/status").asText());
+      }
+    }
+  }
+
+  /**
+   * QEMU's snapshot commands as QEMU 7.2 runs them: the command answers at once, the job goes
+   * created, running, waiting, pending, concluded (STOP and RESUME around the work), query-jobs
+   * shows it, job-dismiss ends it; a job that fails concludes with its error.
+   */
+  @Test
+  void snapshotCommandsRunAsQemuJobs() throws Exception {
+    dev.berth.vm.BerthDirs dirs =
+        new dev.berth.vm.BerthDirs(
+            java.util.Map.of("XDG_RUNTIME_DIR", dir.resolve("run").toString()), dir);
+    Files.createDirectories(dir.resolve("run"));
+    try (GuestRun run = GuestRun.start("pm_button")) {
+      run.awaitConsole("waiting");
+      VmEndpoints.open(run.machine, dirs, "pm_button");
+      try (RawClient a = new RawClient(dev.berth.vm.VmSockets.qmp(dirs, "pm_button"))) {
+        a.read();
+        a.execute("{\"execute\": \"qmp_capabilities\"}");
+        java.util.List<String> statuses = new java.util.ArrayList<>();
+        a.sendRaw(
+            "{\"execute\": \"snapshot-save\", \"arguments\": {\"job-id\": \"j1\", \"tag\":"
+                + " \"t1\", \"vmstate\": \"disk0\", \"devices\": []}}\n");
+        assertEquals(JSON.readTree("{\"return\": {}}"), untilReply(a, statuses));
+        untilConcluded(a, statuses);
+        assertEquals(
+            java.util.List.of("created", "running", "waiting", "pending", "concluded"), statuses);
+        JsonNode jobs = a.execute("{\"execute\": \"query-jobs\"}");
+        assertEquals("concluded", jobs.at("/return/0/status").asText(), jobs.toString());
+        assertEquals("snapshot-save", jobs.at("/return/0/type").asText());
+        assertEquals(
+            JSON.readTree("{\"return\": {}}"),
+            untilReply(
+                a, statuses, "{\"execute\": \"job-dismiss\", \"arguments\": {\"id\": \"j1\"}}"));
+
+        statuses.clear();
+        a.sendRaw(
+            "{\"execute\": \"snapshot-load\", \"arguments\": {\"job-id\": \"j2\", \"tag\":"
+                + " \"nope\"}}\n");
+        untilReply(a, statuses);
+        untilConcluded(a, statuses);
+        JsonNode failed = a.execute("{\"execute\": \"query-jobs\"}");
+        assertEquals(
+            "pm_button has no snapshot named nope",
+            failed.at("/return/0/error").asText(),
+            failed.toString());
+        JsonNode twice =
+            a.execute(
+                "{\"execute\": \"snapshot-delete\", \"arguments\": {\"job-id\": \"j2\","
+                    + " \"tag\": \"t1\"}}");
+        assertEquals("Job ID 'j2' already in use", twice.at("/error/desc").asText());
+      }
+    }
+  }
+
+  private static JsonNode untilReply(RawClient c, java.util.List<String> statuses, String command)
+      throws IOException {
+    c.sendRaw(command + "\n");
+    return untilReply(c, statuses);
+  }
+
   @Test
   void quitFromQmp() throws Exception {
     try (GuestRun run = GuestRun.start("pm_ignore");
