@@ -363,6 +363,8 @@ public final class Hart {
     int stop = STOP_SLOW;
     long e = 0;
     boolean jumped = false;
+    int straight = 0; // instructions since the last jump target or counting point
+    final int chunk = oneBlock ? Translator.MAX_INSTRUCTIONS : Integer.MAX_VALUE;
     loop:
     while (true) {
       if (n >= budget) {
@@ -386,9 +388,13 @@ public final class Hart {
       if (e == 0) {
         e = decoded.decode(page, ppn, at);
       }
-      if (jumped) {
-        // a jump target: the dispatcher takes over where the translating tier has or wants a unit
+      if (jumped || straight >= chunk) {
+        // A jump target, or where a unit started at the last one would end if it went straight
+        // on: the dispatcher takes over where the translating tier has or wants a unit. Counting
+        // the second kind too lets long straight code (an unrolled hash, say) be translated
+        // whole, not one unit further each time the last unit's exit became hot.
         jumped = false;
+        straight = 0;
         if ((e & DecodedPages.UNIT) != 0 || jit.hot(pc)) {
           stop = STOP_WANTED;
           break;
@@ -580,6 +586,7 @@ public final class Hart {
       }
       pc += len;
       n++;
+      straight++;
     }
     slowEntry = e;
     fastStop = stop;

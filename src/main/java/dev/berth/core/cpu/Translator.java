@@ -213,6 +213,12 @@ final class Translator implements Ram.CodeWatcher {
       u = translate(bytes, start, end, pc);
       nanos += System.nanoTime() - t0;
       install(u, pc, pa);
+      if (u.fallsThrough) {
+        // Straight code goes on where this unit stops (a long unrolled function): the next
+        // unit is made the first time this one leads there, not after threshold more entries.
+        int h = hotSlot(pc + u.length);
+        hot[h] = Math.max(hot[h], threshold - 1);
+      }
     }
     remember(u, pc, priv);
     return u;
@@ -342,6 +348,7 @@ final class Translator implements Ram.CodeWatcher {
     u.instructions = shape.code.instructions();
     u.length = shape.code.length();
     u.classBytes = shape.code.classFile().length;
+    u.fallsThrough = shape.code.fallsThrough();
     return u;
   }
 
