@@ -34,7 +34,27 @@ public final class Ram {
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
   public final long base;
+
+  /**
+   * RAM, then (at {@link #size()}) the memory of a device that the CPU may reach the way it reaches
+   * RAM, through its soft TLB: the window (see {@link #mapWindow}).
+   */
   public final byte[] bytes;
+
+  private final int size;
+
+  /**
+   * Told when the CPU's fast path may be about to write a page of the window: a store through the
+   * soft TLB then tells nobody, so the device learns it here, page by page.
+   */
+  public interface WindowWatcher {
+    /** Page {@code page} of the window (its offset / 4096) may be written from now on. */
+    void pageMayChange(int page);
+  }
+
+  private long windowBase = -1;
+  private int windowSize;
+  private WindowWatcher windowWatcher;
 
   /** One byte per 4 KiB page: the marks of the code made from it. */
   private final byte[] code;
@@ -42,9 +62,48 @@ public final class Ram {
   private final CodeWatcher[] watchers = new CodeWatcher[DECODED + 1];
 
   public Ram(long base, int size) {
+    this(base, size, 0);
+  }
+
+  /** RAM of {@code size} bytes at {@code base}, with room for a window of {@code window} bytes. */
+  public Ram(long base, int size, int window) {
     this.base = base;
-    this.bytes = new byte[size];
+    this.size = size;
+    this.bytes = new byte[size + window];
     this.code = new byte[(size + (1 << PAGE_SHIFT) - 1) >>> PAGE_SHIFT];
+  }
+
+  /**
+   * Physical addresses {@code [pa, pa+len)} (whole pages) are a device's memory kept in {@link
+   * #bytes} after RAM: the CPU may map their pages in its soft TLB as it maps RAM pages, telling
+   * {@code watcher} first. The device is still on the bus for everything else.
+   */
+  public void mapWindow(long pa, int len, WindowWatcher watcher) {
+    if (len > bytes.length - size || ((pa | len) & 0xfff) != 0) {
+      throw new IllegalArgumentException(
+          "window of " + len + " bytes at 0x" + Long.toHexString(pa));
+    }
+    this.windowBase = pa;
+    this.windowSize = len;
+    this.windowWatcher = watcher;
+  }
+
+  /**
+   * The offset in {@link #bytes} of physical address {@code pa} if its page is in the window, its
+   * watcher told that the page may now be written; -1 if it is not.
+   */
+  public long windowPage(long pa) {
+    long rel = pa - windowBase;
+    if (windowBase < 0 || rel < 0 || rel >= windowSize) {
+      return -1;
+    }
+    windowWatcher.pageMayChange((int) (rel >>> PAGE_SHIFT));
+    return size + rel;
+  }
+
+  /** True if RAM offset {@code off} is in the window. */
+  public boolean inWindow(long off) {
+    return off >= size && off < (long) size + windowSize;
   }
 
   /** {@code w} is told of writes to the pages marked with {@code mark}. */
@@ -89,14 +148,15 @@ public final class Ram {
     }
   }
 
+  /** The size of RAM (without the window). */
   public int size() {
-    return bytes.length;
+    return size;
   }
 
   /** True if {@code [addr, addr+len)} lies inside RAM. */
   public boolean contains(long addr, long len) {
     long off = addr - base;
-    return off >= 0 && len >= 0 && off <= bytes.length - len;
+    return off >= 0 && len >= 0 && off <= size - len;
   }
 
   public static long read(byte[] b, int off, int size) {

@@ -98,6 +98,12 @@ final class DecodedPages implements Ram.CodeWatcher {
       MV = 67, // ADDI rd, rs1, 0 and ADD rd, x0, rs2 (C.MV): the commonest moves
       LI = 68; // ADDI rd, x0, imm and LUI-free constants (C.LI)
 
+  /**
+   * Set in the entry of an instruction the translating tier has a unit (or an empty one) for: a
+   * jump there leaves the interpreter for the dispatcher, with no lookup on the way.
+   */
+  static final long UNIT = 1L << 27;
+
   /** The register number a decoded rd of x0 becomes: a 33rd register, written and never read. */
   static final int SINK = 32;
 
@@ -113,6 +119,9 @@ final class DecodedPages implements Ram.CodeWatcher {
 
   private long decodedEntries, clearedEntries, drops;
 
+  /** The translating tier, if any: it says where its units start. */
+  private Translator jit;
+
   DecodedPages(Hart hart, Ram ram) {
     this.hart = hart;
     this.ram = ram;
@@ -121,6 +130,37 @@ final class DecodedPages implements Ram.CodeWatcher {
     this.pages = new long[n][];
     this.counts = new int[n];
     ram.addCodeWatcher(MARK, this);
+  }
+
+  void setTranslator(Translator jit) {
+    this.jit = jit;
+  }
+
+  /** The translating tier made a unit (or an empty one) at RAM offset {@code off}. */
+  void unitMade(int off) {
+    long[] p = pages[off >>> 12];
+    if (p != null && p[(off & 0xfff) >>> 1] != 0) {
+      p[(off & 0xfff) >>> 1] |= UNIT;
+    }
+  }
+
+  /** A unit at RAM offset {@code off} was discarded. */
+  void unitGone(int off) {
+    long[] p = pages[off >>> 12];
+    if (p != null) {
+      p[(off & 0xfff) >>> 1] &= ~UNIT;
+    }
+  }
+
+  /** Every unit was discarded. */
+  void unitsGone() {
+    for (long[] p : pages) {
+      if (p != null) {
+        for (int k = 0; k < SLOTS; k++) {
+          p[k] &= ~UNIT;
+        }
+      }
+    }
   }
 
   String statistics() {
@@ -179,6 +219,9 @@ final class DecodedPages implements Ram.CodeWatcher {
         hart.flushWriteTlb();
       }
       ram.markCode(MARK, off);
+    }
+    if (jit != null && jit.hasUnit(off)) {
+      e |= UNIT;
     }
     decodedEntries++;
     p[slot] = e;

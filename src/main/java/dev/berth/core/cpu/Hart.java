@@ -115,7 +115,7 @@ public final class Hart implements Saveable {
     this.fp = new FpInstructions(this, csr);
     this.mmu = new Mmu(this, bus.ram());
     this.decoded = new DecodedPages(this, bus.ram());
-    this.jit = translate ? new Translator(this, bus.ram()) : null;
+    this.jit = translate ? new Translator(this, bus.ram(), decoded) : null;
     for (int r = 0; r < REGIMES; r++) {
       java.util.Arrays.fill(tagR[r], -1); // -1 is no page number: every entry empty
       java.util.Arrays.fill(tagW[r], -1);
@@ -279,6 +279,9 @@ public final class Hart implements Saveable {
       dispatch(budget);
     }
     endSlice = false;
+    if (windowFills > 0) {
+      releaseWindow();
+    }
     return instret - start;
   }
 
@@ -347,12 +350,14 @@ public final class Hart implements Saveable {
       }
       n += fast(budget - n, oneBlock);
       int stop = fastStop;
-      if (stop == STOP_BUDGET || stop == STOP_WANTED) {
+      if (stop == STOP_BUDGET
+          || stop == STOP_WANTED
+          || (stop == STOP_NO_PAGE_JUMPED && jit.wants(this.pc, priv))) {
         break;
       }
       n++;
       long pc = this.pc;
-      int step = stop == STOP_NO_PAGE ? slowStep(pc) : slowEntry(slowEntry, pc);
+      int step = stop >= STOP_NO_PAGE ? slowStep(pc) : slowEntry(slowEntry, pc);
       check = true;
       if (endSlice
           || (oneBlock && (step == TRAPPED || (step == JUMPED && jit.wants(this.pc, priv))))) {
@@ -365,6 +370,9 @@ public final class Hart implements Saveable {
   // Why fast() stopped: the budget is spent, it jumped to code the translating tier wants, the
   // instruction at pc needs a slow path (slowEntry), or pc's page has no fetch-TLB entry.
   private static final int STOP_BUDGET = 0, STOP_WANTED = 1, STOP_SLOW = 2, STOP_NO_PAGE = 3;
+
+  /** pc is a jump target on a page with no fetch-TLB entry: the dispatcher may want it. */
+  private static final int STOP_NO_PAGE_JUMPED = 4;
 
   // What a slow step did.
   private static final int TRAPPED = 0, RETIRED = 1, JUMPED = 2;
@@ -395,6 +403,9 @@ public final class Hart implements Saveable {
     int ppn = 0;
     int stop = STOP_SLOW;
     long e = 0;
+    boolean jumped = false;
+    int straight = 0; // instructions since the last jump target or counting point
+    final int chunk = oneBlock ? Translator.MAX_INSTRUCTIONS : Integer.MAX_VALUE;
     loop:
     while (true) {
       if (n >= budget) {
@@ -405,7 +416,7 @@ public final class Hart implements Saveable {
       if (rel >>> 12 != 0) {
         int slot = (int) (pc >>> 12) & TLB_MASK;
         if (curTagX[slot] != pc >>> 12) {
-          stop = STOP_NO_PAGE;
+          stop = jumped ? STOP_NO_PAGE_JUMPED : STOP_NO_PAGE;
           break;
         }
         ppn = (int) ((pc + curAddX[slot]) >>> 12);
@@ -417,6 +428,18 @@ public final class Hart implements Saveable {
       e = page[at];
       if (e == 0) {
         e = decoded.decode(page, ppn, at);
+      }
+      if (jumped || straight >= chunk) {
+        // A jump target, or where a unit started at the last one would end if it went straight
+        // on: the dispatcher takes over where the translating tier has or wants a unit. Counting
+        // the second kind too lets long straight code (an unrolled hash, say) be translated
+        // whole, not one unit further each time the last unit's exit became hot.
+        jumped = false;
+        straight = 0;
+        if ((e & DecodedPages.UNIT) != 0 || jit.hot(pc)) {
+          stop = STOP_WANTED;
+          break;
+        }
       }
       int len = (int) (e >>> 24) & 7;
       switch ((int) e & 0xff) {
@@ -575,10 +598,7 @@ public final class Hart implements Saveable {
           if (taken && (e >> 32) != len) {
             pc += e >> 32;
             n++;
-            if (oneBlock && jit.wants(pc, priv)) {
-              stop = STOP_WANTED;
-              break loop;
-            }
+            jumped = oneBlock;
             continue;
           }
         }
@@ -587,10 +607,7 @@ public final class Hart implements Saveable {
           if ((e >> 32) != len) {
             pc += e >> 32;
             n++;
-            if (oneBlock && jit.wants(pc, priv)) {
-              stop = STOP_WANTED;
-              break loop;
-            }
+            jumped = oneBlock;
             continue;
           }
         }
@@ -600,10 +617,7 @@ public final class Hart implements Saveable {
           if (target != pc + len) {
             pc = target;
             n++;
-            if (oneBlock && jit.wants(pc, priv)) {
-              stop = STOP_WANTED;
-              break loop;
-            }
+            jumped = oneBlock;
             continue;
           }
         }
@@ -613,6 +627,7 @@ public final class Hart implements Saveable {
       }
       pc += len;
       n++;
+      straight++;
     }
     slowEntry = e;
     fastStop = stop;
@@ -1121,7 +1136,53 @@ public final class Hart implements Saveable {
       }
       return;
     }
+    if (!crosses) {
+      long w = ramDevice.windowPage(pa & ~0xfffL);
+      if (w >= 0) {
+        // a device's memory kept after RAM (the framebuffer): mapped for this slice like RAM
+        Ram.write(ram, (int) (w + (pa & 0xfff)), size, value);
+        int slot = (int) (va >>> 12) & TLB_MASK;
+        curTagW[slot] = va >>> 12;
+        curAddW[slot] = w - (va & ~0xfffL);
+        logFill(REGIMES + regime, slot, va);
+        noteWindowFill(REGIMES + regime, slot, va >>> 12);
+        return;
+      }
+    }
     storeDevice(pa, va, size, value);
+  }
+
+  /**
+   * Write entries made for pages of RAM's window in this slice (table << TLB_BITS | slot, and the
+   * tag): they go at the slice's end, so the device hears of the pages written in the next one.
+   */
+  private final int[] windowSlots = new int[64];
+
+  private final long[] windowTags = new long[64];
+  private int windowFills;
+
+  private void noteWindowFill(int table, int slot, long tag) {
+    if (windowFills < windowSlots.length) {
+      windowSlots[windowFills] = table << TLB_BITS | slot;
+      windowTags[windowFills] = tag;
+    }
+    windowFills++;
+  }
+
+  /** The slice ends: no soft-TLB entry may map a page of RAM's window any more. */
+  private void releaseWindow() {
+    if (windowFills > windowSlots.length) {
+      flushWriteTlb();
+    } else {
+      for (int k = 0; k < windowFills; k++) {
+        long[] t = tables[windowSlots[k] >>> TLB_BITS];
+        int slot = windowSlots[k] & TLB_MASK;
+        if (t[slot] == windowTags[k]) {
+          t[slot] = -1;
+        }
+      }
+    }
+    windowFills = 0;
   }
 
   /** A page that translated code was made from was written: that code is gone. */

@@ -54,6 +54,7 @@ final class Translator implements Ram.CodeWatcher {
   private record Done(Unit placeholder, byte[] code, Unit unit, long nanos) {}
 
   private final Hart hart;
+  private final DecodedPages decoded;
   private final Ram ram;
   private final byte[] bytes;
   private final long ramBase;
@@ -75,8 +76,10 @@ final class Translator implements Ram.CodeWatcher {
   private long translated, translatedInstructions, discarded, flushes, nanos, mappingChanges;
   private long reused;
 
-  Translator(Hart hart, Ram ram) {
+  Translator(Hart hart, Ram ram, DecodedPages decoded) {
     this.hart = hart;
+    this.decoded = decoded;
+    decoded.setTranslator(this);
     this.ram = ram;
     this.bytes = ram.bytes;
     this.ramBase = ram.base;
@@ -210,6 +213,12 @@ final class Translator implements Ram.CodeWatcher {
       u = translate(bytes, start, end, pc);
       nanos += System.nanoTime() - t0;
       install(u, pc, pa);
+      if (u.fallsThrough) {
+        // Straight code goes on where this unit stops (a long unrolled function): the next
+        // unit is made the first time this one leads there, not after threshold more entries.
+        int h = hotSlot(pc + u.length);
+        hot[h] = Math.max(hot[h], threshold - 1);
+      }
     }
     remember(u, pc, priv);
     return u;
@@ -255,7 +264,27 @@ final class Translator implements Ram.CodeWatcher {
     return (int) ((pa >>> 1) ^ (pa >>> 17)) & HASH_MASK;
   }
 
+  /** True if a unit (or an empty one) starts at RAM offset {@code off}, for any pc. */
+  boolean hasUnit(int off) {
+    long pa = ramBase + off;
+    for (Unit u = hash[hashOf(pa)]; u != null; u = u.nextInHash) {
+      if (u.pa == pa) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * For the interpreter at a jump target with no unit: counts the entry; true once the code there
+   * is hot (the dispatcher then makes its unit).
+   */
+  boolean hot(long pc) {
+    return ++hot[hotSlot(pc)] >= threshold;
+  }
+
   private void link(Unit u) {
+    decoded.unitMade((int) (u.pa - ramBase));
     int page = (int) ((u.pa - ramBase) >>> 12);
     u.nextInPage = pages[page];
     pages[page] = u;
@@ -267,6 +296,7 @@ final class Translator implements Ram.CodeWatcher {
 
   /** Takes {@code gone} out of its page list and hash chain. */
   private void unlink(Unit gone) {
+    decoded.unitGone((int) (gone.pa - ramBase));
     int page = (int) ((gone.pa - ramBase) >>> 12);
     pages[page] = without(pages[page], gone, true);
     int h = hashOf(gone.pa);
@@ -318,6 +348,7 @@ final class Translator implements Ram.CodeWatcher {
     u.instructions = shape.code.instructions();
     u.length = shape.code.length();
     u.classBytes = shape.code.classFile().length;
+    u.fallsThrough = shape.code.fallsThrough();
     return u;
   }
 
@@ -411,6 +442,7 @@ final class Translator implements Ram.CodeWatcher {
     Arrays.fill(jcache, null);
     jfills = 0;
     ram.clearCodeMarks(Ram.TRANSLATED);
+    decoded.unitsGone();
     entries = 0;
     liveUnits = 0;
     liveBytes = 0;

@@ -38,6 +38,9 @@ abstract class Unit {
 
   int classBytes;
 
+  /** The unit ends by going on to the instruction after its last (it was cut for its length). */
+  boolean fallsThrough;
+
   abstract long run(Hart h);
 
   /** What a pc that cannot be translated gets, so it is not looked at again. */

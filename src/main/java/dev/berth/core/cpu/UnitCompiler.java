@@ -48,7 +48,7 @@ final class UnitCompiler {
   }
 
   /** A compiled unit: its class file, how many guest instructions it holds and their bytes. */
-  record Code(byte[] classFile, int instructions, int length) {}
+  record Code(byte[] classFile, int instructions, int length, boolean fallsThrough) {}
 
   private record TrapSite(Label handler, long pc, int pending) {}
 
@@ -67,6 +67,9 @@ final class UnitCompiler {
   private Label exit, trapExit;
   private int pending;
 
+  /** The unit's last instruction goes on to the next one: the unit ends only for its length. */
+  private boolean fallsThrough;
+
   /**
    * Decodes the code in {@code code[off, end)} ({@code end} at most the end of its page), whose
    * first byte is at virtual address {@code pc}, for {@link #compile}; returns the bytes the unit
@@ -84,7 +87,7 @@ final class UnitCompiler {
       byte[] cls = generate();
       if (cls != null) {
         long bytes = pcs[count - 1] + len[count - 1] - pcs[0];
-        return new Code(cls, count, (int) bytes);
+        return new Code(cls, count, (int) bytes, fallsThrough);
       }
       count = Math.max(1, count / 2); // the method was too big for HotSpot: take half
     }
@@ -291,7 +294,7 @@ final class UnitCompiler {
     for (int k = 0; k < count; k++) {
       labels[k] = new Label();
     }
-    boolean fallsThrough = true;
+    fallsThrough = true;
     for (int k = 0; k < count; k++) {
       if (target[k]) {
         commit(pending);

@@ -99,7 +99,7 @@ public final class Machine {
   private final Clint clint;
   private final Uart16550 uart;
   private final PowerManagement pm;
-  private final SimpleFramebuffer framebuffer = new SimpleFramebuffer();
+  private final SimpleFramebuffer framebuffer;
   private final GoldfishRtc rtc;
   private final HostInput serialInput;
   private final VirtioSlots virtio;
@@ -146,7 +146,9 @@ public final class Machine {
    */
   public Machine(MachineConfig config, boolean translate) throws ImageException {
     this.config = config;
-    this.ram = new Ram(Board.RAM_BASE, (int) config.memoryBytes());
+    this.ram = new Ram(Board.RAM_BASE, (int) config.memoryBytes(), (int) SimpleFramebuffer.SIZE);
+    this.framebuffer = new SimpleFramebuffer(ram.bytes, ram.size());
+    ram.mapWindow(Board.FB_BASE, (int) SimpleFramebuffer.SIZE, framebuffer);
     this.bus = new Bus(ram);
     this.hart = new Hart(bus, clock, translate);
     this.plic = new Plic(hart);
@@ -611,6 +613,7 @@ public final class Machine {
         continue;
       }
       hart.run(SLICE);
+      framebuffer.publish(); // the rows the CPU wrote through its TLB in the slice
       instructionsRetired = hart.instructionsRetired();
       guestListensToButton = pm.buttonEnabled();
       uart.flushOutput();
