@@ -231,6 +231,11 @@ public final class MainController {
       uptime.getStyleClass().add("vm-uptime");
       iconBox.setMinWidth(22);
       javafx.scene.layout.VBox words = new javafx.scene.layout.VBox(1, name, detail);
+      // the row takes the list's width, never more: a long name or badge cuts the words short
+      words.setMinWidth(0);
+      name.setMinWidth(0);
+      detail.setMinWidth(0);
+      setPrefWidth(0);
       javafx.scene.layout.VBox right = new javafx.scene.layout.VBox(2, badge, uptime);
       right.setAlignment(javafx.geometry.Pos.CENTER_RIGHT);
       javafx.scene.layout.Region gap = new javafx.scene.layout.Region();
