@@ -217,6 +217,7 @@ public final class MainController {
     private final Label name = new Label();
     private final Label detail = new Label();
     private final Label uptime = new Label();
+    private final Sparkline cpu = new Sparkline();
     private final javafx.scene.layout.StackPane iconBox = new javafx.scene.layout.StackPane();
     private final HBox row;
     private final javafx.beans.value.ChangeListener<VmState> restyle =
@@ -236,7 +237,12 @@ public final class MainController {
       name.setMinWidth(0);
       detail.setMinWidth(0);
       setPrefWidth(0);
-      javafx.scene.layout.VBox right = new javafx.scene.layout.VBox(2, badge, uptime);
+      // the sparkline shows while there is an uptime: while the VM runs
+      cpu.visibleProperty().bind(uptime.textProperty().isNotEmpty());
+      cpu.managedProperty().bind(cpu.visibleProperty());
+      HBox live = new HBox(4, cpu, uptime);
+      live.setAlignment(javafx.geometry.Pos.CENTER_RIGHT);
+      javafx.scene.layout.VBox right = new javafx.scene.layout.VBox(2, badge, live);
       right.setAlignment(javafx.geometry.Pos.CENTER_RIGHT);
       javafx.scene.layout.Region gap = new javafx.scene.layout.Region();
       HBox.setHgrow(gap, javafx.scene.layout.Priority.ALWAYS);
@@ -263,6 +269,7 @@ public final class MainController {
         uptime.textProperty().unbind();
       }
       shown = empty ? null : item;
+      cpu.show(shown == null ? null : shown.samples());
       if (shown == null) {
         setText(null);
         setGraphic(null);

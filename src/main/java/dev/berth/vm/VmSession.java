@@ -89,7 +89,7 @@ public final class VmSession implements VmControls {
   /** Splits the console into lines while the guest is stopping (the console thread's only). */
   private ConsoleLines stepLines = new ConsoleLines();
 
-  private boolean wasStopping;
+  private volatile boolean wasStopping;
 
   private RunRecorder recorder;
   private boolean userAsked;
@@ -1141,6 +1141,7 @@ public final class VmSession implements VmControls {
       }
     }
     liveRun = new LiveRun(number, startMicros, lifecycle.state());
+    wasStopping = false; // the last run may have ended while stopping
     liveRun.origin(by);
     all.add(liveRun.snapshot());
     runs = List.copyOf(all);
