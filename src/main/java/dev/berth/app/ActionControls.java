@@ -130,7 +130,7 @@ final class ActionControls {
   /** The toolbar: Start, Pause, Shut down ▾, Send key ▾, Save state. */
   void fillToolbar(ToolBar bar) {
     bar.getItems().clear();
-    bar.getItems().addAll(button(VmAction.START), button(VmAction.PAUSE), new Separator());
+    bar.getItems().addAll(button(VmAction.START), button(VmAction.PAUSE), separator());
 
     shutDown = new SplitMenuButton();
     shutDown.setId("shutDown");
@@ -166,7 +166,11 @@ final class ActionControls {
         sendKey.getItems().add(item(a, camel(a) + "Tool"));
       }
     }
-    bar.getItems().addAll(shutDown, sendKey, new Separator(), button(VmAction.SAVE_STATE));
+    bar.getItems().addAll(shutDown, sendKey, separator(), button(VmAction.SAVE_STATE));
+  }
+
+  private static Separator separator() {
+    return new Separator(javafx.geometry.Orientation.VERTICAL);
   }
 
   private Button button(VmAction a) {

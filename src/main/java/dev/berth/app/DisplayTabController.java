@@ -202,6 +202,22 @@ public final class DisplayTabController {
     // Esc belongs to the guest: only F11 (or the button) leaves full screen
     stage.setFullScreenExitKeyCombination(KeyCombination.NO_MATCH);
     stage.setFullScreenExitHint("");
+    // where no window manager makes a full-screen window fill the screen, its size does
+    javafx.stage.Window owner = displayPane.getScene().getWindow();
+    javafx.geometry.Rectangle2D screen =
+        javafx.stage.Screen.getScreensForRectangle(
+                owner.getX(),
+                owner.getY(),
+                Math.max(1, owner.getWidth()),
+                Math.max(1, owner.getHeight()))
+            .stream()
+            .findFirst()
+            .orElse(javafx.stage.Screen.getPrimary())
+            .getBounds();
+    stage.setX(screen.getMinX());
+    stage.setY(screen.getMinY());
+    stage.setWidth(screen.getWidth());
+    stage.setHeight(screen.getHeight());
     stage.setFullScreen(true);
     stage.setOnHidden(
         e -> {

@@ -21,6 +21,9 @@ record EventRow(String time, String event, String who, String details, String ra
   static EventRow of(String line) {
     int gap = line.indexOf("  ");
     String time = gap > 0 ? line.substring(0, gap) : "";
+    if (time.matches("\\d\\d:\\d\\d")) {
+      time += ":00"; // LocalTime leaves out zero seconds
+    }
     String rest = gap > 0 ? line.substring(gap + 2) : line;
     if (rest.startsWith("{")) {
       try {
@@ -35,8 +38,8 @@ record EventRow(String time, String event, String who, String details, String ra
     if (rest.startsWith("(")) {
       int close = rest.indexOf(')');
       if (close > 0) {
-        return new EventRow(
-            time, rest.substring(1, close), "Berth", rest.substring(close + 1).trim(), rest);
+        String kind = rest.substring(1, close);
+        return new EventRow(time, kind, noteWho(kind), rest.substring(close + 1).trim(), rest);
       }
     }
     return new EventRow(time, "", "Berth", rest, rest);
@@ -52,6 +55,14 @@ record EventRow(String time, String event, String who, String details, String ra
     } catch (java.io.IOException e) {
       return raw;
     }
+  }
+
+  /** Berth's notes of what the user asked for say so; the rest are Berth's own. */
+  private static String noteWho(String kind) {
+    return switch (kind) {
+      case "start", "shutdown", "reboot", "restoring" -> "you";
+      default -> "Berth";
+    };
   }
 
   private static String who(String name, JsonNode data) {

@@ -218,6 +218,7 @@ public final class MainController {
     private final Label name = new Label();
     private final Label detail = new Label();
     private final Label uptime = new Label();
+    private final Sparkline cpu = new Sparkline();
     private final javafx.scene.layout.StackPane iconBox = new javafx.scene.layout.StackPane();
     private final HBox row;
     private final javafx.beans.value.ChangeListener<VmState> restyle =
@@ -232,7 +233,17 @@ public final class MainController {
       uptime.getStyleClass().add("vm-uptime");
       iconBox.setMinWidth(22);
       javafx.scene.layout.VBox words = new javafx.scene.layout.VBox(1, name, detail);
-      javafx.scene.layout.VBox right = new javafx.scene.layout.VBox(2, badge, uptime);
+      // the row takes the list's width, never more: a long name or badge cuts the words short
+      words.setMinWidth(0);
+      name.setMinWidth(0);
+      detail.setMinWidth(0);
+      setPrefWidth(0);
+      // the sparkline shows while there is an uptime: while the VM runs
+      cpu.visibleProperty().bind(uptime.textProperty().isNotEmpty());
+      cpu.managedProperty().bind(cpu.visibleProperty());
+      HBox live = new HBox(4, cpu, uptime);
+      live.setAlignment(javafx.geometry.Pos.CENTER_RIGHT);
+      javafx.scene.layout.VBox right = new javafx.scene.layout.VBox(2, badge, live);
       right.setAlignment(javafx.geometry.Pos.CENTER_RIGHT);
       javafx.scene.layout.Region gap = new javafx.scene.layout.Region();
       HBox.setHgrow(gap, javafx.scene.layout.Priority.ALWAYS);
@@ -259,6 +270,7 @@ public final class MainController {
         uptime.textProperty().unbind();
       }
       shown = empty ? null : item;
+      cpu.show(shown == null ? null : shown.samples());
       if (shown == null) {
         setText(null);
         setGraphic(null);

@@ -33,6 +33,7 @@ import javafx.scene.text.TextAlignment;
 public final class TimelineView extends Region {
   static final int MAX_RUNS = 8;
   static final double ROW = 112;
+  static final double STEP_STRIP = 52;
   private static final double LEGEND = 26;
   private static final double BAND = 18;
   private static final double MARGIN = 12;
@@ -54,7 +55,11 @@ public final class TimelineView extends Region {
   record Mark(String kind, String text, String tip, Bounds bounds) {}
 
   private final Canvas canvas = new Canvas();
-  private final ListChangeListener<Run> onChange = c -> redraw();
+  private final ListChangeListener<Run> onChange =
+      c -> {
+        requestLayout(); // a run more: a taller view in its scroll pane
+        redraw();
+      };
   private final Tooltip tip = new Tooltip();
   private final List<Mark> marks = new ArrayList<>();
   private ObservableList<Run> runs;
@@ -108,7 +113,15 @@ public final class TimelineView extends Region {
 
   @Override
   protected double computePrefHeight(double width) {
-    return LEGEND + MARGIN * 2 + Math.max(1, shownCount()) * ROW;
+    double h = LEGEND + MARGIN * 2;
+    int count = shownCount();
+    if (count == 0) {
+      return h + ROW;
+    }
+    for (Run r : runs.subList(runs.size() - count, runs.size())) {
+      h += rowHeight(r);
+    }
+    return h;
   }
 
   @Override
@@ -178,7 +191,7 @@ public final class TimelineView extends Region {
         words = "No end recorded (Berth was stopped)";
       }
       drawRun(g, run, end, words, y, w);
-      y += ROW;
+      y += rowHeight(run);
     }
   }
 
@@ -336,37 +349,27 @@ public final class TimelineView extends Region {
   }
 
   /**
-   * The guest's shutdown steps: a tick per console line inside the stopping segment, and under the
-   * band as many of their texts as fit without covering each other; a stopping segment with none
-   * says the guest printed nothing.
+   * The guest's shutdown steps: a tick per console line inside the stopping segment and, under the
+   * axis, that stretch drawn again across the whole width with as many of the lines as fit without
+   * covering each other (three lanes; each line whole in its tooltip). A button press the guest
+   * printed nothing after says so.
    */
   private void drawSteps(
       GraphicsContext g, Run run, long start, double span, double left, double bandY) {
     double width = Math.max(canvas.getWidth() - 2 * MARGIN, 10);
     double textY = bandY + BAND + 20;
-    double laneEnd = -1;
     g.setFont(SMALL);
     g.setTextAlign(TextAlignment.LEFT);
+    g.setLineWidth(1);
     for (Run.ConsoleLine step : run.steps()) {
       double x = left + (step.tMicros() - start) / span * width;
       g.setStroke(Color.WHITE);
-      g.setLineWidth(1);
       g.strokeLine(x, bandY + 3, x, bandY + BAND - 3);
-      String tipText = CLOCK.format(micros(step.tMicros())) + "  " + step.text();
-      marks.add(new Mark("step-mark", "", tipText, new BoundingBox(x - 3, bandY, 6, BAND)));
-      String text = step.text().length() > 40 ? step.text().substring(0, 39) + "…" : step.text();
-      double tw = textWidth(text, SMALL);
-      double lx = Math.min(x, left + width - tw);
-      if (lx > laneEnd + 6) {
-        g.setStroke(Color.web("#ef6c00"));
-        g.strokeLine(x, bandY + BAND, x, textY);
-        g.setFill(ink);
-        g.fillText(text, lx, textY);
-        laneEnd = lx + tw;
-        marks.add(new Mark("step", text, tipText, new BoundingBox(lx, textY, tw, 12)));
-      }
+      marks.add(new Mark("step-mark", "", tip(step), new BoundingBox(x - 3, bandY, 6, BAND)));
     }
-    if (run.steps().isEmpty()) {
+    if (!run.steps().isEmpty()) {
+      drawStepZoom(g, run, start, span, left, width, bandY, textY);
+    } else {
       for (Run.Segment s : run.segments()) {
         if (s.state() == VmState.POWERING_DOWN && s.toMicros() != null) {
           double x = left + (s.fromMicros() - start) / span * width;
@@ -380,6 +383,69 @@ public final class TimelineView extends Region {
       }
     }
     g.setFont(FONT);
+  }
+
+  private static String tip(Run.ConsoleLine step) {
+    return CLOCK.format(micros(step.tMicros())) + "  " + step.text();
+  }
+
+  /** The stopping stretch, widened: from the request to the last line (or the end). */
+  private void drawStepZoom(
+      GraphicsContext g,
+      Run run,
+      long start,
+      double span,
+      double left,
+      double width,
+      double bandY,
+      double y) {
+    List<Run.ConsoleLine> steps = run.steps();
+    long from = steps.get(0).tMicros();
+    for (Run.Segment s : run.segments()) {
+      if (stopping(s.state())) {
+        from = Math.min(from, s.fromMicros());
+        break;
+      }
+    }
+    long to = Math.max(steps.get(steps.size() - 1).tMicros(), from + 1);
+    if (run.end() != null) {
+      to = Math.max(to, run.end().tMicros());
+    }
+    double zspan = Math.max(to - from, 1);
+    // the funnel from the stretch on the band to the strip
+    g.setStroke(Color.GRAY.deriveColor(0, 1, 1, 0.5));
+    g.strokeLine(left + (from - start) / span * width, bandY + BAND, left, y + 14);
+    g.strokeLine(left + (to - start) / span * width, bandY + BAND, left + width, y + 14);
+    String head = "While it stopped (" + duration(to - from) + "), the guest printed:";
+    g.setFill(ink);
+    g.fillText(head, left + 4, y);
+    g.setFill(colour(VmState.POWERING_DOWN));
+    g.fillRect(left, y + 14, width, 5);
+    double[] laneEnd = {-1, -1, -1};
+    for (Run.ConsoleLine step : steps) {
+      double x = left + (step.tMicros() - from) / zspan * width;
+      g.setStroke(ink);
+      g.strokeLine(x, y + 12, x, y + 21);
+      marks.add(new Mark("step-zoom", "", tip(step), new BoundingBox(x - 3, y + 12, 6, 10)));
+      String text = step.text().length() > 48 ? step.text().substring(0, 47) + "…" : step.text();
+      double tw = textWidth(text, SMALL);
+      double lx = Math.max(left, Math.min(x, left + width - tw));
+      for (int lane = 0; lane < laneEnd.length; lane++) {
+        if (lx > laneEnd[lane] + 6) {
+          double ly = y + 24 + lane * 12;
+          g.setFill(ink);
+          g.fillText(text, lx, ly);
+          laneEnd[lane] = lx + tw;
+          marks.add(new Mark("step", text, tip(step), new BoundingBox(lx, ly, tw, 11)));
+          break;
+        }
+      }
+    }
+  }
+
+  /** A run with shutdown steps gets room for their strip. */
+  static double rowHeight(Run run) {
+    return run.steps().isEmpty() ? ROW : ROW + STEP_STRIP;
   }
 
   /** Ticks under the band at a round step (1 s … 1 h), labelled from the run's start. */

@@ -7,8 +7,8 @@ import java.util.List;
 
 /**
  * Console bytes as the lines a user reads: split at line feeds, carriage returns, escape sequences
- * and other control characters dropped, blank lines skipped, each cut at {@link #MAX_CHARS}. Not
- * thread-safe: one console thread feeds it.
+ * and other control characters dropped, runs of spaces made one, blank lines skipped, each cut at
+ * {@link #MAX_CHARS}. Not thread-safe: one console thread feeds it.
  */
 final class ConsoleLines {
   static final int MAX_CHARS = 160;
@@ -34,7 +34,8 @@ final class ConsoleLines {
       if (c == 0x1b) {
         escape = 1;
       } else if (c == '\n') {
-        String s = new String(line.toByteArray(), StandardCharsets.UTF_8).strip();
+        String s =
+            new String(line.toByteArray(), StandardCharsets.UTF_8).strip().replaceAll("\\s+", " ");
         line.reset();
         if (!s.isEmpty()) {
           out.add(s.length() > MAX_CHARS ? s.substring(0, MAX_CHARS) + "…" : s);

@@ -87,7 +87,9 @@ public final class VmSession implements VmControls {
   private String origin = "";
 
   /** Splits the console into lines while the guest is stopping (the console thread's only). */
-  private final ConsoleLines stepLines = new ConsoleLines();
+  private ConsoleLines stepLines = new ConsoleLines();
+
+  private volatile boolean wasStopping;
 
   private RunRecorder recorder;
   private boolean userAsked;
@@ -498,10 +500,13 @@ public final class VmSession implements VmControls {
   private void console(byte[] b, int off, int len) {
     consoleBytes += len; // one writer: the run's console thread
     VmState now = state;
-    if (now == VmState.POWERING_DOWN
-        || now == VmState.SHUTTING_DOWN
-        || now == VmState.STOPPING
-        || stepLines.pending()) {
+    boolean stopping =
+        now == VmState.POWERING_DOWN || now == VmState.SHUTTING_DOWN || now == VmState.STOPPING;
+    if (stopping && !wasStopping) {
+      stepLines = new ConsoleLines(); // the steps begin with the first line after the request
+    }
+    wasStopping = stopping;
+    if (stopping) {
       for (String line : stepLines.feed(b, off, len)) {
         long t = MachineEvent.nowMicros();
         on(() -> step(new Run.ConsoleLine(t, line)));
@@ -1266,6 +1271,7 @@ public final class VmSession implements VmControls {
       }
     }
     liveRun = new LiveRun(number, startMicros, lifecycle.state());
+    wasStopping = false; // the last run may have ended while stopping
     liveRun.origin(by);
     all.add(liveRun.snapshot());
     runs = List.copyOf(all);

@@ -66,6 +66,12 @@ class QemuWindowTest {
     select(robot, "x86acpi");
     startAndWaitForGuest(robot);
     AppDriver.waitFor(30, () -> vm.agentProperty().get().startsWith("Guest agent answers"));
+    // the Overview's figures for QEMU: its process's CPU and resident memory, measured
+    AppDriver.waitFor(
+        10,
+        () ->
+            vm.samples().stream()
+                .anyMatch(x -> x.memoryBytes() > 16L << 20 && !Double.isNaN(x.hostCpu())));
     AppDriver.waitFor(10, () -> vm.framebufferProperty().get() instanceof dev.berth.rfb.RfbClient);
     AppDriver.waitFor(10, () -> vm.framebufferProperty().get().screen().width() >= 640);
     AppDriver.act(robot, dev.berth.vm.VmAction.POWER_BUTTON);

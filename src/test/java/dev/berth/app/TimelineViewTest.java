@@ -127,6 +127,34 @@ class TimelineViewTest {
   }
 
   @Test
+  void hoveringAStepShowsItsLineWhole(FxRobot robot) throws Exception {
+    TimelineView.Mark step =
+        marks(robot).stream()
+            .filter(m -> m.kind().equals("step") && m.tip().endsWith("stopping services"))
+            .findFirst()
+            .orElseThrow();
+    javafx.geometry.Point2D at =
+        view.localToScreen(step.bounds().getCenterX(), step.bounds().getCenterY());
+    robot.moveTo(at);
+    AppDriver.waitFor(
+        5,
+        () ->
+            javafx.stage.Window.getWindows().stream()
+                .anyMatch(
+                    w ->
+                        w instanceof javafx.scene.control.Tooltip t
+                            && t.isShowing()
+                            && t.getText()
+                                .endsWith("berth-shutdown: poweroff: stopping services")));
+    robot.moveTo(view.localToScreen(2, 2));
+    AppDriver.waitFor(
+        5,
+        () ->
+            javafx.stage.Window.getWindows().stream()
+                .noneMatch(w -> w instanceof javafx.scene.control.Tooltip && w.isShowing()));
+  }
+
+  @Test
   void showOlderRunsDrawsEveryRun(FxRobot robot) {
     robot.interact(() -> view.setAllRuns(true));
     assertEquals(

@@ -111,6 +111,9 @@ class ToolbarWindowTest {
     AppDriver.waitFor(5, () -> uptime.getText().matches("up 0:0\\d"));
     Label badge = (Label) row.lookup(".state-badge");
     assertEquals("Running", badge.getText());
+    // and a CPU sparkline of the last minute
+    Sparkline cpu = (Sparkline) row.lookup(".sparkline");
+    AppDriver.waitFor(10, () -> cpu.isVisible() && !Double.isNaN(cpu.last()));
     SplitMenuButton shutDown = robot.lookup("#shutDown").queryAs(SplitMenuButton.class);
     assertFalse(shutDown.isDisable(), "running: Shut down ▾ is usable");
     assertFalse(robot.lookup("#sendKey").queryAs(MenuButton.class).isDisable());
@@ -120,6 +123,7 @@ class ToolbarWindowTest {
     AppDriver.waitFor(20, () -> AppDriver.badge(robot).getText().equals("Shut off"));
     AppDriver.waitFor(5, () -> uptime.getText().isEmpty());
     assertEquals("Shut off", badge.getText());
+    assertFalse(cpu.isVisible(), "no sparkline while it is off");
 
     // what the guest printed between the press and the power-off is kept with the run
     dev.berth.vm.Run run = demo.runs().get(demo.runs().size() - 1);

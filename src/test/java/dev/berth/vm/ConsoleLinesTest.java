@@ -20,6 +20,9 @@ class ConsoleLinesTest {
     assertTrue(lines.pending());
     assertEquals(List.of("stopping acpid"), feed(lines, "pid\u001b[0m\r\n\r\n"));
     assertEquals(List.of("reboot: Power down", "x"), feed(lines, "reboot: Power down\r\nx\n"));
+    assertEquals(
+        List.of("[ 6.79] pm: power button pressed"),
+        feed(lines, "[    6.79] pm:  power button pressed\r\n"));
     String longLine = "y".repeat(500);
     assertEquals(List.of("y".repeat(ConsoleLines.MAX_CHARS) + "…"), feed(lines, longLine + "\n"));
   }
