@@ -9,9 +9,6 @@ import dev.berth.core.machine.Machine;
 import dev.berth.event.RunState;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /** The QMP commands a bundled-core machine answers, with QEMU's reply shapes and error classes. */
 final class QmpCommands {
@@ -50,9 +47,6 @@ final class QmpCommands {
 
     void delete(String tag) throws java.io.IOException;
   }
-
-  /** Longest a save may take before its client is told it did not finish. */
-  private static final long SAVE_SECONDS = 600;
 
   private final Machine machine;
   private final String version;
@@ -137,7 +131,6 @@ final class QmpCommands {
       case "x-berth-kill" -> ok(id, machine::kill);
       // QEMU's stop + migrate to a file + quit, as one command that answers once the file is on
       // disk (this client waits; others are answered meanwhile)
-      case "x-berth-save-state" -> save(id);
       // QEMU's snapshot jobs: the command answers at once, the job reports its way to the end
       case "snapshot-save", "snapshot-load", "snapshot-delete" -> snapshot(id, name, args);
       case "query-jobs" -> success(id, jobs.query());
@@ -149,12 +142,26 @@ final class QmpCommands {
     };
   }
 
-  private String save(JsonNode id) {
+  /**
+   * Saves the state and answers through {@code send} from the thread that finishes the save (the
+   * machine's worker, before the run's end closes the socket); completes once answered.
+   */
+  CompletableFuture<Void> saveState(JsonNode id, java.util.function.Consumer<String> send) {
     if (files == null) {
-      return error(id, "GenericError", "This machine has no place to save its state");
+      send.accept(error(id, "GenericError", "This machine has no place to save its state"));
+      return CompletableFuture.completedFuture(null);
     }
-    return await(
-        id, files.save(), "save the state", size -> JSON.createObjectNode().put("size", size));
+    return files
+        .save()
+        .handle(
+            (size, e) ->
+                e == null
+                    ? success(id, JSON.createObjectNode().put("size", size))
+                    : error(
+                        id,
+                        "GenericError",
+                        "Cannot save the state: " + dev.berth.vm.VmSession.rootMessage(e)))
+        .thenAccept(send);
   }
 
   private String snapshot(JsonNode id, String name, ObjectNode args) {
@@ -189,26 +196,6 @@ final class QmpCommands {
     return refused == null
         ? success(id, JSON.createObjectNode())
         : error(id, "GenericError", refused);
-  }
-
-  /** The reply once {@code work} is done, or its failure in one line. */
-  private <T> String await(
-      JsonNode id,
-      CompletableFuture<T> work,
-      String what,
-      java.util.function.Function<T, JsonNode> reply) {
-    try {
-      return success(id, reply.apply(work.get(SAVE_SECONDS, TimeUnit.SECONDS)));
-    } catch (ExecutionException e) {
-      Throwable c =
-          e.getCause() instanceof java.io.UncheckedIOException u ? u.getCause() : e.getCause();
-      return error(id, "GenericError", "Cannot " + what + ": " + c.getMessage());
-    } catch (TimeoutException e) {
-      return error(id, "GenericError", "Did not " + what + " in " + SAVE_SECONDS + " s");
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return error(id, "GenericError", "Interrupted");
-    }
   }
 
   private ObjectNode status() {

@@ -20,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 
 /**
  * QMP for a bundled-core machine, on a unix socket: QEMU's greeting, capabilities negotiation, the
@@ -48,6 +49,9 @@ public final class QmpServer implements AutoCloseable {
               .streamReadConstraints(
                   StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING).build())
               .build());
+
+  /** Longest a save may take before its client is told it did not finish. */
+  private static final long SAVE_SECONDS = 600;
 
   /** Lines a client may fall behind by before it is dropped. */
   private static final int CLIENT_BACKLOG = 4096;
@@ -265,8 +269,8 @@ public final class QmpServer implements AutoCloseable {
             reply(QmpCommands.error(null, "GenericError", "JSON parse error, " + firstLine(e)));
             return;
           }
-          if (QmpCommands.waitsForTheMachine(request)) {
-            reply(handle(request)); // without the lock: the machine's events go out meanwhile
+          if (negotiated && QmpCommands.waitsForTheMachine(request)) {
+            saveState(request.get("id")); // without the lock: the machine's events go out meanwhile
           } else {
             synchronized (this) {
               send(handle(request));
@@ -275,6 +279,19 @@ public final class QmpServer implements AutoCloseable {
         }
       } catch (IOException e) {
         LOG.log(System.Logger.Level.DEBUG, "closing a parser", e);
+      }
+    }
+
+    /** This client waits for its save's answer, so its commands keep their order. */
+    private void saveState(JsonNode id) {
+      try {
+        commands.saveState(id, this::reply).get(SAVE_SECONDS, TimeUnit.SECONDS);
+      } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        reply(
+            QmpCommands.error(
+                id, "GenericError", "The save did not finish in " + SAVE_SECONDS + " s"));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       }
     }
 
