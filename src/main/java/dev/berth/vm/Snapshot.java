@@ -34,6 +34,26 @@ public record Snapshot(
     return dirs.state().resolve("snapshots").resolve(vm);
   }
 
+  /**
+   * @throws java.io.IOException with one line if {@code tag} cannot be a snapshot's name
+   */
+  public static void requireTag(String tag) throws java.io.IOException {
+    String bad = problem(tag);
+    if (bad != null) {
+      throw new java.io.IOException("'" + tag + "' is not a snapshot name: " + bad);
+    }
+  }
+
+  /** {@code vm}'s snapshot {@code tag} among {@code all}, or one line saying there is none. */
+  public static Snapshot find(java.util.List<Snapshot> all, String vm, String tag)
+      throws java.io.IOException {
+    requireTag(tag);
+    return all.stream()
+        .filter(s -> s.tag().equals(tag))
+        .findFirst()
+        .orElseThrow(() -> new java.io.IOException(vm + " has no snapshot named " + tag));
+  }
+
   /** What makes {@code tag} unusable as a snapshot's name, in words, or null. */
   public static String problem(String tag) {
     if (tag == null || tag.isEmpty() || tag.length() > 64) {

@@ -97,10 +97,7 @@ final class BundledSnapshots {
   }
 
   private Path existing(String tag) throws IOException {
-    String bad = Snapshot.problem(tag);
-    if (bad != null) {
-      throw new IOException("'" + tag + "' is not a snapshot name: " + bad);
-    }
+    Snapshot.requireTag(tag);
     Path p = dir.resolve(tag);
     if (!Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
       throw new IOException(vm + " has no snapshot named " + tag);
@@ -110,10 +107,7 @@ final class BundledSnapshots {
 
   /** A new snapshot's hidden directory, made private; fails if the tag is taken or not a name. */
   private Path begin(String tag) throws IOException {
-    String bad = Snapshot.problem(tag);
-    if (bad != null) {
-      throw new IOException("'" + tag + "' is not a snapshot name: " + bad);
-    }
+    Snapshot.requireTag(tag);
     PrivateFiles.directory(dirs.state());
     PrivateFiles.directory(dir.getParent());
     PrivateFiles.directory(dir);

@@ -101,21 +101,11 @@ final class LibvirtSnapshots {
   }
 
   Snapshot find(String tag) throws IOException {
-    String bad = Snapshot.problem(tag);
-    if (bad != null) {
-      throw new IOException("'" + tag + "' is not a snapshot name: " + bad);
-    }
-    return list().stream()
-        .filter(s -> s.tag().equals(tag))
-        .findFirst()
-        .orElseThrow(() -> new IOException(domain + " has no snapshot named " + tag));
+    return Snapshot.find(list(), domain, tag);
   }
 
   Snapshot take(String tag, String description) throws IOException {
-    String bad = Snapshot.problem(tag);
-    if (bad != null) {
-      throw new IOException("'" + tag + "' is not a snapshot name: " + bad);
-    }
+    Snapshot.requireTag(tag);
     String xml =
         "<domainsnapshot><name>"
             + tag

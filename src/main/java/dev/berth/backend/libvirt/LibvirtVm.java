@@ -165,11 +165,8 @@ final class LibvirtVm implements RunningVm {
    * domain now off, or running as another QEMU, ended unseen.
    */
   private void regained() {
-    int[] s;
-    try {
-      s = host.state(name);
-    } catch (IOException e) {
-      finish(MachineExit.unknown("it is gone from " + host.uri() + ": " + e.getMessage()));
+    int[] s = stateOrGone();
+    if (s == null) {
       return;
     }
     RunState now = runState(s[0]);
@@ -187,6 +184,16 @@ final class LibvirtVm implements RunningVm {
     openConsole(); // the old stream died with the old connection
   }
 
+  /** libvirt's state of the domain, or null once the run has ended because it is gone. */
+  private int[] stateOrGone() {
+    try {
+      return host.state(name);
+    } catch (IOException e) {
+      finish(MachineExit.unknown("it is gone from " + host.uri() + ": " + e.getMessage()));
+      return null;
+    }
+  }
+
   /**
    * libvirt 9.0 goes back to a snapshot of a running domain by ending its QEMU and starting another
    * from the snapshot: the run goes on in the new process (its id noted, its console opened anew).
@@ -196,11 +203,8 @@ final class LibvirtVm implements RunningVm {
   private void wentBackToSnapshot() {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (true) {
-      int[] s;
-      try {
-        s = host.state(name);
-      } catch (IOException e) {
-        finish(MachineExit.unknown("it is gone from " + host.uri() + ": " + e.getMessage()));
+      int[] s = stateOrGone();
+      if (s == null) {
         return;
       }
       RunState now = runState(s[0]);

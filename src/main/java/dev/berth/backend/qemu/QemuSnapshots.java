@@ -81,14 +81,7 @@ public final class QemuSnapshots {
   }
 
   Snapshot find(String tag) throws IOException {
-    String bad = Snapshot.problem(tag);
-    if (bad != null) {
-      throw new IOException("'" + tag + "' is not a snapshot name: " + bad);
-    }
-    return list().stream()
-        .filter(s -> s.tag().equals(tag))
-        .findFirst()
-        .orElseThrow(() -> new IOException(spec.name() + " has no snapshot named " + tag));
+    return Snapshot.find(list(), spec.name(), tag);
   }
 
   private void describe(String tag, String description) throws IOException {
@@ -128,10 +121,7 @@ public final class QemuSnapshots {
   }
 
   private void requireNew(String tag) throws IOException {
-    String bad = Snapshot.problem(tag);
-    if (bad != null) {
-      throw new IOException("'" + tag + "' is not a snapshot name: " + bad);
-    }
+    Snapshot.requireTag(tag);
     if (list().stream().anyMatch(s -> s.tag().equals(tag))) {
       throw new IOException(spec.name() + " already has a snapshot named " + tag);
     }
