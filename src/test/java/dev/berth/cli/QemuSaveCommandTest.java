@@ -3,21 +3,18 @@ package dev.berth.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.berth.backend.InstalledBackends;
 import dev.berth.backend.qemu.X86TestGuest;
 import dev.berth.event.MachineExit;
 import dev.berth.testing.SessionWatch;
-import dev.berth.vm.BerthDirs;
+import dev.berth.testing.TestSession;
 import dev.berth.vm.Run;
 import dev.berth.vm.RunHistory;
 import dev.berth.vm.VmSession;
 import dev.berth.vm.VmSpec;
 import dev.berth.vm.VmState;
 import dev.berth.vm.VmStore;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -30,27 +27,26 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class QemuSaveCommandTest {
-  private VmSession session;
+  private TestSession rig;
 
   @AfterEach
   void end() throws Exception {
-    if (session != null && session.isActive()) {
-      session.kill().get(30, TimeUnit.SECONDS);
-      session.exitFuture().get(30, TimeUnit.SECONDS);
+    if (rig != null) {
+      rig.close();
     }
   }
 
   @Test
   void berthSaveFromAnotherProcessIsSeenAsSaved() throws Exception {
     X86TestGuest.ensureBuilt();
-    Path home = Files.createTempDirectory(Path.of("/tmp"), "qv");
-    Path run = Files.createDirectories(home.resolve("run"));
-    BerthDirs dirs = new BerthDirs(Map.of("XDG_RUNTIME_DIR", run.toString()), home);
     VmSpec spec = X86TestGuest.spec("qsave", "pc", "");
-    new VmStore(dirs.config()).save(spec);
-    RunHistory history = new RunHistory(dirs.state());
-    session = new VmSession(spec, InstalledBackends.all(), history, dirs);
-    SessionWatch watch = new SessionWatch(session);
+    rig = TestSession.of("qv", spec);
+    new VmStore(rig.dirs.config()).save(spec);
+    RunHistory history = rig.history;
+    VmSession session = rig.session;
+    SessionWatch watch = rig.watch;
+    Path home = rig.home;
+    Path run = home.resolve("run");
     session.start().get(60, TimeUnit.SECONDS);
     watch.awaitState(VmState.RUNNING, 90);
     watch.typeUntil("echo kept-$((6*7)) > /tmp/mark; echo w-$((1+1))", "w-2", 90);

@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.berth.backend.InstalledBackends;
 import dev.berth.backend.agent.GuestAgent;
 import dev.berth.event.MachineExit;
 import dev.berth.event.ShutdownCause;
 import dev.berth.testing.SessionWatch;
+import dev.berth.testing.TestSession;
 import dev.berth.vm.BerthDirs;
 import dev.berth.vm.Run;
 import dev.berth.vm.RunHistory;
@@ -23,7 +23,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -40,25 +39,24 @@ import org.junit.jupiter.api.Timeout;
 class LinuxSaveStateTest {
   private static final Pattern LOOP = Pattern.compile("loop-(\\d+)");
 
+  private TestSession rig;
   private VmSession session;
   private SessionWatch watch;
   private RunHistory history;
   private BerthDirs dirs;
 
   private void session() throws Exception {
-    Path home = Files.createTempDirectory(Path.of("/tmp"), "ls");
-    Files.createDirectories(home.resolve("run"));
-    dirs = new BerthDirs(Map.of("XDG_RUNTIME_DIR", home.resolve("run").toString()), home);
-    history = new RunHistory(dirs.state());
-    session = new VmSession(VmSpec.defaultLinux(), InstalledBackends.all(), history, dirs);
-    watch = new SessionWatch(session);
+    rig = TestSession.of("ls", VmSpec.defaultLinux());
+    dirs = rig.dirs;
+    history = rig.history;
+    session = rig.session;
+    watch = rig.watch;
   }
 
   @AfterEach
   void end() throws Exception {
-    if (session != null && session.isActive()) {
-      session.kill().get(30, TimeUnit.SECONDS);
-      session.exitFuture().get(30, TimeUnit.SECONDS);
+    if (rig != null) {
+      rig.close();
     }
   }
 

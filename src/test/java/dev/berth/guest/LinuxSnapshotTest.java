@@ -5,19 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.berth.backend.InstalledBackends;
 import dev.berth.testing.SessionWatch;
-import dev.berth.vm.BerthDirs;
+import dev.berth.testing.TestSession;
 import dev.berth.vm.Run;
 import dev.berth.vm.RunHistory;
 import dev.berth.vm.Snapshot;
 import dev.berth.vm.VmSession;
 import dev.berth.vm.VmSpec;
 import dev.berth.vm.VmState;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -31,15 +27,15 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
 class LinuxSnapshotTest {
+  private TestSession rig;
   private VmSession session;
   private SessionWatch watch;
   private RunHistory history;
 
   @AfterEach
   void end() throws Exception {
-    if (session != null && session.isActive()) {
-      session.kill().get(30, TimeUnit.SECONDS);
-      session.exitFuture().get(30, TimeUnit.SECONDS);
+    if (rig != null) {
+      rig.close();
     }
   }
 
@@ -65,12 +61,10 @@ class LinuxSnapshotTest {
 
   @Test
   void snapshotsTakenAndRevertedRunningAndOff() throws Exception {
-    Path home = Files.createTempDirectory(Path.of("/tmp"), "sn");
-    Files.createDirectories(home.resolve("run"));
-    BerthDirs dirs = new BerthDirs(Map.of("XDG_RUNTIME_DIR", home.resolve("run").toString()), home);
-    history = new RunHistory(dirs.state());
-    session = new VmSession(VmSpec.defaultLinux(), InstalledBackends.all(), history, dirs);
-    watch = new SessionWatch(session);
+    rig = TestSession.of("sn", VmSpec.defaultLinux());
+    history = rig.history;
+    session = rig.session;
+    watch = rig.watch;
     boot();
     write("one");
 

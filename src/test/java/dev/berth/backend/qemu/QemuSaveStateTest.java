@@ -5,21 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.berth.backend.InstalledBackends;
 import dev.berth.event.MachineExit;
 import dev.berth.testing.SessionWatch;
+import dev.berth.testing.TestSession;
 import dev.berth.vm.BerthDirs;
 import dev.berth.vm.Run;
 import dev.berth.vm.RunHistory;
 import dev.berth.vm.VmSession;
-import dev.berth.vm.VmSpec;
 import dev.berth.vm.VmState;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -32,6 +30,7 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class QemuSaveStateTest {
+  private TestSession rig;
   private VmSession session;
   private SessionWatch watch;
   private RunHistory history;
@@ -39,21 +38,18 @@ class QemuSaveStateTest {
 
   private VmSession session(String name) throws Exception {
     X86TestGuest.ensureBuilt();
-    Path home = Files.createTempDirectory(Path.of("/tmp"), "qs");
-    Files.createDirectories(home.resolve("run"));
-    dirs = new BerthDirs(Map.of("XDG_RUNTIME_DIR", home.resolve("run").toString()), home);
-    history = new RunHistory(dirs.state());
-    VmSpec spec = X86TestGuest.spec(name, "pc", "");
-    session = new VmSession(spec, InstalledBackends.all(), history, dirs);
-    watch = new SessionWatch(session);
+    rig = TestSession.of("qs", X86TestGuest.spec(name, "pc", ""));
+    dirs = rig.dirs;
+    history = rig.history;
+    session = rig.session;
+    watch = rig.watch;
     return session;
   }
 
   @AfterEach
   void end() throws Exception {
-    if (session != null && session.isActive()) {
-      session.kill().get(30, TimeUnit.SECONDS);
-      session.exitFuture().get(30, TimeUnit.SECONDS);
+    if (rig != null) {
+      rig.close();
     }
   }
 

@@ -5,9 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.berth.backend.InstalledBackends;
 import dev.berth.testing.SessionWatch;
-import dev.berth.vm.BerthDirs;
+import dev.berth.testing.TestSession;
 import dev.berth.vm.Run;
 import dev.berth.vm.RunHistory;
 import dev.berth.vm.Snapshot;
@@ -17,7 +16,6 @@ import dev.berth.vm.VmState;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -35,13 +33,11 @@ class QemuSnapshotTest {
   private SessionWatch watch;
   private RunHistory history;
   private Path home;
+  private TestSession rig;
 
   private void session(String name, boolean qcow2) throws Exception {
     X86TestGuest.ensureBuilt();
     home = Files.createTempDirectory(Path.of("/tmp"), "qn");
-    Files.createDirectories(home.resolve("run"));
-    BerthDirs dirs = new BerthDirs(Map.of("XDG_RUNTIME_DIR", home.resolve("run").toString()), home);
-    history = new RunHistory(dirs.state());
     Path disk = home.resolve(name + (qcow2 ? ".qcow2" : ".img"));
     if (qcow2) {
       Process p =
@@ -69,15 +65,16 @@ class QemuSnapshotTest {
             "pc",
             1,
             null);
-    session = new VmSession(spec, InstalledBackends.all(), history, dirs);
-    watch = new SessionWatch(session);
+    rig = TestSession.in(home, spec);
+    history = rig.history;
+    session = rig.session;
+    watch = rig.watch;
   }
 
   @AfterEach
   void end() throws Exception {
-    if (session != null && session.isActive()) {
-      session.kill().get(30, TimeUnit.SECONDS);
-      session.exitFuture().get(30, TimeUnit.SECONDS);
+    if (rig != null) {
+      rig.close();
     }
   }
 
