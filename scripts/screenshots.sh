@@ -101,6 +101,13 @@ xdotool key F11
 sleep 1
 key alt+3
 shot linux-overview 8
+# two snapshots, taken from the CLI over the VM's QMP socket, in the Snapshots tab
+berth() { HOME=$home XDG_CONFIG_HOME= XDG_STATE_HOME= XDG_RUNTIME_DIR= java -jar target/berth.jar "$@"; }
+berth snapshot linux create fresh-boot -d "the guest just booted" >/dev/null
+xdotool mousemove 700 400 click 1
+berth snapshot linux create before-cleanup -d "before the data disk is wiped" >/dev/null
+key alt+6
+shot linux-snapshots 1.5
 key ctrl+shift+d          # Shut down: the guest agent answers, so it goes that way
 sleep 4
 key alt+4
