@@ -34,6 +34,7 @@ public final class MainController {
   @FXML private EventsTabController eventsTabController;
   @FXML private TimelineTabController timelineTabController;
   @FXML private SnapshotsTabController snapshotsTabController;
+  @FXML private javafx.scene.Node snapshotsTab;
   @FXML private Label stateBadge;
   @FXML private Label lastEndLabel;
   @FXML private Label messageLabel;
@@ -153,6 +154,15 @@ public final class MainController {
                   javafx.scene.input.KeyCombination.ALT_DOWN),
               () -> tabs.getSelectionModel().select(index));
     }
+    // the snapshots are files others may change (the CLI, a QMP client): read when shown
+    tabs.getSelectionModel()
+        .selectedItemProperty()
+        .addListener(
+            (o, was, is) -> {
+              if (is != null && is.getContent() == snapshotsTab) {
+                snapshotsTabController.refresh();
+              }
+            });
     if (!library.problems().isEmpty()) {
       Platform.runLater(this::reportLoadProblems);
     }

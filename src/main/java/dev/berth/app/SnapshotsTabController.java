@@ -31,7 +31,6 @@ public final class SnapshotsTabController {
   @FXML private ProgressIndicator busy;
   @FXML private Label status;
   @FXML private ListView<Snapshot> list;
-  @FXML private javafx.scene.layout.VBox root;
 
   private VmViewModel model;
   private final ChangeListener<Object> changed = (o, was, is) -> refresh();
@@ -41,14 +40,6 @@ public final class SnapshotsTabController {
     list.setPlaceholder(new Label("No snapshots yet: Take snapshot… keeps this moment"));
     list.setCellFactory(v -> new SnapshotCell());
     list.getSelectionModel().selectedItemProperty().addListener((o, was, is) -> enable());
-    // read afresh whenever the tab is shown: the CLI or another client may have taken some
-    root.visibleProperty()
-        .addListener(
-            (o, was, is) -> {
-              if (is) {
-                refresh();
-              }
-            });
     enable();
   }
 
@@ -88,7 +79,7 @@ public final class SnapshotsTabController {
   }
 
   /** Reads the list off the FX thread. */
-  private void refresh() {
+  void refresh() {
     VmViewModel m = model;
     if (m == null) {
       return;
