@@ -35,6 +35,17 @@ public final class VmLock implements AutoCloseable {
    *     cannot be made private
    */
   public static VmLock acquire(BerthDirs dirs, String vm) throws IOException {
+    return take(dirs, vm, PATIENCE_NANOS);
+  }
+
+  /**
+   * How long a start waits for a lock that is held: {@link #isHeld} takes a free lock for an
+   * instant, and a start at that instant must not be told the VM runs.
+   */
+  private static final long PATIENCE_NANOS =
+      java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(100);
+
+  private static VmLock take(BerthDirs dirs, String vm, long patienceNanos) throws IOException {
     VmNames.require(vm);
     Path file = dirs.createRuntime().resolve(vm + ".lock");
     FileChannel ch =
@@ -42,26 +53,39 @@ public final class VmLock implements AutoCloseable {
             file,
             Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS),
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-    try {
-      FileLock l = ch.tryLock();
-      if (l == null) {
-        ch.close();
-        throw new IOException(vm + " is already running (" + ELSEWHERE + ")");
+    long deadline = System.nanoTime() + patienceNanos;
+    while (true) {
+      String why;
+      try {
+        FileLock l = ch.tryLock();
+        if (l != null) {
+          return new VmLock(ch, l);
+        }
+        why = vm + " is already running (" + ELSEWHERE + ")";
+      } catch (OverlappingFileLockException e) {
+        why = vm + " is already running (started by this Berth)";
       }
-      return new VmLock(ch, l);
-    } catch (OverlappingFileLockException e) {
-      ch.close();
-      throw new IOException(vm + " is already running (started by this Berth)");
+      if (System.nanoTime() - deadline >= 0) {
+        ch.close();
+        throw new IOException(why);
+      }
+      try {
+        Thread.sleep(5); // a holder for an instant (a probe) lets go within microseconds
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        ch.close();
+        throw new IOException(why, e);
+      }
     }
   }
 
   /**
    * True if some process holds the VM's lock: it runs there, whether or not its sockets answer.
-   * (Asking takes the lock for an instant when it is free.)
+   * (Asking takes the lock for an instant when it is free; {@link #acquire} waits that out.)
    */
   public static boolean isHeld(BerthDirs dirs, String vm) {
     try {
-      acquire(dirs, vm).close();
+      take(dirs, vm, 0).close();
       return false;
     } catch (IOException e) {
       return e.getMessage() != null && e.getMessage().contains("already running");
@@ -74,7 +98,7 @@ public final class VmLock implements AutoCloseable {
    */
   public static boolean isHeldElsewhere(BerthDirs dirs, String vm) {
     try {
-      acquire(dirs, vm).close();
+      take(dirs, vm, 0).close();
       return false;
     } catch (IOException e) {
       return e.getMessage() != null && e.getMessage().contains(ELSEWHERE);
