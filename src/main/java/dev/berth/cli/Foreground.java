@@ -36,7 +36,7 @@ final class Foreground {
     if (eventsTarget != null && eventOut == null) {
       return 1;
     }
-    return run(t, io, eventOut);
+    return run(t, io, eventOut, "-".equals(eventsTarget) ? "stderr" : eventsTarget);
   }
 
   /** Opens the events target: a file or "-" for stderr; null (after saying why) on failure. */
@@ -52,7 +52,8 @@ final class Foreground {
     }
   }
 
-  private static int run(Target t, ConsoleIo io, PrintStream eventOut) throws Exception {
+  private static int run(Target t, ConsoleIo io, PrintStream eventOut, String eventsTarget)
+      throws Exception {
     RunningVm m = t.vm();
     OutputStream out = io.out();
     t.console()
@@ -66,12 +67,24 @@ final class Foreground {
               }
             });
     if (eventOut != null) {
+      java.util.concurrent.atomic.AtomicBoolean told =
+          new java.util.concurrent.atomic.AtomicBoolean();
       m.addListener(
           new MachineListener() {
             @Override
             public void onEvent(MachineEvent e) {
               eventOut.println(QmpJson.eventLine(e));
               eventOut.flush();
+              // a PrintStream keeps its errors (a full disk, /dev/full): say so, once
+              if (eventOut.checkError() && !told.getAndSet(true)) {
+                io.err()
+                    .println(
+                        "berth: "
+                            + eventsTarget
+                            + ": cannot write events (the disk may be full); from "
+                            + e.name()
+                            + " on they are lost, the VM runs on");
+              }
             }
           });
     }

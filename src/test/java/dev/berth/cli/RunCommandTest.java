@@ -119,6 +119,16 @@ class RunCommandTest {
     assertTrue(r.err().contains("{\"guest\":false,\"reason\":\"host-qmp-quit\"}"), r.err());
   }
 
+  /** A full disk loses the events: the user is told once, and the VM runs to its own end. */
+  @Test
+  void eventsToAFullDiskSaySoOnce() {
+    Result r = run("", "--kernel", Guests.elf("reset").toString(), "--events", "/dev/full");
+    assertEquals(0, r.status(), r.err());
+    assertTrue(
+        r.err().contains("berth: /dev/full: cannot write events (the disk may be full)"), r.err());
+    assertEquals(1, r.err().split("cannot write events", -1).length - 1, r.err());
+  }
+
   @Test
   void eventsFileHoldsQmpShapedJsonLines() throws IOException {
     Path events = tmp.resolve("events.jsonl");
