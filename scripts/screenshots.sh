@@ -55,6 +55,9 @@ shot running 1.5
 xdotool mousemove 92 18 click 1     # the Machine menu: every action of the VmAction table, with its icon
 shot machine-menu 0.8
 xdotool key Escape
+xdotool mousemove 341 58 click 1    # the toolbar's Shut down ▾: the other ways to stop or restart
+shot shutdown-menu 0.8
+xdotool key Escape
 key alt+2                 # Display: what the guest draws on its framebuffer
 shot display 1
 key alt+1

@@ -42,6 +42,9 @@ import org.kordamp.ikonli.materialdesign2.MaterialDesignS;
  * key ▾</b> and Save state.
  */
 final class ActionControls {
+  /** Start's icon; loading it loads the font every icon here comes from. */
+  static final Ikon START_ICON = MaterialDesignP.PLAY;
+
   private final Supplier<VmViewModel> current;
   private final Consumer<VmAction> run;
   private final Map<VmAction, List<MenuItem>> items = new EnumMap<>(VmAction.class);

@@ -67,6 +67,12 @@ final class GraphView extends Region {
     return shown;
   }
 
+  private static double width(String text) {
+    javafx.scene.text.Text t = new javafx.scene.text.Text(text);
+    t.setFont(TITLE);
+    return t.getLayoutBounds().getWidth();
+  }
+
   /** How many times it has drawn. */
   int draws() {
     return draws;
@@ -104,13 +110,18 @@ final class GraphView extends Region {
     g.setTextAlign(TextAlignment.LEFT);
     g.setFill(ink);
     g.fillText(title, PAD, PAD);
-    g.setTextAlign(TextAlignment.RIGHT);
-    g.fillText(
-        shown.isEmpty()
-            ? whenEmpty
-            : shown + (fixedMax > 0 ? "" : "  (max " + format.apply(max) + ")"),
-        w - PAD,
-        PAD);
+    // the value after the title, with the scale's top if there is room; no value: words in the plot
+    double room = w - 2 * PAD - width(title) - 12;
+    if (!shown.isEmpty()) {
+      String withMax = shown + (fixedMax > 0 ? "" : "  (max " + format.apply(max) + ")");
+      g.setTextAlign(TextAlignment.RIGHT);
+      g.fillText(width(withMax) <= room ? withMax : shown, w - PAD, PAD);
+    } else if (!whenEmpty.isEmpty()) {
+      g.setTextAlign(TextAlignment.CENTER);
+      g.setFill(Color.GRAY);
+      g.fillText(whenEmpty, w / 2, top + plotH / 2 - 7);
+      g.setFill(ink);
+    }
     // a grid line at half and at the top of the scale
     g.setStroke(Color.GRAY.deriveColor(0, 1, 1, 0.3));
     g.setLineWidth(1);

@@ -58,6 +58,7 @@ public final class MainController {
       javafx.collections.FXCollections.observableArrayList();
   private VmViewModel vm;
   private HostGroups hosts;
+  private javafx.scene.control.ContextMenu hostMenu;
 
   /** The VM the stop bar is about, or null while it is hidden. */
   private VmViewModel stoppedVm;
@@ -286,6 +287,10 @@ public final class MainController {
         setGraphic(null);
         return;
       }
+      // a host group's list gets the same right-click menu as this computer's
+      if (getListView() != null && getListView().getContextMenu() == null) {
+        getListView().setContextMenu(hostMenu());
+      }
       // the text stays for accessibility and for lookups by name; the row shows it
       setText(item.name() + "  ·  " + item.spec().backend().label());
       name.setText(item.name());
@@ -301,6 +306,14 @@ public final class MainController {
       styleAsState(badge, item.stateProperty().get());
       setGraphic(row);
     }
+  }
+
+  /** The right-click menu of the host groups' lists (a menu shows in one place at a time). */
+  private javafx.scene.control.ContextMenu hostMenu() {
+    if (hostMenu == null) {
+      hostMenu = actions.contextMenu();
+    }
+    return hostMenu;
   }
 
   /** "QEMU · x86_64 q35", "bundled core · linux". */

@@ -18,9 +18,9 @@ import javafx.util.Duration;
 
 /**
  * The Overview tab, a details page: the VM's name and what runs it, live graphs of the last five
- * minutes (guest CPU, the emulator's host CPU, its memory, console output), then its settings, its
- * emulator and accelerator, and the guest agent. The session measures once a second on its own
- * thread; the graphs draw at most twice a second, and only while the tab shows.
+ * minutes (guest CPU, the emulator's host CPU, its memory, console output, disk I/O), then its
+ * settings, its emulator and accelerator, and the guest agent. The session measures once a second
+ * on its own thread; the graphs draw at most twice a second, and only while the tab shows.
  */
 public final class OverviewTabController {
   /** The graphs' redraw period: at most 2 Hz. */
@@ -55,6 +55,13 @@ public final class OverviewTabController {
           v -> String.format(Locale.ROOT, "%.0f MiB", v),
           0,
           Color.web("#6a1b9a"));
+  private final GraphView disk =
+      new GraphView(
+          "Disk I/O (read + written)",
+          VmSample::diskBytesPerSecond,
+          OverviewTabController::rate,
+          0,
+          Color.web("#00838f"));
   private final GraphView console =
       new GraphView(
           "Console output",
@@ -74,8 +81,10 @@ public final class OverviewTabController {
   void initialize() {
     graphs.add(guestCpu, 0, 0);
     graphs.add(hostCpu, 1, 0);
-    graphs.add(memory, 0, 1);
-    graphs.add(console, 1, 1);
+    graphs.add(memory, 2, 0);
+    graphs.add(console, 0, 1);
+    graphs.add(disk, 1, 1);
+    disk.setId("diskGraph");
     guestCpu.setId("guestCpuGraph");
     hostCpu.setId("hostCpuGraph");
     memory.setId("memoryGraph");
@@ -87,7 +96,7 @@ public final class OverviewTabController {
 
   /** The graphs, for tests. */
   List<GraphView> graphs() {
-    return List.of(guestCpu, hostCpu, memory, console);
+    return List.of(guestCpu, hostCpu, memory, console, disk);
   }
 
   private void redrawIfShown() {
@@ -106,6 +115,7 @@ public final class OverviewTabController {
         now,
         bundled ? "guest RAM " + model.spec().memoryMiB() + " MiB, allocated at start" : off);
     console.draw(samples, now, off);
+    disk.draw(samples, now, model.isActive() && bundled ? "not measured on this backend" : off);
   }
 
   /** Showing: in a window, its tab the selected one. */

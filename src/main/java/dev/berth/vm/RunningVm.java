@@ -214,6 +214,14 @@ public interface RunningVm {
     return -1;
   }
 
+  /**
+   * The bytes the guest has read from and written to its disks so far, or -1 if the backend cannot
+   * tell. Never blocks: a backend that must ask its emulator returns what it last heard.
+   */
+  default long diskBytes() {
+    return -1;
+  }
+
   /** The host memory the emulator holds for this VM, in bytes, or -1 if it cannot tell. */
   default long memoryBytes() {
     return -1;

@@ -9,10 +9,13 @@ package dev.berth.vm;
  * @param hostCpu the host CPU the emulator used for this VM, in percent of one host CPU
  * @param memoryBytes the host memory the emulator holds for the VM (QEMU's resident set), or -1
  * @param consoleBytesPerSecond what the guest printed on its serial console
+ * @param diskBytesPerSecond what the guest read from and wrote to its disks (QEMU's block
+ *     statistics), or NaN
  */
 public record VmSample(
     long tMillis,
     double guestCpu,
     double hostCpu,
     long memoryBytes,
-    double consoleBytesPerSecond) {}
+    double consoleBytesPerSecond,
+    double diskBytesPerSecond) {}

@@ -492,6 +492,7 @@ public final class VmSession implements VmControls {
       ticker.cancel(false);
     }
     lastSampleNanos = -1; // a new run: its graphs start afresh
+    lastDisk = -1;
     lastConsole = consoleBytes;
     ticker = TICKS.scheduleAtFixedRate(() -> on(this::tick), 1, 1, TimeUnit.SECONDS);
     probeAgent(v);
@@ -1053,6 +1054,7 @@ public final class VmSession implements VmControls {
   private long lastEmulatorCpu = -1;
   private long lastGuestIdle = -1;
   private long lastConsole;
+  private long lastDisk = -1;
 
   /** The second since the last tick, as figures (on the session thread, never the UI's). */
   private VmSample sample(RunningVm v) {
@@ -1060,7 +1062,10 @@ public final class VmSession implements VmControls {
     long cpu = v.emulatorCpuNanos();
     long idle = v.guestIdleNanos();
     long printed = consoleBytes;
+    long disk = v.diskBytes();
     double dt = lastSampleNanos < 0 ? Double.NaN : Math.max(1, now - lastSampleNanos);
+    double diskRate =
+        disk < 0 || lastDisk < 0 ? Double.NaN : Math.max(0, disk - lastDisk) / dt * 1e9;
     double host = cpu < 0 || lastEmulatorCpu < 0 ? Double.NaN : (cpu - lastEmulatorCpu) / dt * 100;
     double guest =
         idle < 0 || lastGuestIdle < 0 || state != VmState.RUNNING && state != VmState.POWERING_DOWN
@@ -1071,7 +1076,8 @@ public final class VmSession implements VmControls {
     lastEmulatorCpu = cpu;
     lastGuestIdle = idle;
     lastConsole = printed;
-    return new VmSample(System.currentTimeMillis(), guest, host, v.memoryBytes(), io);
+    lastDisk = disk;
+    return new VmSample(System.currentTimeMillis(), guest, host, v.memoryBytes(), io, diskRate);
   }
 
   /**

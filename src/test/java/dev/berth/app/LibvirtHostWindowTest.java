@@ -75,6 +75,17 @@ class LibvirtHostWindowTest {
     AppDriver.waitFor(10, () -> robot.lookup(cell).tryQuery().isPresent()); // laid out
     robot.clickOn(cell);
     assertEquals("Shut off", AppDriver.badge(robot).getText());
+    // its group's list has the power menu on a right click, as this computer's has
+    javafx.scene.control.ListView<?> group =
+        (javafx.scene.control.ListView<?>)
+            robot.lookup(".vm-list").queryAllAs(ListView.class).stream()
+                .filter(l -> l.getItems().contains(vm))
+                .findFirst()
+                .orElseThrow();
+    assertTrue(
+        group.getContextMenu().getItems().stream()
+            .anyMatch(i -> "Power _button (ACPI)".equals(i.getText())),
+        "a right-click menu built from the action table");
 
     robot.clickOn("Start");
     AppDriver.waitFor(30, () -> AppDriver.badge(robot).getText().equals("Running"));
@@ -87,7 +98,8 @@ class LibvirtHostWindowTest {
 
     robot.clickOn("Start");
     AppDriver.waitFor(30, () -> AppDriver.badge(robot).getText().equals("Running"));
-    robot.clickOn("Machine").clickOn("Force off");
+    // the Machine menu's item (the toolbar has it in Shut down ▾ now, the offer bar a hidden one)
+    AppDriver.fireMenuItem(robot, "_Force off");
     AppDriver.confirm(robot, dev.berth.vm.VmAction.FORCE_OFF, false); // a power cut asks first
     AppDriver.waitFor(30, () -> AppDriver.badge(robot).getText().equals("Shut off"));
     assertEquals("Terminated by signal (host-signal)", AppDriver.lastEnd(robot));

@@ -50,6 +50,8 @@ class OverviewGraphsTest {
     assertTrue(guest.shownValue().matches("\\d+ %"), guest.shownValue());
     assertTrue(host.shownValue().matches("\\d+ %"), host.shownValue());
     assertEquals("", memory.shownValue(), "the bundled core's RAM is fixed: said in words");
+    assertEquals(
+        "", graph(robot, "#diskGraph").shownValue(), "the bundled core's disks are not measured");
 
     // the guest prints: the console graph sees it within a sample or two
     robot.interact(() -> demo.type("help\r"));

@@ -71,7 +71,11 @@ class QemuWindowTest {
         10,
         () ->
             vm.samples().stream()
-                .anyMatch(x -> x.memoryBytes() > 16L << 20 && !Double.isNaN(x.hostCpu())));
+                .anyMatch(
+                    x ->
+                        x.memoryBytes() > 16L << 20
+                            && !Double.isNaN(x.hostCpu())
+                            && !Double.isNaN(x.diskBytesPerSecond())));
     AppDriver.waitFor(10, () -> vm.framebufferProperty().get() instanceof dev.berth.rfb.RfbClient);
     AppDriver.waitFor(10, () -> vm.framebufferProperty().get().screen().width() >= 640);
     AppDriver.act(robot, dev.berth.vm.VmAction.POWER_BUTTON);

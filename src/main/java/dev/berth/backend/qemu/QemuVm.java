@@ -820,6 +820,33 @@ public final class QemuVm implements RunningVm {
     return handle.info().totalCpuDuration().map(Duration::toNanos).orElse(-1L);
   }
 
+  private volatile long diskBytes = -1;
+  private final java.util.concurrent.atomic.AtomicBoolean diskAsked =
+      new java.util.concurrent.atomic.AtomicBoolean();
+
+  /**
+   * The guest's disk traffic from QEMU's {@code query-blockstats} (read and written bytes of every
+   * drive): asked on the control thread, so this returns what the last answer said.
+   */
+  @Override
+  public long diskBytes() {
+    if (diskAsked.compareAndSet(false, true)) {
+      onControl(
+              "query-blockstats",
+              () -> {
+                long sum = 0;
+                for (JsonNode d : monitor.execute("query-blockstats", null)) {
+                  JsonNode st = d.path("stats");
+                  sum += st.path("rd_bytes").asLong(0) + st.path("wr_bytes").asLong(0);
+                }
+                diskBytes = sum;
+                return null;
+              })
+          .whenComplete((x, e) -> diskAsked.set(false));
+    }
+    return diskBytes;
+  }
+
   /** QEMU's resident set, from {@code /proc/<pid>/statm} (pages of 4 KiB). */
   @Override
   public long memoryBytes() {
