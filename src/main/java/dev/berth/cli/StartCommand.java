@@ -53,8 +53,16 @@ public final class StartCommand implements Callable<Integer> {
     }
     RunningVm vm = session.vm();
     if (!vm.outlivesApp()) {
-      return Foreground.run(
-          new Foreground.Target(vm, session, session::setConsoleSink, false), io, events);
+      int status =
+          Foreground.run(
+              new Foreground.Target(vm, session, session::setConsoleSink, false), io, events);
+      try {
+        session.runRecorded().get(10, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (java.util.concurrent.TimeoutException e) {
+        io.err()
+            .println("berth: the end of " + spec.name() + "'s run may be missing from its history");
+      }
+      return status;
     }
     java.io.PrintStream out =
         new java.io.PrintStream(io.out(), true, java.nio.charset.StandardCharsets.UTF_8);

@@ -73,8 +73,10 @@ public final class VmRemoval {
           || !Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
         continue;
       }
-      boolean tree = PrivateFiles.existingDirectory(file);
-      if (!tree) {
+      boolean tree = Files.isDirectory(file, LinkOption.NOFOLLOW_LINKS);
+      if (tree) {
+        PrivateFiles.existingDirectory(file); // this user's alone, or it is not touched
+      } else {
         PrivateFiles.requireRegular(file);
       }
       if (alsoData) {

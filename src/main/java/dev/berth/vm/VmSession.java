@@ -101,6 +101,10 @@ public final class VmSession implements VmControls {
   private String lastEnd = "";
   private static final String LAST_RUN = "Last run: ";
   private VmLock runLock;
+
+  /** Completes once the current run's end is in the history (a process may then exit). */
+  private volatile CompletableFuture<Void> recorded = CompletableFuture.completedFuture(null);
+
   private long consoleSeen;
   private long cpuAtLastOutput;
   private int quietSeconds;
@@ -420,6 +424,7 @@ public final class VmSession implements VmControls {
   /** Takes a started (or reattached) VM: listeners, console, history, display, agent. */
   private void adopt(RunningVm v, Integer continuedRun) {
     vm = v;
+    recorded = new CompletableFuture<>();
     userAsked = false;
     v.setConsoleSink(this::console);
     v.addListener(
@@ -940,6 +945,14 @@ public final class VmSession implements VmControls {
   }
 
   /** Completes when the current run, if any, is over. */
+  /**
+   * Completes once the run's end is written to the history: what a process that ran the VM waits
+   * for before it exits, so the history never lacks the end it saw.
+   */
+  public CompletableFuture<Void> runRecorded() {
+    return recorded;
+  }
+
   public CompletableFuture<MachineExit> exitFuture() {
     RunningVm v = vm;
     return v == null ? CompletableFuture.completedFuture(null) : v.exit();
@@ -1211,6 +1224,7 @@ public final class VmSession implements VmControls {
       recorder.end(exit, words);
       recorder = null;
     }
+    recorded.complete(null);
     // only now may another process start it, or take the run for one that ended unseen
     if (runLock != null) {
       runLock.close();

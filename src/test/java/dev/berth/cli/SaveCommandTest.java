@@ -159,6 +159,12 @@ class SaveCommandTest {
     assertTrue(list.out().contains(": mark a"), list.out());
     assertEquals(0, cli.run("power", "linux", "quit").status());
     assertTrue(vm.p.waitFor(30, TimeUnit.SECONDS));
+    List<Run> runs = new RunHistory(home.resolve(".local/state/berth")).runs("linux");
+    List<String> events =
+        runs.get(runs.size() - 1).events().stream().map(e -> e.name() + e.data()).toList();
+    assertTrue(
+        events.contains("SNAPSHOT_SAVED{tag=s1}"), "the run that was snapshotted: " + events);
+    assertTrue(events.contains("SNAPSHOT_LOADED{tag=s1}"), "" + events);
     CliProcess.Result missing = cli.run("snapshot", "linux", "revert", "nope");
     assertEquals(1, missing.status());
     assertEquals("berth: linux has no snapshot named nope\n", missing.err());

@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Timeout;
 /**
  * Save state on the bundled core with the shipped Linux guest, through the session the app uses: a
  * shell loop saved while it prints goes on counting after Start, with what only RAM held, its data
- * disk, its agent and its power button working; a damaged state is set aside and the VM boots.
+ * disk, its agent and its keyboard working; a damaged state is set aside and the VM boots.
  */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class LinuxSaveStateTest {
@@ -123,6 +123,12 @@ class LinuxSaveStateTest {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (!agent.probe().answers()) {
       assertTrue(System.nanoTime() < deadline, "the agent never answered after the restore");
+    }
+    int beforeReboot = watch.console().length();
+    session.ctrlAltDel().get(30, TimeUnit.SECONDS); // the restored keyboard: the guest reboots
+    watch.awaitConsoleAfter(beforeReboot, "berth-linux ready", 60);
+    while (!agent.probe().answers()) {
+      assertTrue(System.nanoTime() < deadline + 60_000_000_000L, "no agent after the reboot");
     }
     ShutdownPath path = (ShutdownPath) session.shutDown().get(30, TimeUnit.SECONDS);
     assertEquals(ShutdownPath.Via.AGENT, path.via(), path.describe());

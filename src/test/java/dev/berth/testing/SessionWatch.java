@@ -62,9 +62,14 @@ public final class SessionWatch {
 
   /** Waits until the console has shown {@code text}; fails with what it showed. */
   public void awaitConsole(String text, int seconds) throws InterruptedException {
+    awaitConsoleAfter(0, text, seconds);
+  }
+
+  /** As {@link #awaitConsole}, in what the console showed after its first {@code from} chars. */
+  public void awaitConsoleAfter(int from, String text, int seconds) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
     synchronized (console) {
-      while (!console().contains(text)) {
+      while (!console().substring(from).contains(text)) {
         long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
         if (left <= 0) {
           throw new AssertionError("the console never showed '" + text + "':\n" + console());

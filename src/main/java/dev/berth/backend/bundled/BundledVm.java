@@ -34,10 +34,12 @@ public final class BundledVm implements RunningVm {
             return t;
           });
 
-  /** Linux key codes: KEY_LEFTCTRL, KEY_LEFTALT, KEY_DELETE. */
   private final Machine machine;
-
   private final GuestAgent agent;
+
+  /** This VM's own listeners (a session), apart from the machine's other ones (QMP clients). */
+  private final dev.berth.event.Listeners sessionListeners = new dev.berth.event.Listeners();
+
   private final BerthDirs dirs;
   private final long startedNanos = System.nanoTime();
   private long lastCpuNanos;
@@ -89,7 +91,7 @@ public final class BundledVm implements RunningVm {
   public void begin() throws IOException {
     machine.start();
     if (dirs != null) {
-      VmEndpoints.open(machine, dirs, machine.config().name());
+      VmEndpoints.open(machine, dirs, machine.config().name(), sessionListeners::event);
     }
   }
 
@@ -202,6 +204,7 @@ public final class BundledVm implements RunningVm {
   @Override
   public void addListener(MachineListener listener) {
     machine.addListener(listener);
+    sessionListeners.add(listener);
   }
 
   @Override

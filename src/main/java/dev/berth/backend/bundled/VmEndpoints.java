@@ -1,6 +1,7 @@
 package dev.berth.backend.bundled;
 
 import dev.berth.core.machine.Machine;
+import dev.berth.event.MachineEvent;
 import dev.berth.qmp.Version;
 import dev.berth.vm.BerthDirs;
 import dev.berth.vm.VmSockets;
@@ -14,6 +15,19 @@ public final class VmEndpoints {
   private VmEndpoints() {}
 
   public static void open(Machine machine, BerthDirs dirs, String vm) throws IOException {
+    open(machine, dirs, vm, e -> {});
+  }
+
+  /**
+   * As above; {@code onTheRun} hears of the snapshots QMP clients take and go back to, for the
+   * run's history (Berth's own events: they are not sent on QMP, where the jobs speak for them).
+   */
+  public static void open(
+      Machine machine,
+      BerthDirs dirs,
+      String vm,
+      java.util.function.Consumer<dev.berth.event.MachineEvent> onTheRun)
+      throws IOException {
     VmSockets.vmDir(dirs, vm);
     BundledSnapshots snapshots = new BundledSnapshots(dirs, vm);
     new QmpServer(
@@ -28,12 +42,23 @@ public final class VmEndpoints {
 
           @Override
           public java.util.concurrent.CompletableFuture<?> snapshot(String tag, String text) {
-            return snapshots.take(machine, tag, text);
+            return told(snapshots.take(machine, tag, text), MachineEvent.SNAPSHOT_SAVED, tag);
           }
 
           @Override
           public java.util.concurrent.CompletableFuture<?> revert(String tag) {
-            return snapshots.revert(machine, tag);
+            return told(snapshots.revert(machine, tag), MachineEvent.SNAPSHOT_LOADED, tag);
+          }
+
+          private java.util.concurrent.CompletableFuture<?> told(
+              java.util.concurrent.CompletableFuture<?> work, String event, String tag) {
+            return work.thenApply(
+                done -> {
+                  onTheRun.accept(
+                      new MachineEvent(
+                          event, java.util.Map.of("tag", tag), MachineEvent.nowMicros()));
+                  return done;
+                });
           }
 
           @Override
