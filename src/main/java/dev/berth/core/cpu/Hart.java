@@ -692,6 +692,11 @@ public final class Hart {
     }
   }
 
+  /** For tests: one instruction at pc through the general decoder alone, never a decoded entry. */
+  void stepGeneral() {
+    slowStep(pc);
+  }
+
   private static long mulDiv(int op, long a, long b) {
     return switch (op) {
       case DecodedPages.MULH -> Math.multiplyHigh(a, b);
