@@ -1276,14 +1276,14 @@ public final class Hart {
     return ((i >> 25) << 5) | ((i >>> 7) & 31);
   }
 
-  private static long immB(int i) {
+  static long immB(int i) {
     return ((i >> 31) << 12)
         | (((i >>> 7) & 1) << 11)
         | (((i >>> 25) & 0x3f) << 5)
         | (((i >>> 8) & 0xf) << 1);
   }
 
-  private static long immJ(int i) {
+  static long immJ(int i) {
     return ((i >> 31) << 20)
         | (i & 0xff000)
         | (((i >>> 20) & 1) << 11)
