@@ -1075,6 +1075,15 @@ public final class Hart {
       }
       return Ram.read(ram, (int) off, size);
     }
+    long w = crosses ? -1 : ramDevice.windowOffset(pa & ~0xfffL);
+    if (w >= 0) {
+      // a device's memory kept after RAM (the framebuffer): read like RAM
+      int slot = (int) (va >>> 12) & TLB_MASK;
+      curTagR[slot] = va >>> 12;
+      curAddR[slot] = w - (va & ~0xfffL);
+      logFill(regime, slot, va);
+      return Ram.read(ram, (int) (w + (pa & 0xfff)), size);
+    }
     return loadDevice(pa, va, size);
   }
 
