@@ -356,26 +356,28 @@ public final class Hart {
     final long[] x = this.x;
     final byte[] ram = this.ram;
     long pc = this.pc;
-    long n = 0;
+    final int max = (int) Math.min(budget, 1 << 30);
+    final int chunk = oneBlock ? Translator.MAX_INSTRUCTIONS : 1 << 30;
+    int n = 0;
+    // n reaches limit at the budget's end and at each counting point: a jump target, or where a
+    // unit started at the last one would end if it went straight on (one test per instruction)
+    int limit = Math.min(max, chunk);
     long[] page = null;
     long pageVa = 1; // the virtual address of page[0]; 1 is none
     int ppn = 0;
     int stop = STOP_SLOW;
     long e = 0;
-    boolean jumped = false;
-    int straight = 0; // instructions since the last jump target or counting point
-    final int chunk = oneBlock ? Translator.MAX_INSTRUCTIONS : Integer.MAX_VALUE;
     loop:
     while (true) {
-      if (n >= budget) {
-        stop = STOP_BUDGET;
-        break;
-      }
       long rel = pc - pageVa;
       if (rel >>> 12 != 0) {
+        if (n >= max) {
+          stop = STOP_BUDGET;
+          break;
+        }
         int slot = (int) (pc >>> 12) & TLB_MASK;
         if (curTagX[slot] != pc >>> 12) {
-          stop = jumped ? STOP_NO_PAGE_JUMPED : STOP_NO_PAGE;
+          stop = oneBlock && n == limit ? STOP_NO_PAGE_JUMPED : STOP_NO_PAGE;
           break;
         }
         ppn = (int) ((pc + curAddX[slot]) >>> 12);
@@ -388,17 +390,20 @@ public final class Hart {
       if (e == 0) {
         e = decoded.decode(page, ppn, at);
       }
-      if (jumped || straight >= chunk) {
-        // A jump target, or where a unit started at the last one would end if it went straight
-        // on: the dispatcher takes over where the translating tier has or wants a unit. Counting
-        // the second kind too lets long straight code (an unrolled hash, say) be translated
-        // whole, not one unit further each time the last unit's exit became hot.
-        jumped = false;
-        straight = 0;
-        if ((e & DecodedPages.UNIT) != 0 || jit.hot(pc)) {
+      if (n >= limit) {
+        if (n >= max) {
+          stop = STOP_BUDGET;
+          break;
+        }
+        // A counting point: the dispatcher takes over where the translating tier has or wants a
+        // unit. Counting where straight code crosses a unit's length too lets long straight
+        // code (an unrolled hash, say) be translated whole, not one unit further each time the
+        // last unit's exit became hot.
+        if (oneBlock && ((e & DecodedPages.UNIT) != 0 || jit.hot(pc))) {
           stop = STOP_WANTED;
           break;
         }
+        limit = (int) Math.min(max, (long) n + chunk);
       }
       int len = (int) (e >>> 24) & 7;
       switch ((int) e & 0xff) {
@@ -557,7 +562,7 @@ public final class Hart {
           if (taken && (e >> 32) != len) {
             pc += e >> 32;
             n++;
-            jumped = oneBlock;
+            limit = n;
             continue;
           }
         }
@@ -566,7 +571,7 @@ public final class Hart {
           if ((e >> 32) != len) {
             pc += e >> 32;
             n++;
-            jumped = oneBlock;
+            limit = n;
             continue;
           }
         }
@@ -576,7 +581,7 @@ public final class Hart {
           if (target != pc + len) {
             pc = target;
             n++;
-            jumped = oneBlock;
+            limit = n;
             continue;
           }
         }
@@ -586,7 +591,6 @@ public final class Hart {
       }
       pc += len;
       n++;
-      straight++;
     }
     slowEntry = e;
     fastStop = stop;
