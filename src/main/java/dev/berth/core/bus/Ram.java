@@ -93,17 +93,22 @@ public final class Ram {
    * watcher told that the page may now be written; -1 if it is not.
    */
   public long windowPage(long pa) {
+    long off = windowOffset(pa);
+    if (off >= 0) {
+      windowWatcher.pageMayChange((int) ((off - size) >>> PAGE_SHIFT));
+    }
+    return off;
+  }
+
+  /**
+   * The offset in {@link #bytes} of physical address {@code pa} if it is in the window, else -1.
+   */
+  public long windowOffset(long pa) {
     long rel = pa - windowBase;
     if (windowBase < 0 || rel < 0 || rel >= windowSize) {
       return -1;
     }
-    windowWatcher.pageMayChange((int) (rel >>> PAGE_SHIFT));
     return size + rel;
-  }
-
-  /** True if RAM offset {@code off} is in the window. */
-  public boolean inWindow(long off) {
-    return off >= size && off < (long) size + windowSize;
   }
 
   /** {@code w} is told of writes to the pages marked with {@code mark}. */

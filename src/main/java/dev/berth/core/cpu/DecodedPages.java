@@ -300,8 +300,8 @@ final class DecodedPages implements Ram.CodeWatcher {
     long imm =
         switch (op) {
           case LUI, AUIPC -> i & 0xfffff000;
-          case JAL -> UnitCompiler.immJ(i);
-          case BEQ, BNE, BLT, BGE, BLTU, BGEU -> UnitCompiler.immB(i);
+          case JAL -> Hart.immJ(i);
+          case BEQ, BNE, BLT, BGE, BLTU, BGEU -> Hart.immB(i);
           case SB, SH, SW, SD -> Hart.immS(i);
           case SLLI, SRLI, SRAI -> immI & 0x3f;
           case SLLIW, SRLIW, SRAIW -> immI & 0x1f;

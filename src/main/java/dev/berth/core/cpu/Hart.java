@@ -397,26 +397,28 @@ public final class Hart implements Saveable {
     final long[] x = this.x;
     final byte[] ram = this.ram;
     long pc = this.pc;
-    long n = 0;
+    final int max = (int) Math.min(budget, 1 << 30);
+    final int chunk = oneBlock ? Translator.MAX_INSTRUCTIONS : 1 << 30;
+    int n = 0;
+    // n reaches limit at the budget's end and at each counting point: a jump target, or where a
+    // unit started at the last one would end if it went straight on (one test per instruction)
+    int limit = Math.min(max, chunk);
     long[] page = null;
     long pageVa = 1; // the virtual address of page[0]; 1 is none
     int ppn = 0;
     int stop = STOP_SLOW;
     long e = 0;
-    boolean jumped = false;
-    int straight = 0; // instructions since the last jump target or counting point
-    final int chunk = oneBlock ? Translator.MAX_INSTRUCTIONS : Integer.MAX_VALUE;
     loop:
     while (true) {
-      if (n >= budget) {
-        stop = STOP_BUDGET;
-        break;
-      }
       long rel = pc - pageVa;
       if (rel >>> 12 != 0) {
+        if (n >= max) {
+          stop = STOP_BUDGET;
+          break;
+        }
         int slot = (int) (pc >>> 12) & TLB_MASK;
         if (curTagX[slot] != pc >>> 12) {
-          stop = jumped ? STOP_NO_PAGE_JUMPED : STOP_NO_PAGE;
+          stop = oneBlock && n == limit ? STOP_NO_PAGE_JUMPED : STOP_NO_PAGE;
           break;
         }
         ppn = (int) ((pc + curAddX[slot]) >>> 12);
@@ -429,17 +431,20 @@ public final class Hart implements Saveable {
       if (e == 0) {
         e = decoded.decode(page, ppn, at);
       }
-      if (jumped || straight >= chunk) {
-        // A jump target, or where a unit started at the last one would end if it went straight
-        // on: the dispatcher takes over where the translating tier has or wants a unit. Counting
-        // the second kind too lets long straight code (an unrolled hash, say) be translated
-        // whole, not one unit further each time the last unit's exit became hot.
-        jumped = false;
-        straight = 0;
-        if ((e & DecodedPages.UNIT) != 0 || jit.hot(pc)) {
+      if (n >= limit) {
+        if (n >= max) {
+          stop = STOP_BUDGET;
+          break;
+        }
+        // A counting point: the dispatcher takes over where the translating tier has or wants a
+        // unit. Counting where straight code crosses a unit's length too lets long straight
+        // code (an unrolled hash, say) be translated whole, not one unit further each time the
+        // last unit's exit became hot.
+        if (oneBlock && ((e & DecodedPages.UNIT) != 0 || jit.hot(pc))) {
           stop = STOP_WANTED;
           break;
         }
+        limit = (int) Math.min(max, (long) n + chunk);
       }
       int len = (int) (e >>> 24) & 7;
       switch ((int) e & 0xff) {
@@ -598,7 +603,7 @@ public final class Hart implements Saveable {
           if (taken && (e >> 32) != len) {
             pc += e >> 32;
             n++;
-            jumped = oneBlock;
+            limit = n;
             continue;
           }
         }
@@ -607,7 +612,7 @@ public final class Hart implements Saveable {
           if ((e >> 32) != len) {
             pc += e >> 32;
             n++;
-            jumped = oneBlock;
+            limit = n;
             continue;
           }
         }
@@ -617,7 +622,7 @@ public final class Hart implements Saveable {
           if (target != pc + len) {
             pc = target;
             n++;
-            jumped = oneBlock;
+            limit = n;
             continue;
           }
         }
@@ -627,7 +632,6 @@ public final class Hart implements Saveable {
       }
       pc += len;
       n++;
-      straight++;
     }
     slowEntry = e;
     fastStop = stop;
@@ -731,6 +735,11 @@ public final class Hart implements Saveable {
       enterTrap(t.cause, t.tval, false);
       return TRAPPED;
     }
+  }
+
+  /** For tests: one instruction at pc through the general decoder alone, never a decoded entry. */
+  void stepGeneral() {
+    slowStep(pc);
   }
 
   private static long mulDiv(int op, long a, long b) {
@@ -1111,6 +1120,15 @@ public final class Hart implements Saveable {
       }
       return Ram.read(ram, (int) off, size);
     }
+    long w = crosses ? -1 : ramDevice.windowOffset(pa & ~0xfffL);
+    if (w >= 0) {
+      // a device's memory kept after RAM (the framebuffer): read like RAM
+      int slot = (int) (va >>> 12) & TLB_MASK;
+      curTagR[slot] = va >>> 12;
+      curAddR[slot] = w - (va & ~0xfffL);
+      logFill(regime, slot, va);
+      return Ram.read(ram, (int) (w + (pa & 0xfff)), size);
+    }
     return loadDevice(pa, va, size);
   }
 
@@ -1312,14 +1330,14 @@ public final class Hart implements Saveable {
     return ((i >> 25) << 5) | ((i >>> 7) & 31);
   }
 
-  private static long immB(int i) {
+  static long immB(int i) {
     return ((i >> 31) << 12)
         | (((i >>> 7) & 1) << 11)
         | (((i >>> 25) & 0x3f) << 5)
         | (((i >>> 8) & 0xf) << 1);
   }
 
-  private static long immJ(int i) {
+  static long immJ(int i) {
     return ((i >> 31) << 20)
         | (i & 0xff000)
         | (((i >>> 20) & 1) << 11)
