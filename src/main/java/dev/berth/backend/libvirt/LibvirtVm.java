@@ -66,6 +66,12 @@ final class LibvirtVm implements RunningVm {
   private final LibvirtRunNote note;
   private volatile RunState state;
   private volatile ShutdownCause shutdownCause;
+
+  /** Counted down by QEMU's SHUTDOWN event, which libvirt may hand over after its STOPPED. */
+  private final java.util.concurrent.CountDownLatch shutdownSeen =
+      new java.util.concurrent.CountDownLatch(1);
+
+  private static final long SHUTDOWN_GRACE_MILLIS = 1000;
   private volatile RunningVm.ConsoleSink consoleSink;
   private volatile LibvirtConsole console;
   private volatile boolean forceConsole;
@@ -124,6 +130,7 @@ final class LibvirtVm implements RunningVm {
       state = state.after(e);
       if (event.equals(MachineEvent.SHUTDOWN)) {
         shutdownCause = e.cause();
+        shutdownSeen.countDown();
       }
       listeners.event(e);
     }
@@ -137,6 +144,26 @@ final class LibvirtVm implements RunningVm {
           // the run ended meanwhile
         }
         return;
+      }
+      if (event == LibvirtC.EVENT_STOPPED
+          && shutdownCause == null
+          && (detail == LibvirtC.STOPPED_DESTROYED || detail == LibvirtC.STOPPED_SHUTDOWN)) {
+        // QEMU's SHUTDOWN (host-signal after a destroy) can reach us just after libvirt's
+        // STOPPED: give it a moment, so the run ends with QEMU's own cause
+        try {
+          control.execute(
+              () -> {
+                try {
+                  shutdownSeen.await(SHUTDOWN_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+                finish(exitOf(event, detail));
+              });
+          return;
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+          // the control thread is gone: end it here
+        }
       }
       if (event == LibvirtC.EVENT_STOPPED || event == LibvirtC.EVENT_CRASHED) {
         finish(exitOf(event, detail));
