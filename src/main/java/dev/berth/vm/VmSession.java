@@ -856,7 +856,7 @@ public final class VmSession implements VmControls {
         VmAction.REBOOT,
         v -> {
           tell(l -> l.message("Asking " + name() + " to reboot…"));
-          log("(reboot) asked: the guest agent if it answers, else Ctrl+Alt+Del");
+          log("(reboot) asked: the guest agent if it answers, else the backend's own way");
           CompletableFuture<String> f = v.reboot();
           f.whenComplete(
               (how, error) ->
