@@ -10,7 +10,7 @@ package dev.berth.vm;
  * @param memoryBytes the host memory the emulator holds for the VM (QEMU's resident set), or -1
  * @param consoleBytesPerSecond what the guest printed on its serial console
  * @param diskBytesPerSecond what the guest read from and wrote to its disks (QEMU's block
- *     statistics), or NaN
+ *     statistics, the bundled core's virtio-blk counts), or NaN (none, or not measured)
  */
 public record VmSample(
     long tMillis,
