@@ -108,7 +108,11 @@ public final class OverviewTabController {
     boolean bundled = model.spec().backend() == VmSpec.Backend.BUNDLED;
     String off = model.isActive() ? "measuring…" : "shown while it runs";
     guestCpu.draw(
-        samples, now, model.isActive() && !bundled ? "not measured on this backend" : off);
+        samples,
+        now,
+        model.isActive() && unmeasured(samples, VmSample::guestCpu)
+            ? "not measured on this backend"
+            : off);
     hostCpu.draw(samples, now, off);
     memory.draw(
         samples,
