@@ -161,6 +161,9 @@ public final class BerthApp extends Application {
 
   /** Shows the main window on {@code stage}. */
   static MainController open(Stage stage, Library library) throws IOException {
+    // the theme before any control class is initialised: with none set, Control's static
+    // initialiser loads JavaFX's Modena first, for nothing
+    Application.setUserAgentStylesheet(AppSettings.load(library.config()).theme().stylesheet());
     FXMLLoader loader = new FXMLLoader(BerthApp.class.getResource("main.fxml"));
     Parent root = loader.load();
     StartupClock.mark("fxml");

@@ -88,7 +88,10 @@ public final class MainController {
     this.stage = stage;
     this.library = library;
     this.settings = AppSettings.load(library.config());
-    javafx.application.Application.setUserAgentStylesheet(settings.theme().stylesheet());
+    String theme = settings.theme().stylesheet();
+    if (!theme.equals(javafx.application.Application.getUserAgentStylesheet())) {
+      javafx.application.Application.setUserAgentStylesheet(theme);
+    }
     synchronized (vms) {
       vms.setAll(library.vms());
     }
