@@ -63,12 +63,15 @@ final class AppSettings {
       return label;
     }
 
-    /** For {@link javafx.application.Application#setUserAgentStylesheet}. */
+    /**
+     * For {@link javafx.application.Application#setUserAgentStylesheet}: AtlantaFX's binary form
+     * (BSS), which JavaFX reads without parsing 170 KB of CSS at launch.
+     */
     String stylesheet() {
       return switch (this) {
         case CLASSIC -> javafx.application.Application.STYLESHEET_MODENA;
-        case LIGHT -> new atlantafx.base.theme.PrimerLight().getUserAgentStylesheet();
-        case DARK -> new atlantafx.base.theme.PrimerDark().getUserAgentStylesheet();
+        case LIGHT -> new atlantafx.base.theme.PrimerLight().getUserAgentStylesheetBSS();
+        case DARK -> new atlantafx.base.theme.PrimerDark().getUserAgentStylesheetBSS();
       };
     }
   }

@@ -20,7 +20,16 @@ public final class BerthApp extends Application {
   /** Until the Linux guest lands, the default VM boots the core's power-aware demo guest. */
   static final String DEMO_GUEST = "/guests/bare/demo.elf";
 
+  /**
+   * The VM library read while the toolkit starts (Jackson's first use and the files cost the FX
+   * thread 70–200 ms otherwise); {@link #start} takes it.
+   */
+  private static volatile java.util.concurrent.CompletableFuture<Read> early;
+
   public static void launchApp(String[] args) {
+    StartupClock.mark("main");
+    BerthDirs dirs = BerthDirs.fromSystem();
+    early = java.util.concurrent.CompletableFuture.supplyAsync(() -> Read.of(dirs), Read.THREAD);
     Application.launch(BerthApp.class, args);
   }
 
@@ -31,9 +40,13 @@ public final class BerthApp extends Application {
    */
   @Override
   public void init() {
+    StartupClock.mark("toolkit");
     Thread fonts =
         new Thread(
-            () -> new org.kordamp.ikonli.javafx.FontIcon(ActionControls.START_ICON),
+            () -> {
+              new org.kordamp.ikonli.javafx.FontIcon(ActionControls.START_ICON);
+              StartupClock.mark("icon font");
+            },
             "berth-icon-font");
     fonts.setDaemon(true);
     fonts.start();
@@ -41,9 +54,12 @@ public final class BerthApp extends Application {
 
   @Override
   public void start(Stage stage) throws IOException {
-    BerthDirs dirs = BerthDirs.fromSystem();
-    Library library = Library.open(dirs);
+    StartupClock.mark("start");
+    java.util.concurrent.CompletableFuture<Read> read = early;
+    Library library = read != null ? Library.of(read.join()) : Library.open(BerthDirs.fromSystem());
+    StartupClock.mark("library");
     MainController controller = open(stage, library);
+    StartupClock.mark("shown");
     installSignalHandling(controller);
     reportFirstPaint(System.getenv("BERTH_STARTUP_REPORT"));
   }
@@ -57,7 +73,6 @@ public final class BerthApp extends Application {
     if (mode == null || mode.isEmpty()) {
       return;
     }
-    long jvmStart = java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
     new javafx.animation.AnimationTimer() {
       private int frames;
 
@@ -65,14 +80,17 @@ public final class BerthApp extends Application {
       public void handle(long now) {
         // the second pulse runs once the first frame, the window's first paint, is on screen
         if (++frames == 2) {
-          stop();
-          System.err.println(
-              "berth: window painted "
-                  + (System.currentTimeMillis() - jvmStart)
-                  + " ms after the JVM started");
-          if (mode.equals("exit")) {
-            javafx.application.Platform.exit();
+          long painted = StartupClock.sinceJvmStart();
+          System.err.println("berth: startup: " + StartupClock.report());
+          System.err.println("berth: window painted " + painted + " ms after the JVM started");
+          if (!mode.equals("exit")) {
+            stop();
           }
+        } else if (frames == 12) {
+          // the tabs built after the first frame are built by now: a class list made from this
+          // launch (packaging's CDS archive) holds their classes too
+          stop();
+          javafx.application.Platform.exit();
         }
       }
     }.start();
@@ -90,16 +108,42 @@ public final class BerthApp extends Application {
     }
 
     static Library open(BerthDirs dirs) {
+      return of(Read.of(dirs));
+    }
+
+    /** On the FX thread: the view models of what was read. */
+    static Library of(Read read) {
+      List<VmViewModel> vms = new ArrayList<>();
+      for (VmSpec spec : read.specs()) {
+        vms.add(VmViewModel.of(spec, InstalledBackends.all(), read.history(), read.dirs()));
+      }
+      return new Library(read.dirs(), read.store(), read.history(), vms, read.problems());
+    }
+  }
+
+  /** The VM library's files, read on any thread (no JavaFX). */
+  record Read(
+      BerthDirs dirs,
+      VmStore store,
+      RunHistory history,
+      List<VmSpec> specs,
+      List<String> problems) {
+    static final java.util.concurrent.Executor THREAD =
+        r -> {
+          Thread t = new Thread(r, "berth-library-read");
+          t.setDaemon(true);
+          t.start();
+        };
+
+    static Read of(BerthDirs dirs) {
       VmStore store = new VmStore(dirs.config());
       RunHistory history = new RunHistory(dirs.state());
       List<String> problems = new ArrayList<>();
-      List<VmViewModel> vms = new ArrayList<>();
+      List<VmSpec> specs = new ArrayList<>();
       try {
         store.ensureFirstRunDefaults();
         VmStore.LoadResult loaded = store.load();
-        for (VmSpec spec : loaded.specs()) {
-          vms.add(VmViewModel.of(spec, InstalledBackends.all(), history, dirs));
-        }
+        specs.addAll(loaded.specs());
         for (VmStore.LoadProblem p : loaded.problems()) {
           problems.add(
               p.file().getFileName()
@@ -110,18 +154,24 @@ public final class BerthApp extends Application {
       } catch (IOException e) {
         problems.add("Cannot read the VM library in " + store.directory() + ": " + e.getMessage());
       }
-      return new Library(dirs, store, history, vms, problems);
+      InstalledBackends.all(); // the backends' classes, loaded here rather than on the FX thread
+      return new Read(dirs, store, history, List.copyOf(specs), List.copyOf(problems));
     }
   }
 
   /** Shows the main window on {@code stage}. */
   static MainController open(Stage stage, Library library) throws IOException {
+    // the theme before any control class is initialised: with none set, Control's static
+    // initialiser loads JavaFX's Modena first, for nothing
+    Application.setUserAgentStylesheet(AppSettings.load(library.config()).theme().stylesheet());
     FXMLLoader loader = new FXMLLoader(BerthApp.class.getResource("main.fxml"));
     Parent root = loader.load();
+    StartupClock.mark("fxml");
     MainController controller = loader.getController();
     stage.setTitle("Berth");
     stage.setScene(new Scene(root));
     controller.show(stage, library);
+    StartupClock.mark("controller");
     stage.show();
     return controller;
   }

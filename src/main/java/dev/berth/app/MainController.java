@@ -29,12 +29,17 @@ public final class MainController {
   @FXML private javafx.scene.layout.VBox hostGroups;
   @FXML private javafx.scene.control.TabPane tabs;
   @FXML private ConsoleTabController consoleTabController;
-  @FXML private DisplayTabController displayTabController;
-  @FXML private OverviewTabController overviewTabController;
-  @FXML private EventsTabController eventsTabController;
-  @FXML private TimelineTabController timelineTabController;
-  @FXML private SnapshotsTabController snapshotsTabController;
-  @FXML private javafx.scene.Node snapshotsTab;
+  @FXML private javafx.scene.control.Tab displayTabItem;
+  @FXML private javafx.scene.control.Tab overviewTabItem;
+  @FXML private javafx.scene.control.Tab eventsTabItem;
+  @FXML private javafx.scene.control.Tab timelineTabItem;
+  @FXML private javafx.scene.control.Tab snapshotsTabItem;
+  // built after the window's first frame, or when their tab is selected first: null until then
+  private DisplayTabController displayTabController;
+  private OverviewTabController overviewTabController;
+  private EventsTabController eventsTabController;
+  private TimelineTabController timelineTabController;
+  private SnapshotsTabController snapshotsTabController;
   @FXML private Label stateBadge;
   @FXML private Label lastEndLabel;
   @FXML private Label messageLabel;
@@ -83,11 +88,13 @@ public final class MainController {
     this.stage = stage;
     this.library = library;
     this.settings = AppSettings.load(library.config());
-    javafx.application.Application.setUserAgentStylesheet(settings.theme().stylesheet());
+    String theme = settings.theme().stylesheet();
+    if (!theme.equals(javafx.application.Application.getUserAgentStylesheet())) {
+      javafx.application.Application.setUserAgentStylesheet(theme);
+    }
     synchronized (vms) {
       vms.setAll(library.vms());
     }
-    displayTabController.setUp(this::allVms);
     actions.fillMenu(machineMenu);
     actions.fillToolbar(toolbar);
     vmList.setContextMenu(actions.contextMenu());
@@ -134,7 +141,7 @@ public final class MainController {
             new KeyFrame(
                 Duration.seconds(1),
                 e -> {
-                  if (vm != null && vm.isActive()) {
+                  if (vm != null && vm.isActive() && timelineTabController != null) {
                     timelineTabController.redraw();
                   }
                   long now = System.currentTimeMillis();
@@ -155,17 +162,89 @@ public final class MainController {
                   javafx.scene.input.KeyCombination.ALT_DOWN),
               () -> tabs.getSelectionModel().select(index));
     }
-    // the snapshots are files others may change (the CLI, a QMP client): read when shown
     tabs.getSelectionModel()
         .selectedItemProperty()
         .addListener(
             (o, was, is) -> {
-              if (is != null && is.getContent() == snapshotsTab) {
+              if (is != null) {
+                build(is); // selected before its turn came
+              }
+              // the snapshots are files others may change (the CLI, a QMP client): read when shown
+              if (is == snapshotsTabItem) {
                 snapshotsTabController.refresh();
               }
             });
+    buildAfterFirstFrame();
     if (!library.problems().isEmpty()) {
       Platform.runLater(this::reportLoadProblems);
+    }
+  }
+
+  /**
+   * The tabs the window does not show at launch are built once its first frame is on screen, one a
+   * frame, so the launch paints the console alone (their nodes, skins and style would cost the
+   * first frame a few hundred milliseconds).
+   */
+  private void buildAfterFirstFrame() {
+    new javafx.animation.AnimationTimer() {
+      private int frames;
+
+      @Override
+      public void handle(long now) {
+        if (++frames < 3) {
+          return; // the second pulse runs once the first frame is shown
+        }
+        for (javafx.scene.control.Tab t : tabs.getTabs()) {
+          if (t.getContent() == null) {
+            build(t);
+            return;
+          }
+        }
+        stop();
+      }
+    }.start();
+  }
+
+  /** Builds {@code tab}'s content from its FXML (its userData) and shows the selected VM there. */
+  private void build(javafx.scene.control.Tab tab) {
+    if (tab.getContent() != null || !(tab.getUserData() instanceof String fxml)) {
+      return;
+    }
+    javafx.fxml.FXMLLoader loader =
+        new javafx.fxml.FXMLLoader(MainController.class.getResource(fxml));
+    try {
+      tab.setContent(loader.load());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("the app's own " + fxml + " does not load", e);
+    }
+    Object c = loader.getController();
+    VmViewModel shown = vm;
+    if (c instanceof DisplayTabController d) {
+      displayTabController = d;
+      d.setUp(this::allVms);
+      if (shown != null) {
+        d.show(shown);
+      }
+    } else if (c instanceof OverviewTabController o) {
+      overviewTabController = o;
+      if (shown != null) {
+        o.show(shown);
+      }
+    } else if (c instanceof EventsTabController e) {
+      eventsTabController = e;
+      if (shown != null) {
+        e.show(shown);
+      }
+    } else if (c instanceof TimelineTabController t) {
+      timelineTabController = t;
+      if (shown != null) {
+        t.show(shown);
+      }
+    } else if (c instanceof SnapshotsTabController s) {
+      snapshotsTabController = s;
+      if (shown != null) {
+        s.show(shown);
+      }
     }
   }
 
@@ -212,7 +291,7 @@ public final class MainController {
         .framebufferProperty()
         .addListener(
             (o, was, is) -> {
-              if (model == vm) {
+              if (model == vm && displayTabController != null) {
                 displayTabController.show(model);
               }
             });
@@ -370,11 +449,21 @@ public final class MainController {
     }
     vm = model;
     consoleTabController.show(model);
-    displayTabController.show(model);
-    overviewTabController.show(model);
-    eventsTabController.show(model);
-    timelineTabController.show(model);
-    snapshotsTabController.show(model);
+    if (displayTabController != null) {
+      displayTabController.show(model);
+    }
+    if (overviewTabController != null) {
+      overviewTabController.show(model);
+    }
+    if (eventsTabController != null) {
+      eventsTabController.show(model);
+    }
+    if (timelineTabController != null) {
+      timelineTabController.show(model);
+    }
+    if (snapshotsTabController != null) {
+      snapshotsTabController.show(model);
+    }
     lastEndLabel.textProperty().bind(model.lastEndProperty());
     messageLabel.textProperty().bind(model.messageProperty());
     // the status bar may have to cut a long line; its tooltip has it whole
@@ -547,7 +636,9 @@ public final class MainController {
             spec -> {
               if (save(spec)) {
                 model.setSpec(spec);
-                overviewTabController.showSpec(model);
+                if (overviewTabController != null) {
+                  overviewTabController.showSpec(model);
+                }
               }
             });
   }

@@ -108,14 +108,29 @@ public final class OverviewTabController {
     boolean bundled = model.spec().backend() == VmSpec.Backend.BUNDLED;
     String off = model.isActive() ? "measuring…" : "shown while it runs";
     guestCpu.draw(
-        samples, now, model.isActive() && !bundled ? "not measured on this backend" : off);
+        samples,
+        now,
+        model.isActive() && unmeasured(samples, VmSample::guestCpu)
+            ? "not measured on this backend"
+            : off);
     hostCpu.draw(samples, now, off);
     memory.draw(
         samples,
         now,
         bundled ? "guest RAM " + model.spec().memoryMiB() + " MiB, allocated at start" : off);
     console.draw(samples, now, off);
-    disk.draw(samples, now, model.isActive() && bundled ? "not measured on this backend" : off);
+    disk.draw(
+        samples,
+        now,
+        model.isActive() && unmeasured(samples, VmSample::diskBytesPerSecond)
+            ? (bundled ? "no disks" : "not measured on this backend") // the core counts any disk
+            : off);
+  }
+
+  /** Samples enough to tell (the first has no rate yet), and not one measured this figure. */
+  static boolean unmeasured(
+      List<VmSample> samples, java.util.function.ToDoubleFunction<VmSample> f) {
+    return samples.size() >= 3 && samples.stream().allMatch(s -> Double.isNaN(f.applyAsDouble(s)));
   }
 
   /** Showing: in a window, its tab the selected one. */

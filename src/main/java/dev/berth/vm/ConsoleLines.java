@@ -15,6 +15,7 @@ final class ConsoleLines {
 
   private final ByteArrayOutputStream line = new ByteArrayOutputStream();
   private int escape; // 0: text; 1: after ESC; 2: inside a CSI sequence
+  private boolean blank; // the last byte kept was a blank
 
   /** The lines {@code b} completes. */
   List<String> feed(byte[] b, int off, int len) {
@@ -34,16 +35,24 @@ final class ConsoleLines {
       if (c == 0x1b) {
         escape = 1;
       } else if (c == '\n') {
-        String s =
-            new String(line.toByteArray(), StandardCharsets.UTF_8).strip().replaceAll("\\s+", " ");
+        // runs of blanks were made one as they came, so only the ends are left to trim
+        String s = new String(line.toByteArray(), StandardCharsets.UTF_8).strip();
         line.reset();
+        blank = false;
         if (!s.isEmpty()) {
           out.add(s.length() > MAX_CHARS ? s.substring(0, MAX_CHARS) + "…" : s);
         }
-      } else if ((c >= 0x20 && c != 0x7f) || c == '\t') {
+      } else if (c == ' ' || c == '\t') {
+        // no regular expression per line: the whole console passes through here
+        if (!blank && line.size() < MAX_CHARS * 4) {
+          line.write(' ');
+        }
+        blank = true;
+      } else if (c >= 0x20 && c != 0x7f) {
         if (line.size() < MAX_CHARS * 4) {
           line.write(c);
         }
+        blank = false;
       }
     }
     return out;

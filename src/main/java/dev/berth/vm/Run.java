@@ -30,7 +30,8 @@ public record Run(
   /**
    * @param origin who started it: {@link #CLI}, or "" (the app, or not recorded)
    * @param steps the lines the guest printed on its console while it was stopping: what it did with
-   *     the request (at most {@link #MAX_STEPS})
+   *     the request, or, when it powered itself off, the lines of its own shutdown (at most {@link
+   *     #MAX_STEPS})
    */
   public Run {
     segments = List.copyOf(segments);

@@ -46,7 +46,7 @@ public enum VmAction {
       "reboot",
       null,
       "Ask the guest to restart: through its agent when one answers, otherwise Ctrl+Alt+Del on its"
-          + " keyboard",
+          + " keyboard (libvirt: its own reboot, the power button)",
       Where.MACHINE,
       null,
       null,

@@ -86,10 +86,31 @@ public final class VmSession implements VmControls {
   private LiveRun liveRun;
   private String origin = "";
 
-  /** Splits the console into lines while the guest is stopping (the console thread's only). */
+  /** Splits the console into lines (the console thread's only). */
   private ConsoleLines stepLines = new ConsoleLines();
 
   private volatile boolean wasStopping;
+
+  /**
+   * The last lines the guest printed while it ran, oldest first (the console thread adds, the
+   * session thread takes; guarded by itself): when the guest powers itself off, the ones of its own
+   * shutdown become the run's steps.
+   */
+  private final java.util.ArrayDeque<Run.ConsoleLine> recentLines = new java.util.ArrayDeque<>();
+
+  /**
+   * Set once the guest's own shutdown took the recent lines: later ones are steps (guarded too).
+   */
+  private boolean recentTaken;
+
+  /** When a line was last entered at this session's console ({@link #type}), or -1. */
+  private volatile long lastEnterMicros = -1;
+
+  /**
+   * A guest's own shutdown is the burst of lines that ends in its power-off: a line printed longer
+   * than this before the next one (or the power-off) belongs to what went before.
+   */
+  static final long OWN_SHUTDOWN_GAP_MICROS = 10_000_000L;
 
   private RunRecorder recorder;
   private boolean userAsked;
@@ -240,6 +261,12 @@ public final class VmSession implements VmControls {
   public void type(byte[] bytes) {
     RunningVm v = vm;
     if (v != null && state.isActive()) {
+      for (byte b : bytes) {
+        if (b == '\r' || b == '\n') {
+          lastEnterMicros = MachineEvent.nowMicros();
+          break;
+        }
+      }
       v.type(bytes);
     }
   }
@@ -506,16 +533,28 @@ public final class VmSession implements VmControls {
   private void console(byte[] b, int off, int len) {
     consoleBytes += len; // one writer: the run's console thread
     VmState now = state;
-    boolean stopping =
-        now == VmState.POWERING_DOWN || now == VmState.SHUTTING_DOWN || now == VmState.STOPPING;
-    if (stopping && !wasStopping) {
+    boolean requested = now == VmState.POWERING_DOWN || now == VmState.STOPPING;
+    boolean stopping = requested || now == VmState.SHUTTING_DOWN;
+    if (requested && !wasStopping) {
       stepLines = new ConsoleLines(); // the steps begin with the first line after the request
     }
     wasStopping = stopping;
-    if (stopping) {
-      for (String line : stepLines.feed(b, off, len)) {
-        long t = MachineEvent.nowMicros();
-        on(() -> step(new Run.ConsoleLine(t, line)));
+    for (String text : stepLines.feed(b, off, len)) {
+      Run.ConsoleLine line = new Run.ConsoleLine(MachineEvent.nowMicros(), text);
+      boolean step = stopping;
+      if (!stopping) {
+        synchronized (recentLines) {
+          step = recentTaken; // the state is about to say so
+          if (!step) {
+            if (recentLines.size() == Run.MAX_STEPS) {
+              recentLines.removeFirst();
+            }
+            recentLines.addLast(line);
+          }
+        }
+      }
+      if (step) {
+        on(() -> step(line));
       }
     }
     RunningVm.ConsoleSink sink = consoleSink;
@@ -533,12 +572,53 @@ public final class VmSession implements VmControls {
    * (the timeline marks them inside the stopping segment).
    */
   private void step(Run.ConsoleLine line) {
+    if (keepStep(line)) {
+      publishSteps();
+    }
+  }
+
+  private boolean keepStep(Run.ConsoleLine line) {
     if (liveRun == null || !liveRun.step(line)) {
-      return;
+      return false;
     }
     if (recorder != null) {
       recorder.step(line);
     }
+    return true;
+  }
+
+  /**
+   * The guest powers itself off ({@code poweroff} typed in it, say): nobody asked, so its shutdown
+   * began while it still showed as Running. Its steps are the burst of lines that ends at this
+   * power-off — none printed more than {@link #OWN_SHUTDOWN_GAP_MICROS} before the next — and none
+   * from before the last line entered at this console (the command that began it is the first).
+   */
+  private void ownShutdownSteps(long atMicros) {
+    List<Run.ConsoleLine> burst = new ArrayList<>();
+    synchronized (recentLines) {
+      long next = atMicros;
+      java.util.Iterator<Run.ConsoleLine> newestFirst = recentLines.descendingIterator();
+      while (newestFirst.hasNext()) {
+        Run.ConsoleLine line = newestFirst.next();
+        if (next - line.tMicros() > OWN_SHUTDOWN_GAP_MICROS || line.tMicros() < lastEnterMicros) {
+          break;
+        }
+        burst.add(0, line);
+        next = line.tMicros();
+      }
+      recentLines.clear();
+      recentTaken = true;
+    }
+    boolean kept = false;
+    for (Run.ConsoleLine line : burst) {
+      kept |= keepStep(line);
+    }
+    if (kept) {
+      publishSteps();
+    }
+  }
+
+  private void publishSteps() {
     if (!runs.isEmpty()) {
       List<Run> all = new ArrayList<>(runs);
       all.set(all.size() - 1, liveRun.snapshot());
@@ -861,7 +941,7 @@ public final class VmSession implements VmControls {
         VmAction.REBOOT,
         v -> {
           tell(l -> l.message("Asking " + name() + " to reboot…"));
-          log("(reboot) asked: the guest agent if it answers, else Ctrl+Alt+Del");
+          log("(reboot) asked: the guest agent if it answers, else the backend's own way");
           CompletableFuture<String> f = v.reboot();
           f.whenComplete(
               (how, error) ->
@@ -1163,6 +1243,16 @@ public final class VmSession implements VmControls {
     if (v != vm) {
       return;
     }
+    if (e.name().equals(MachineEvent.SHUTDOWN)
+        && state == VmState.RUNNING
+        && e.cause() != null
+        && e.cause().isGuest()) {
+      ownShutdownSteps(MachineEvent.nowMicros()); // the lines' clock, not a remote host's
+    } else if (e.name().equals(MachineEvent.RESET)) {
+      synchronized (recentLines) {
+        recentTaken = false; // the run goes on after all (libvirt's restart on power-off)
+      }
+    }
     lifecycle.onEvent(e);
     liveRun.event(e);
     if (recorder != null) {
@@ -1292,6 +1382,11 @@ public final class VmSession implements VmControls {
     }
     liveRun = new LiveRun(number, startMicros, lifecycle.state());
     wasStopping = false; // the last run may have ended while stopping
+    synchronized (recentLines) {
+      recentLines.clear(); // the last run's lines are not this one's
+      recentTaken = false;
+    }
+    lastEnterMicros = -1;
     liveRun.origin(by);
     all.add(liveRun.snapshot());
     runs = List.copyOf(all);

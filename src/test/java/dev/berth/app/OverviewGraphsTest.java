@@ -51,7 +51,7 @@ class OverviewGraphsTest {
     assertTrue(host.shownValue().matches("\\d+ %"), host.shownValue());
     assertEquals("", memory.shownValue(), "the bundled core's RAM is fixed: said in words");
     assertEquals(
-        "", graph(robot, "#diskGraph").shownValue(), "the bundled core's disks are not measured");
+        "", graph(robot, "#diskGraph").shownValue(), "the demo guest has no disks: said in words");
 
     // the guest prints: the console graph sees it within a sample or two
     robot.interact(() -> demo.type("help\r"));

@@ -286,7 +286,7 @@ class VmLibraryWindowTest {
     try {
       choose(robot, AppSettings.Theme.DARK);
       assertEquals(
-          new atlantafx.base.theme.PrimerDark().getUserAgentStylesheet(),
+          new atlantafx.base.theme.PrimerDark().getUserAgentStylesheetBSS(),
           javafx.application.Application.getUserAgentStylesheet());
       assertTrue(
           Files.readString(config.resolve("settings.json")).contains("\"theme\" : \"dark\""));

@@ -23,6 +23,7 @@ class ConsoleLinesTest {
     assertEquals(
         List.of("[ 6.79] pm: power button pressed"),
         feed(lines, "[    6.79] pm:  power button pressed\r\n"));
+    assertEquals(List.of("a b"), feed(lines, "  a \r\t\u0007 b \r\n"), "blanks made one");
     String longLine = "y".repeat(500);
     assertEquals(List.of("y".repeat(ConsoleLines.MAX_CHARS) + "…"), feed(lines, longLine + "\n"));
   }

@@ -367,6 +367,12 @@ public final class BundledVm implements RunningVm {
     return machine.idleNanos();
   }
 
+  /** What the guest's virtio-blk disks have read and written, counted by the core. */
+  @Override
+  public long diskBytes() {
+    return machine.diskBytes();
+  }
+
   @Override
   public AgentStatus probeAgent() {
     return agent.probe();

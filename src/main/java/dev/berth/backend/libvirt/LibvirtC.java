@@ -47,6 +47,8 @@ interface LibvirtC extends Library {
   int SHUTDOWN_DEFAULT = 0;
   int SHUTDOWN_ACPI_POWER_BTN = 1;
   int SHUTDOWN_GUEST_AGENT = 2;
+  int REBOOT_ACPI_POWER_BTN = 1;
+  int REBOOT_GUEST_AGENT = 2;
   int DESTROY_DEFAULT = 0;
   int DESTROY_GRACEFUL = 1;
   int KEYCODE_SET_LINUX = 0;
@@ -160,6 +162,13 @@ interface LibvirtC extends Library {
   int virDomainShutdownFlags(Pointer dom, int flags);
 
   int virDomainDestroyFlags(Pointer dom, int flags);
+
+  /**
+   * libvirt's reboot: with {@link #REBOOT_GUEST_AGENT} the agent's {@code guest-shutdown} mode
+   * reboot; with {@link #REBOOT_ACPI_POWER_BTN} the power button, after which libvirt resets the
+   * machine once the guest has powered off (QEMU runs with {@code -no-shutdown}).
+   */
+  int virDomainReboot(Pointer dom, int flags);
 
   int virDomainReset(Pointer dom, int flags);
 

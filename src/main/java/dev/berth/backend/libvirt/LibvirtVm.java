@@ -131,6 +131,8 @@ final class LibvirtVm implements RunningVm {
       if (event.equals(MachineEvent.SHUTDOWN)) {
         shutdownCause = e.cause();
         shutdownSeen.countDown();
+      } else if (event.equals(MachineEvent.RESET)) {
+        shutdownCause = null; // libvirt's reboot after a power-off: the run goes on
       }
       listeners.event(e);
     }
@@ -595,6 +597,30 @@ final class LibvirtVm implements RunningVm {
   @Override
   public CompletableFuture<?> forceOff() {
     return kill();
+  }
+
+  /**
+   * libvirt's own reboot in libvirt's default order — the guest agent, else the ACPI power button —
+   * asked one way at a time, because the default call does not say which way it went. After the
+   * button libvirt lets the guest power off and then resets and resumes the machine: the run goes
+   * on, with POWERDOWN, SHUTDOWN and a host's RESET in its events.
+   */
+  @Override
+  public CompletableFuture<String> reboot() {
+    return call(
+            "reboot through the agent",
+            dom -> host.c().virDomainReboot(dom, LibvirtC.REBOOT_GUEST_AGENT))
+        .thenApply(
+            ok -> "Reboot via the guest agent (libvirt's reboot, guest-shutdown mode reboot)")
+        .exceptionallyCompose(
+            e ->
+                call("reboot", dom -> host.c().virDomainReboot(dom, LibvirtC.REBOOT_ACPI_POWER_BTN))
+                    .thenApply(
+                        ok ->
+                            "Reboot via the ACPI power button: libvirt resets the machine once"
+                                + " the guest has powered off (no agent answered: "
+                                + dev.berth.vm.VmSession.rootMessage(e)
+                                + ")"));
   }
 
   @Override

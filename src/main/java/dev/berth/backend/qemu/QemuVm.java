@@ -847,6 +847,71 @@ public final class QemuVm implements RunningVm {
     return diskBytes;
   }
 
+  /** QEMU's vCPU threads (query-cpus-fast's thread ids, each once); null until known. */
+  private volatile long[] vcpuThreads;
+
+  private final java.util.concurrent.atomic.AtomicBoolean vcpusAsked =
+      new java.util.concurrent.atomic.AtomicBoolean();
+
+  /**
+   * Host time the guest's CPUs spent halted, averaged over QEMU's vCPU threads: wall time less what
+   * the kernel's scheduler statistics ({@code /proc/<pid>/task/<tid>/schedstat}) count as running
+   * or waiting to run. A vCPU in HLT or WFI sleeps on a condition in QEMU, neither, as the bundled
+   * core's worker parks in WFI; a busy one that the loaded host keeps waiting still counts as busy.
+   * (Under KVM, halt polling would count a little idle time as busy.) QMP has no such figure; the
+   * thread ids are asked once, on the control thread. -1 until they are known or when unreadable.
+   */
+  @Override
+  public long guestIdleNanos() {
+    long[] threads = vcpuThreads;
+    if (threads == null) {
+      if (vcpusAsked.compareAndSet(false, true)) {
+        onControl(
+                "query-cpus-fast",
+                () -> {
+                  vcpuThreads =
+                      java.util.stream.StreamSupport.stream(
+                              monitor.execute("query-cpus-fast", null).spliterator(), false)
+                          .mapToLong(c -> c.path("thread-id").asLong(-1))
+                          .filter(t -> t > 0)
+                          .distinct()
+                          .toArray();
+                  return null;
+                })
+            .whenComplete(
+                (x, e) -> {
+                  if (e != null) {
+                    vcpusAsked.set(false); // asked again at the next sample
+                  }
+                });
+      }
+      return -1;
+    }
+    if (threads.length == 0) {
+      return -1;
+    }
+    long now = System.nanoTime();
+    long busy = 0;
+    for (long tid : threads) {
+      try {
+        String[] f =
+            Files.readString(
+                    Path.of(
+                        "/proc",
+                        Long.toString(handle.pid()),
+                        "task",
+                        Long.toString(tid),
+                        "schedstat"))
+                .trim()
+                .split(" ");
+        busy += Long.parseLong(f[0]) + Long.parseLong(f[1]);
+      } catch (IOException | RuntimeException e) {
+        return -1;
+      }
+    }
+    return now - busy / threads.length;
+  }
+
   /** QEMU's resident set, from {@code /proc/<pid>/statm} (pages of 4 KiB). */
   @Override
   public long memoryBytes() {

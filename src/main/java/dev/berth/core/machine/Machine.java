@@ -302,6 +302,14 @@ public final class Machine {
     return idleNanos;
   }
 
+  /**
+   * The bytes the guest has read from and written to its virtio disks since the machine was made,
+   * or -1 if it has none. Any thread; never blocks.
+   */
+  public long diskBytes() {
+    return virtio.diskBytes();
+  }
+
   /** Host CPU time the worker thread has used, or -1 if the JVM cannot tell. */
   public long hostCpuNanos() {
     Thread t = worker;

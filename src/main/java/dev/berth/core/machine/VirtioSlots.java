@@ -25,6 +25,7 @@ final class VirtioSlots {
   static final String AGENT_PORT = "org.qemu.guest_agent.0";
 
   private final VirtioMmio[] slots = new VirtioMmio[Board.VIRTIO_SLOTS];
+  private final List<VirtioBlk> disks = new ArrayList<>();
   private HostPort agentPort;
   private Keyboard keyboard;
 
@@ -42,7 +43,9 @@ final class VirtioSlots {
         if (problem != null) {
           throw new IOException(problem);
         }
-        devices.add(VirtioBlk.open(d.image(), d.readOnly()));
+        VirtioBlk disk = VirtioBlk.open(d.image(), d.readOnly());
+        disks.add(disk);
+        devices.add(disk);
       }
     } catch (IOException e) {
       devices.forEach(VirtioDevice::close);
@@ -74,6 +77,18 @@ final class VirtioSlots {
   /** The virtio keyboard, or null without one. */
   Keyboard keyboard() {
     return keyboard;
+  }
+
+  /** The bytes the guest has read from and written to all its disks, or -1 if it has none. */
+  long diskBytes() {
+    if (disks.isEmpty()) {
+      return -1;
+    }
+    long sum = 0;
+    for (VirtioBlk d : disks) {
+      sum += d.bytesRead() + d.bytesWritten();
+    }
+    return sum;
   }
 
   /** Between slices: hands host input to the devices. */

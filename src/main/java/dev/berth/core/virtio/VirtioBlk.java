@@ -36,6 +36,9 @@ public final class VirtioBlk extends VirtioDevice {
   private final byte[] header = new byte[HEADER];
   private int answered;
 
+  /** Bytes the guest has read and written (the worker thread writes, anyone reads). */
+  private volatile long bytesRead, bytesWritten;
+
   private VirtioBlk(Path image, FileChannel file, FileLock lock, boolean readOnly)
       throws IOException {
     super(2, F_FLUSH | (readOnly ? F_RO : 0), 8, QUEUE_SIZE);
@@ -119,12 +122,14 @@ public final class VirtioBlk extends VirtioDevice {
           }
           transfer(c, c.firstWritable(), 0, dataIn, pos, false);
           answered = (int) dataIn;
+          bytesRead += dataIn; // one writer: the worker thread
         }
         case T_OUT -> {
           if (readOnly || !inRange(h.getLong(8), dataOut)) {
             return S_IOERR;
           }
           transfer(c, 0, HEADER, dataOut, pos, true);
+          bytesWritten += dataOut;
         }
         case T_FLUSH -> file.force(true);
         case T_GET_ID -> answered = c.write(0, id, 0, (int) Math.min(dataIn, id.length));
@@ -137,6 +142,16 @@ public final class VirtioBlk extends VirtioDevice {
       LOG.log(System.Logger.Level.WARNING, image + ": block request failed", e);
       return S_IOERR;
     }
+  }
+
+  /** The bytes the guest has read from this disk since it was opened. */
+  public long bytesRead() {
+    return bytesRead;
+  }
+
+  /** The bytes the guest has written to this disk since it was opened. */
+  public long bytesWritten() {
+    return bytesWritten;
   }
 
   private boolean inRange(long sector, long bytes) {
