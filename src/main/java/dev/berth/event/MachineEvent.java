@@ -39,6 +39,13 @@ public record MachineEvent(String name, Map<String, Object> data, long timestamp
     return new MachineEvent(name, data, nowMicros());
   }
 
+  /**
+   * Berth's own {@link #SNAPSHOT_SAVED} or {@link #SNAPSHOT_LOADED}, now, for snapshot {@code tag}.
+   */
+  public static MachineEvent snapshot(String name, String tag) {
+    return new MachineEvent(name, Map.of("tag", tag), nowMicros());
+  }
+
   public static long nowMicros() {
     java.time.Instant t = java.time.Instant.now();
     return t.getEpochSecond() * 1_000_000 + t.getNano() / 1_000;

@@ -672,25 +672,7 @@ public final class VmSession implements VmControls {
           beginWait();
           tell(l -> l.message("Shutting down: asking the guest agent…"));
           log("(shutdown) asked: the guest agent if it answers, else the power button");
-          CompletableFuture<ShutdownPath> f = v.shutDown();
-          f.whenComplete(
-              (path, error) ->
-                  on(
-                      () -> {
-                        if (v != vm) {
-                          return;
-                        }
-                        if (error != null) {
-                          tell(
-                              l ->
-                                  l.message(
-                                      "Cannot shut down " + name() + ": " + rootMessage(error)));
-                        } else {
-                          tell(l -> l.message(path.describe()));
-                          log("(shutdown) " + path.describe());
-                        }
-                      }));
-          return f;
+          return sayHowItWent(v, v.shutDown(), "shut down", "shutdown", ShutdownPath::describe);
         });
   }
 
@@ -850,12 +832,7 @@ public final class VmSession implements VmControls {
       RunningVm v, CompletableFuture<T> work, String event, String tag) {
     return work.thenApply(
         ok -> {
-          on(
-              () ->
-                  eventArrived(
-                      v,
-                      new MachineEvent(
-                          event, java.util.Map.of("tag", tag), MachineEvent.nowMicros())));
+          on(() -> eventArrived(v, MachineEvent.snapshot(event, tag)));
           return ok;
         });
   }
@@ -942,25 +919,38 @@ public final class VmSession implements VmControls {
         v -> {
           tell(l -> l.message("Asking " + name() + " to reboot…"));
           log("(reboot) asked: the guest agent if it answers, else the backend's own way");
-          CompletableFuture<String> f = v.reboot();
-          f.whenComplete(
-              (how, error) ->
-                  on(
-                      () -> {
-                        if (v != vm) {
-                          return;
-                        }
-                        if (error != null) {
-                          tell(
-                              l ->
-                                  l.message("Cannot reboot " + name() + ": " + rootMessage(error)));
-                        } else {
-                          tell(l -> l.message(how));
-                          log("(reboot) " + how);
-                        }
-                      }));
-          return f;
+          return sayHowItWent(v, v.reboot(), "reboot", "reboot", how -> how);
         });
+  }
+
+  /**
+   * Once {@code request} is done, says in the status line and the log which way it went (the agent,
+   * the button, …), or why it could not; not if another run has begun meanwhile.
+   */
+  private <T> CompletableFuture<T> sayHowItWent(
+      RunningVm v,
+      CompletableFuture<T> request,
+      String verb,
+      String tag,
+      java.util.function.Function<T, String> words) {
+    request.whenComplete(
+        (done, error) ->
+            on(
+                () -> {
+                  if (v != vm) {
+                    return;
+                  }
+                  if (error != null) {
+                    tell(
+                        l ->
+                            l.message("Cannot " + verb + " " + name() + ": " + rootMessage(error)));
+                  } else {
+                    String how = words.apply(done);
+                    tell(l -> l.message(how));
+                    log("(" + tag + ") " + how);
+                  }
+                }));
+    return request;
   }
 
   private CompletableFuture<?> simple(

@@ -62,6 +62,12 @@ class SaveCommandTest {
       reader.start();
     }
 
+    /** {@code berth power linux quit} from another process, and this one ends. */
+    void quit() throws Exception {
+      assertEquals(0, new CliProcess(home).run("power", "linux", "quit").status());
+      assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+    }
+
     /** Types {@code line} until {@code text} follows it on the console (early input is lost). */
     void typeUntil(String line, String text) throws Exception {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
@@ -105,8 +111,7 @@ class SaveCommandTest {
     Headless second = new Headless();
     second.typeUntil("cat /tmp/m", "ram-16");
     assertFalse(second.console.toString().contains("berth-linux ready"), "restored, not booted");
-    assertEquals(0, new CliProcess(home).run("power", "linux", "quit").status());
-    assertTrue(second.p.waitFor(30, TimeUnit.SECONDS));
+    second.quit();
   }
 
   @Test
@@ -137,8 +142,7 @@ class SaveCommandTest {
         second.console.toString().contains("berth-linux ready"),
         second.console.toString());
     assertFalse(Files.exists(stateFile()));
-    assertEquals(0, new CliProcess(home).run("power", "linux", "quit").status());
-    assertTrue(second.p.waitFor(30, TimeUnit.SECONDS));
+    second.quit();
   }
 
   /** Over QMP to the process that runs the VM: take, go back (RAM too), list, delete. */
@@ -157,8 +161,7 @@ class SaveCommandTest {
     assertTrue(list.out().startsWith("s1, "), list.out());
     assertTrue(list.out().contains("with memory"), list.out());
     assertTrue(list.out().contains(": mark a"), list.out());
-    assertEquals(0, cli.run("power", "linux", "quit").status());
-    assertTrue(vm.p.waitFor(30, TimeUnit.SECONDS));
+    vm.quit();
     List<Run> runs = new RunHistory(home.resolve(".local/state/berth")).runs("linux");
     List<String> events =
         runs.get(runs.size() - 1).events().stream().map(e -> e.name() + e.data()).toList();

@@ -3,14 +3,10 @@ package dev.berth.guest;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.testing.TestSession;
-import dev.berth.vm.SessionListener;
 import dev.berth.vm.VmSample;
 import dev.berth.vm.VmSpec;
 import dev.berth.vm.VmState;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.function.DoublePredicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -22,7 +18,6 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class LinuxDiskIoSampleTest {
   private TestSession rig;
-  private final BlockingQueue<VmSample> samples = new LinkedBlockingQueue<>();
 
   @AfterEach
   void end() throws Exception {
@@ -34,39 +29,20 @@ class LinuxDiskIoSampleTest {
   @Test
   void writingTheDataDiskShowsInTheDiskFigure() throws Exception {
     rig = TestSession.of("ld", VmSpec.defaultLinux());
-    rig.session.addListener(
-        new SessionListener() {
-          @Override
-          public void sample(VmSample s) {
-            samples.add(s);
-          }
-        });
     rig.session.start().get(60, TimeUnit.SECONDS);
     rig.watch.awaitState(VmState.RUNNING, 60);
     rig.watch.typeUntil("echo up-$((6*7))", "up-42", 120);
     // measured, and quiet once the boot's reads are over
-    awaitSample(s -> !Double.isNaN(s) && s < 64 * 1024, 30, "a quiet disk");
+    rig.watch.awaitSample(
+        VmSample::diskBytesPerSecond, s -> !Double.isNaN(s) && s < 64 * 1024, 30, "a quiet disk");
     rig.watch.typeUntil(
         "dd if=/dev/zero of=/data/big bs=64k count=64 conv=fsync 2>/dev/null; echo wrote-$((2+2))",
         "wrote-4",
         60);
-    VmSample busy = awaitSample(s -> s >= 1024 * 1024, 15, "4 MiB written");
+    VmSample busy =
+        rig.watch
+            .awaitSample(VmSample::diskBytesPerSecond, s -> s >= 1024 * 1024, 15, "4 MiB written")
+            .sample();
     assertTrue(busy.diskBytesPerSecond() >= 1024 * 1024, "" + busy);
-  }
-
-  private VmSample awaitSample(DoublePredicate diskRate, int seconds, String what)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-    StringBuilder seen = new StringBuilder();
-    while (true) {
-      VmSample s = samples.poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-      if (s == null) {
-        throw new AssertionError("no sample showed " + what + " in " + seconds + " s: " + seen);
-      }
-      seen.append(String.format(java.util.Locale.ROOT, " %.0f", s.diskBytesPerSecond()));
-      if (diskRate.test(s.diskBytesPerSecond())) {
-        return s;
-      }
-    }
   }
 }

@@ -22,6 +22,7 @@ public final class SessionWatch {
   public final BlockingQueue<VmState> states = new LinkedBlockingQueue<>();
   public final BlockingQueue<String> log = new LinkedBlockingQueue<>();
   public final BlockingQueue<String> messages = new LinkedBlockingQueue<>();
+  public final BlockingQueue<dev.berth.vm.VmSample> samples = new LinkedBlockingQueue<>();
   private final ByteArrayOutputStream console = new ByteArrayOutputStream();
   private final VmSession session;
 
@@ -50,6 +51,11 @@ public final class SessionWatch {
           @Override
           public void message(String line) {
             messages.add(line);
+          }
+
+          @Override
+          public void sample(dev.berth.vm.VmSample s) {
+            samples.add(s);
           }
         });
   }
@@ -99,6 +105,32 @@ public final class SessionWatch {
       }
       if (System.nanoTime() > deadline) {
         throw new AssertionError("the console never showed '" + text + "':\n" + console());
+      }
+    }
+  }
+
+  /** A sample that showed what was waited for, and the figures seen until then. */
+  public record Seen(dev.berth.vm.VmSample sample, String figures) {}
+
+  /** Waits for a sample whose {@code figure} passes {@code wanted}; fails with the figures seen. */
+  public Seen awaitSample(
+      java.util.function.ToDoubleFunction<dev.berth.vm.VmSample> figure,
+      java.util.function.DoublePredicate wanted,
+      int seconds,
+      String what)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    StringBuilder seen = new StringBuilder();
+    while (true) {
+      dev.berth.vm.VmSample s =
+          samples.poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      if (s == null) {
+        throw new AssertionError("no sample showed " + what + " in " + seconds + " s:" + seen);
+      }
+      double f = figure.applyAsDouble(s);
+      seen.append(String.format(java.util.Locale.ROOT, " %.0f", f));
+      if (wanted.test(f)) {
+        return new Seen(s, seen.toString());
       }
     }
   }

@@ -55,8 +55,13 @@ final class QmpJobs {
 
   private void set(String id, Job job) {
     jobs.put(id, job);
+    announce(id, job.status());
+  }
+
+  /** QEMU's JOB_STATUS_CHANGE, its members in QEMU's order. */
+  private void announce(String id, String status) {
     Map<String, Object> data = new LinkedHashMap<>();
-    data.put("status", job.status());
+    data.put("status", status);
     data.put("id", id);
     events.accept(new MachineEvent("JOB_STATUS_CHANGE", data, MachineEvent.nowMicros()));
   }
@@ -86,10 +91,7 @@ final class QmpJobs {
       return "Job '" + id + "' in state '" + j.status() + "' cannot accept command verb 'dismiss'";
     }
     jobs.remove(id);
-    Map<String, Object> data = new LinkedHashMap<>();
-    data.put("status", "null");
-    data.put("id", id);
-    events.accept(new MachineEvent("JOB_STATUS_CHANGE", data, MachineEvent.nowMicros()));
+    announce(id, "null");
     return null;
   }
 }

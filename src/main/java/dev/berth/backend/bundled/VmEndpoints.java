@@ -54,9 +54,7 @@ public final class VmEndpoints {
               java.util.concurrent.CompletableFuture<?> work, String event, String tag) {
             return work.thenApply(
                 done -> {
-                  onTheRun.accept(
-                      new MachineEvent(
-                          event, java.util.Map.of("tag", tag), MachineEvent.nowMicros()));
+                  onTheRun.accept(MachineEvent.snapshot(event, tag));
                   return done;
                 });
           }

@@ -7,8 +7,6 @@ import dev.berth.vm.Reattach;
 import dev.berth.vm.RunningVm;
 import dev.berth.vm.VmSpec;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Optional;
 import java.util.Set;
 
@@ -50,14 +48,7 @@ public final class QemuBackend implements Backend {
     if (saved.isPresent()) {
       return saved;
     }
-    Path load = new QemuSnapshots(spec, dirs).loadAtStart();
-    try {
-      return Files.isRegularFile(load)
-          ? Optional.of("snapshot " + Files.readString(load).strip())
-          : Optional.empty();
-    } catch (IOException e) {
-      return Optional.empty();
-    }
+    return new QemuSnapshots(spec, dirs).tagToLoad().map(tag -> "snapshot " + tag);
   }
 
   @Override

@@ -54,9 +54,28 @@ public final class QemuSnapshots {
     return Snapshot.directory(dirs, spec.name()).resolve(tag + ".json");
   }
 
-  /** The tag the next start loads with -loadvm, kept where a saved state would be. */
+  /** Where the tag the next start loads with -loadvm is kept: beside a saved state. */
   Path loadAtStart() {
     return dirs.state().resolve("saved").resolve(spec.name() + ".loadvm");
+  }
+
+  /**
+   * The snapshot the next start loads, if one was gone back to while the VM was off; a file that
+   * does not hold a snapshot's name is never handed to QEMU's command line.
+   */
+  java.util.Optional<String> tagToLoad() {
+    try {
+      Path load = loadAtStart();
+      if (!Files.isRegularFile(load)) {
+        return java.util.Optional.empty();
+      }
+      String tag = Files.readString(load).strip();
+      return Snapshot.problem(tag) == null
+          ? java.util.Optional.of(tag)
+          : java.util.Optional.empty();
+    } catch (IOException e) {
+      return java.util.Optional.empty();
+    }
   }
 
   List<Snapshot> list() throws IOException {

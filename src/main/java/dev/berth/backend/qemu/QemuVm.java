@@ -151,12 +151,8 @@ public final class QemuVm implements RunningVm {
     QemuSavedState saved = new QemuSavedState(dirs, spec.name());
     boolean restore = saved.where().exists();
     // a memory snapshot the VM was put back to while off: QEMU loads it as it starts
-    Path loadAtStart = new QemuSnapshots(spec, dirs).loadAtStart();
-    String loadvm =
-        !restore && Files.isRegularFile(loadAtStart) ? Files.readString(loadAtStart).strip() : null;
-    if (loadvm != null && dev.berth.vm.Snapshot.problem(loadvm) != null) {
-      loadvm = null; // not a tag Berth wrote: never handed to QEMU's command line
-    }
+    QemuSnapshots snapshots = new QemuSnapshots(spec, dirs);
+    String loadvm = restore ? null : snapshots.tagToLoad().orElse(null);
     List<String> cmd = new ArrayList<>();
     Optional<Path> setsid = Executables.onPath("setsid");
     setsid.ifPresent(p -> cmd.add(p.toString()));
@@ -220,18 +216,9 @@ public final class QemuVm implements RunningVm {
         throw saved.where().refused(spec.name(), e.getMessage(), e);
       }
     }
-    Files.deleteIfExists(loadAtStart); // loaded, or superseded by the saved state
+    Files.deleteIfExists(snapshots.loadAtStart()); // loaded, or superseded by the saved state
     return new QemuVm(
-        spec,
-        qemu,
-        rt,
-        accel,
-        p,
-        p.toHandle(),
-        monitor,
-        RunState.RUNNING,
-        saved,
-        new QemuSnapshots(spec, dirs));
+        spec, qemu, rt, accel, p, p.toHandle(), monitor, RunState.RUNNING, saved, snapshots);
   }
 
   /**
