@@ -151,7 +151,9 @@ final class LibvirtVm implements RunningVm {
           && shutdownCause == null
           && (detail == LibvirtC.STOPPED_DESTROYED || detail == LibvirtC.STOPPED_SHUTDOWN)) {
         // QEMU's SHUTDOWN (host-signal after a destroy) can reach us just after libvirt's
-        // STOPPED: give it a moment, so the run ends with QEMU's own cause
+        // STOPPED: give it a moment, so the run ends with QEMU's own cause. The console goes
+        // now: its QEMU is gone, and a next start of the domain must find it let go.
+        closeConsole();
         try {
           control.execute(
               () -> {
@@ -316,13 +318,17 @@ final class LibvirtVm implements RunningVm {
     }
     state = RunState.SHUTDOWN;
     host.unlisten(name, fromHost);
+    closeConsole();
+    control.shutdown();
+    listeners.exit(end);
+    exit.complete(end);
+  }
+
+  private void closeConsole() {
     LibvirtConsole c = console;
     if (c != null) {
       c.close();
     }
-    control.shutdown();
-    listeners.exit(end);
-    exit.complete(end);
   }
 
   @FunctionalInterface
